@@ -1,0 +1,28 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class UnitKind(models.TextChoices):
+    """Levels and kinds of administrative body."""
+
+    PROVINCE = "province", _("UBND tỉnh, thành phố")
+    DEPARTMENT = "department", _("Sở, ban, ngành")
+    DISTRICT = "district", _("UBND huyện, thị xã, thành phố thuộc tỉnh")
+    COMMUNE = "commune", _("UBND xã, phường, thị trấn, đặc khu")
+    OFFICE = "office", _("Cơ quan, đơn vị khác")
+
+
+class SuccessionKind(models.TextChoices):
+    MERGE = "merge", _("Sáp nhập, hợp nhất")
+    SPLIT = "split", _("Chia tách")
+    RENAME = "rename", _("Đổi tên")
+    TRANSFER = "transfer", _("Chuyển giao, điều chỉnh địa giới")
+
+
+class Role(models.TextChoices):
+    """What a user does in a unit."""
+
+    INSPECTOR = "inspector", _("Cán bộ kiểm tra")
+    UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
+    LEADER = "leader", _("Lãnh đạo")
+    ADMINISTRATOR = "administrator", _("Quản trị")

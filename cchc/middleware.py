@@ -1,0 +1,50 @@
+"""Session lifetime: an idle limit and an absolute limit.
+
+Django's own expiry slides with every save of the session, so the time of
+login and of the last request are kept in the session and checked here.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.views import redirect_to_login
+from django.dispatch import receiver
+from django.utils.translation import gettext as _
+
+LOGIN_AT = "cchc_login_at"
+SEEN_AT = "cchc_seen_at"
+
+
+@receiver(user_logged_in)
+def _remember_login_time(sender, request, user, **kwargs):
+    if request is not None and hasattr(request, "session"):
+        now = int(time.time())
+        request.session[LOGIN_AT] = now
+        request.session[SEEN_AT] = now
+
+
+class SessionTimeoutMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            login_at = request.session.get(LOGIN_AT, now)
+            seen_at = request.session.get(SEEN_AT, now)
+            if (
+                now - seen_at > settings.SESSION_IDLE_TIMEOUT
+                or now - login_at > settings.SESSION_ABSOLUTE_TIMEOUT
+            ):
+                logout(request)
+                messages.info(request, _("Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."))
+                return redirect_to_login(request.get_full_path())
+            # Write at most once a minute, so that most requests do not save
+            # the session.
+            if now - seen_at >= 60 or SEEN_AT not in request.session:
+                request.session[SEEN_AT] = now
+                request.session.setdefault(LOGIN_AT, now)
+        return self.get_response(request)
