@@ -18,8 +18,8 @@ LOGIN_AT = "cchc_login_at"
 SEEN_AT = "cchc_seen_at"
 
 
-@receiver(user_logged_in)
-def _remember_login_time(sender, request, user, **kwargs):
+@receiver(user_logged_in, dispatch_uid="cchc_remember_login_time")
+def remember_login_time(sender, request, user, **kwargs):
     if request is not None and hasattr(request, "session"):
         now = int(time.time())
         request.session[LOGIN_AT] = now

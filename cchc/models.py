@@ -13,6 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Role, SuccessionKind, UnitKind
+from .text import fold
 
 
 class TimeStampedModel(models.Model):
@@ -119,6 +120,13 @@ class Unit(models.Model):
         blank=True,
         help_text=_("Địa danh ghi trên văn bản, ví dụ: Quảng Nam."),
     )
+    search_key = models.CharField(
+        _("khóa tìm kiếm"),
+        max_length=500,
+        editable=False,
+        db_index=True,
+        help_text=_("Tên không dấu, viết thường, để tìm kiếm không phân biệt dấu."),
+    )
 
     objects = UnitQuerySet.as_manager()
 
@@ -150,9 +158,24 @@ class Unit(models.Model):
     def __str__(self):
         return self.short_name or self.name
 
-    @property
-    def depth(self) -> int:
-        return self.path.count("/") - 1
+    def save(self, *args, **kwargs):
+        self.search_key = fold(f"{self.name} {self.short_name} {self.code}")
+        with transaction.atomic():
+            if self.pk is None:
+                self.path = ""
+                super().save(*args, **kwargs)
+                kwargs.pop("force_insert", None)
+                self._set_path()
+                Unit.objects.filter(pk=self.pk).update(path=self.path)
+                return
+            old_path = Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first()
+            self._set_path()
+            super().save(*args, **kwargs)
+            if old_path and old_path != self.path:
+                # Re-root every descendant under the new path.
+                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
+                    path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
+                )
 
     def is_active_on(self, day: datetime.date) -> bool:
         return (self.valid_from is None or self.valid_from <= day) and (
@@ -169,24 +192,6 @@ class Unit(models.Model):
             if self.parent_id == self.pk or f"/{self.pk}/" in (self.parent.path or ""):
                 raise ValidationError(
                     {"parent": _("Không thể chọn đơn vị này hoặc một đơn vị cấp dưới của nó làm cấp trên.")}
-                )
-
-    def save(self, *args, **kwargs):
-        with transaction.atomic():
-            if self.pk is None:
-                self.path = ""
-                super().save(*args, **kwargs)
-                kwargs.pop("force_insert", None)
-                self._set_path()
-                Unit.objects.filter(pk=self.pk).update(path=self.path)
-                return
-            old_path = Unit.objects.filter(pk=self.pk).values_list("path", flat=True).first()
-            self._set_path()
-            super().save(*args, **kwargs)
-            if old_path and old_path != self.path:
-                # Re-root every descendant under the new path.
-                Unit.objects.filter(path__startswith=old_path).exclude(pk=self.pk).update(
-                    path=Concat(models.Value(self.path), Substr("path", len(old_path) + 1))
                 )
 
     def _set_path(self):

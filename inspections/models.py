@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cchc.models import ReformArea, TimeStampedModel, Unit
+from cchc.text import fold
 
 from .choices import (
     FindingKind,
@@ -49,11 +50,14 @@ class InspectionPlan(TimeStampedModel):
         Unit, verbose_name=_("cơ quan ban hành"), related_name="issued_plans", on_delete=models.PROTECT
     )
     title = models.CharField(
-        _("trích yếu"), max_length=500, help_text=_("Ví dụ: Kế hoạch kiểm tra công tác cải cách hành chính năm 2019")
+        _("trích yếu"),
+        max_length=500,
+        help_text=_("Ví dụ: Kế hoạch kiểm tra công tác cải cách hành chính năm 2019"),
     )
     planned_units = models.ManyToManyField(
         Unit, verbose_name=_("đơn vị được kiểm tra"), related_name="planned_in", blank=True
     )
+    search_key = models.CharField(_("khóa tìm kiếm"), max_length=700, editable=False, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("người tạo"),
@@ -86,6 +90,10 @@ class InspectionPlan(TimeStampedModel):
             "number": self.number,
             "date": _short_date(self.issued_on),
         }
+
+    def save(self, *args, **kwargs):
+        self.search_key = fold(f"{self.number} {self.title}")
+        super().save(*args, **kwargs)
 
 
 class InspectionTeam(TimeStampedModel):
@@ -245,7 +253,10 @@ class Inspection(TimeStampedModel):
         ]
 
     def __str__(self):
-        return _("Kiểm tra %(unit)s ngày %(date)s") % {"unit": self.unit, "date": _short_date(self.inspected_on)}
+        return _("Kiểm tra %(unit)s ngày %(date)s") % {
+            "unit": self.unit,
+            "date": _short_date(self.inspected_on),
+        }
 
     @property
     def is_issued(self) -> bool:
@@ -261,9 +272,9 @@ class Inspection(TimeStampedModel):
         if self.plan_id and self.team_id and self.team.plan_id != self.plan_id:
             errors["team"] = _("Đoàn kiểm tra không thuộc kế hoạch này.")
         if self.plan_id and self.inspected_on and self.inspected_on < self.plan.issued_on:
-            errors["inspected_on"] = _("Ngày kiểm tra không được trước ngày ban hành kế hoạch (%(date)s).") % {
-                "date": _short_date(self.plan.issued_on)
-            }
+            errors["inspected_on"] = _(
+                "Ngày kiểm tra không được trước ngày ban hành kế hoạch (%(date)s)."
+            ) % {"date": _short_date(self.plan.issued_on)}
         if errors:
             raise ValidationError(errors)
 
@@ -366,7 +377,9 @@ class RemediationTask(TimeStampedModel):
     )
     description = models.TextField(_("nội dung nhiệm vụ"))
     deadline = models.DateField(_("hạn báo cáo"))
-    status = models.CharField(_("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    status = models.CharField(
+        _("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
+    )
     accepted_at = models.DateTimeField(_("ngày chấp nhận"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -589,4 +602,3 @@ class ReportFile(models.Model):
 
     def __str__(self):
         return self.original_name
-

@@ -6,12 +6,20 @@ inspected unit's people see their own inspections only once the conclusion
 is issued, and the tasks their units are responsible for.
 """
 
+import datetime
+from dataclasses import dataclass
+
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
 from cchc.access import STAFF_ROLES, has_role, scope_q
+from cchc.choices import Role
+from cchc.text import fold
 
 from .choices import FindingKind
-from .models import Finding, Inspection, InspectionPlan, RemediationTask
+from .models import Finding, Inspection, InspectionPlan, InspectionTeam, RemediationTask, TeamMember
+
+EDITOR_ROLES = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
 
 
 def _inspection_q(user, prefix: str = "") -> Q:
@@ -34,29 +42,169 @@ def inspections_visible(user):
     return Inspection.objects.filter(_inspection_q(user))
 
 
-def inspection_list(user):
+def inspection_list(user, *, year=None, plan=None, unit=None, status=None, q=None):
+    """Inspections for the list page, filtered; ``q`` ignores diacritics and
+    matches the unit's name or the plan's number and title."""
+    queryset = inspections_visible(user)
+    if year:
+        queryset = queryset.filter(plan__year=year)
+    if plan:
+        queryset = queryset.filter(plan=plan)
+    if unit:
+        queryset = queryset.filter(unit__path__startswith=unit.path)
+    if status:
+        queryset = queryset.filter(status=status)
+    if q and fold(q):
+        for word in fold(q).split(" "):
+            queryset = queryset.filter(
+                Q(unit__search_key__contains=word) | Q(plan__search_key__contains=word)
+            )
     return (
-        inspections_visible(user)
-        .select_related("plan", "plan__issuer", "unit", "team")
+        queryset.select_related("plan", "plan__issuer", "unit", "team")
         .annotate(
             finding_count=Count("findings", distinct=True),
             task_count=Count("tasks", distinct=True),
         )
+        .order_by("-inspected_on", "-id")
     )
+
+
+def inspections_editable(user):
+    """Inspections whose findings and tasks the user may change: those of
+    plans issued in an inspector's (or administrator's) scope."""
+    if not has_role(user, Role.INSPECTOR, Role.ADMINISTRATOR):
+        return Inspection.objects.none()
+    return Inspection.objects.filter(scope_q(user, "plan__issuer", EDITOR_ROLES))
+
+
+def plan_list(user, *, year=None):
+    queryset = plans_visible(user)
+    if year:
+        queryset = queryset.filter(year=year)
+    return (
+        queryset.select_related("issuer")
+        .annotate(
+            planned_count=Count("planned_units", distinct=True),
+            inspection_count=Count("inspections", distinct=True),
+            issued_count=Count(
+                "inspections", filter=Q(inspections__notice_issued_at__isnull=False), distinct=True
+            ),
+        )
+        .order_by("-year", "-issued_on", "-id")
+    )
+
+
+def plan_detail(user):
+    return (
+        plans_visible(user)
+        .select_related("issuer")
+        .prefetch_related(
+            Prefetch("teams", queryset=InspectionTeam.objects.select_related("decision_issuer")),
+            Prefetch("teams__members", queryset=TeamMember.objects.select_related("organisation")),
+            Prefetch(
+                "inspections",
+                queryset=Inspection.objects.select_related("unit", "team").order_by("inspected_on"),
+            ),
+            "planned_units",
+        )
+    )
+
+
+def plans_editable(user):
+    if not has_role(user, Role.INSPECTOR, Role.ADMINISTRATOR):
+        return InspectionPlan.objects.none()
+    return InspectionPlan.objects.filter(scope_q(user, "issuer", EDITOR_ROLES))
+
+
+def plan_years(user) -> list[int]:
+    return sorted(set(plans_visible(user).values_list("year", flat=True)), reverse=True)
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    who: object
+    action: str
+    subject: str
+    changes: list[str]
+    excerpt: str
+
+
+_ACTIONS = {"+": _("thêm"), "~": _("sửa"), "-": _("xóa")}
+_FINDING_FIELDS = {"text": _("nội dung"), "reform_area_id": _("lĩnh vực"), "position": _("thứ tự")}
+_TASK_FIELDS = {
+    "description": _("nội dung"),
+    "deadline": _("hạn báo cáo"),
+    "responsible_unit_id": _("đơn vị thực hiện"),
+    "status": _("trạng thái"),
+}
+
+
+def inspection_history(inspection: Inspection, limit: int = 50) -> list[HistoryEntry]:
+    """Who added, changed or removed which point or task, and what changed,
+    newest first (two queries, whatever the number of points)."""
+    kinds = dict(FindingKind.choices)
+    entries: list[HistoryEntry] = []
+    sources = (
+        (Finding.history.filter(inspection_id=inspection.pk), _FINDING_FIELDS, "finding"),
+        (RemediationTask.history.filter(inspection_id=inspection.pk), _TASK_FIELDS, "task"),
+    )
+    for queryset, fields, label in sources:
+        previous: dict[int, object] = {}
+        for record in queryset.select_related("history_user").order_by("history_date", "history_id"):
+            before = previous.get(record.id)
+            changes = []
+            if record.history_type == "~" and before is not None:
+                changes = [
+                    str(name)
+                    for field, name in fields.items()
+                    if getattr(before, field) != getattr(record, field)
+                ]
+                if not changes:
+                    previous[record.id] = record
+                    continue
+            previous[record.id] = record
+            if label == "finding":
+                subject = _("%(part)s, điểm %(n)s") % {
+                    "part": kinds.get(record.kind, ""),
+                    "n": record.position,
+                }
+                excerpt = record.text
+            else:
+                subject = _("nhiệm vụ khắc phục")
+                excerpt = record.description
+            entries.append(
+                HistoryEntry(
+                    when=record.history_date,
+                    who=record.history_user,
+                    action=str(_ACTIONS.get(record.history_type, "")),
+                    subject=str(subject),
+                    changes=changes,
+                    excerpt=excerpt,
+                )
+            )
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries[:limit]
 
 
 def inspection_detail(user):
     """Inspections with what their page shows, in a fixed number of queries."""
-    return inspections_visible(user).select_related("plan", "plan__issuer", "unit", "team").prefetch_related(
-        "team__members",
-        Prefetch(
-            "findings",
-            queryset=Finding.objects.select_related("reform_area").order_by("kind", "position", "id"),
-        ),
-        Prefetch(
-            "tasks",
-            queryset=RemediationTask.objects.with_overdue().select_related("responsible_unit", "finding"),
-        ),
+    return (
+        inspections_visible(user)
+        .select_related("plan", "plan__issuer", "unit", "team")
+        .prefetch_related(
+            "team__members",
+            Prefetch(
+                "findings",
+                queryset=Finding.objects.select_related(
+                    "reform_area", "task", "task__responsible_unit"
+                ).order_by("kind", "position", "id"),
+            ),
+            Prefetch(
+                "tasks",
+                queryset=RemediationTask.objects.with_overdue().select_related("responsible_unit", "finding"),
+            ),
+        )
     )
 
 
@@ -71,10 +219,7 @@ def tasks_visible(user):
 
 def can_edit_inspection(user, inspection: Inspection) -> bool:
     """Inspectors of the issuing unit's scope edit inspections and findings."""
-    return (
-        has_role(user, "inspector", "administrator")
-        and plans_visible(user).filter(pk=inspection.plan_id).exists()
-    )
+    return inspections_editable(user).filter(pk=inspection.pk).exists()
 
 
 def findings_by_kind(inspection: Inspection) -> list[tuple[str, str, list[Finding]]]:

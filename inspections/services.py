@@ -35,13 +35,60 @@ def plan_create(
     created_by: User | None = None,
 ) -> InspectionPlan:
     plan = InspectionPlan(
-        year=year, number=number.strip(), issued_on=issued_on, issuer=issuer, title=title, created_by=created_by
+        year=year,
+        number=number.strip(),
+        issued_on=issued_on,
+        issuer=issuer,
+        title=title,
+        created_by=created_by,
     )
     plan.full_clean()
     plan.save()
     if planned_units:
         plan.planned_units.set(planned_units)
     return plan
+
+
+@transaction.atomic
+def plan_update(*, plan: InspectionPlan, planned_units: list[Unit] | None = None, **fields) -> InspectionPlan:
+    """Change a plan. A unit that already has an inspection in the plan
+    cannot be taken out of it."""
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    plan.full_clean()
+    plan.save()
+    if planned_units is not None:
+        inspected = set(plan.inspections.values_list("unit_id", flat=True))
+        missing = inspected - {unit.pk for unit in planned_units}
+        if missing:
+            names = ", ".join(str(u) for u in Unit.objects.filter(pk__in=missing))
+            raise ValidationError(
+                {"planned_units": _("Không thể bỏ đơn vị đã có cuộc kiểm tra: %(units)s.") % {"units": names}}
+            )
+        plan.planned_units.set(planned_units)
+    return plan
+
+
+@transaction.atomic
+def team_members_set(*, team: InspectionTeam, members: list[dict]) -> None:
+    """Replace a team's members with ``members`` (dicts of ``TeamMember``
+    fields), in order."""
+    team.members.all().delete()
+    for order, fields in enumerate(members, start=1):
+        member = TeamMember(team=team, order=order, **fields)
+        member.full_clean()
+        member.save()
+
+
+@transaction.atomic
+def team_update(*, team: InspectionTeam, members: list[dict] | None = None, **fields) -> InspectionTeam:
+    for name, value in fields.items():
+        setattr(team, name, value)
+    team.full_clean()
+    team.save()
+    if members is not None:
+        team_members_set(team=team, members=members)
+    return team
 
 
 @transaction.atomic
@@ -66,10 +113,7 @@ def team_create(
     )
     team.full_clean()
     team.save()
-    for order, fields in enumerate(members, start=1):
-        member = TeamMember(team=team, order=order, **fields)
-        member.full_clean()
-        member.save()
+    team_members_set(team=team, members=members)
     return team
 
 
@@ -136,13 +180,19 @@ def finding_create(
         created_by=created_by,
     )
     finding.full_clean()
+    finding._history_user = created_by
     finding.save()
     return finding
 
 
 @transaction.atomic
 def finding_update(
-    *, finding: Finding, expected_version: int, text: str, reform_area: ReformArea, updated_by: User | None = None
+    *,
+    finding: Finding,
+    expected_version: int,
+    text: str,
+    reform_area: ReformArea,
+    updated_by: User | None = None,
 ) -> Finding:
     """Change a point's text or area. A save based on an older version than
     the one stored is refused, so nobody overwrites a colleague silently."""
@@ -158,11 +208,11 @@ def finding_update(
     _check_area(reform_area, current.inspection)
     current.text = text
     current.reform_area = reform_area
-    current.version = F("version") + 1
-    current.full_clean(exclude=["version"])
+    # The row is locked (select_for_update), so a plain increment is safe.
+    current.version += 1
+    current.full_clean()
     current._history_user = updated_by
     current.save()
-    current.refresh_from_db()
     return current
 
 
@@ -177,11 +227,11 @@ def finding_delete(*, finding: Finding, deleted_by: User | None = None) -> None:
 
 
 @transaction.atomic
-def finding_reorder(*, inspection: Inspection, kind: str, ordered_ids: list[int], user: User | None = None) -> None:
+def finding_reorder(
+    *, inspection: Inspection, kind: str, ordered_ids: list[int], user: User | None = None
+) -> None:
     """Number the points of one part in the order given (all of them)."""
-    findings = {
-        f.pk: f for f in Finding.objects.select_for_update().filter(inspection=inspection, kind=kind)
-    }
+    findings = {f.pk: f for f in Finding.objects.select_for_update().filter(inspection=inspection, kind=kind)}
     if set(ordered_ids) != set(findings) or len(ordered_ids) != len(findings):
         raise ValidationError(_("Danh sách sắp xếp không khớp với các nội dung hiện có; hãy tải lại trang."))
     changed = []
@@ -193,6 +243,51 @@ def finding_reorder(*, inspection: Inspection, kind: str, ordered_ids: list[int]
             changed.append(finding)
     for finding in changed:
         finding.save(update_fields=["position", "updated_at"])
+
+
+@transaction.atomic
+def finding_move(*, finding: Finding, offset: int, user: User | None = None) -> None:
+    """Move a point up (negative ``offset``) or down within its part."""
+    ids = list(
+        Finding.objects.filter(inspection_id=finding.inspection_id, kind=finding.kind)
+        .order_by("position", "id")
+        .values_list("pk", flat=True)
+    )
+    index = ids.index(finding.pk)
+    target = min(max(index + offset, 0), len(ids) - 1)
+    if target != index:
+        ids.insert(target, ids.pop(index))
+        finding_reorder(inspection=finding.inspection, kind=finding.kind, ordered_ids=ids, user=user)
+
+
+@transaction.atomic
+def findings_create_many(
+    *,
+    inspection: Inspection,
+    kind: str,
+    reform_area: ReformArea,
+    texts: list[str],
+    created_by: User | None = None,
+) -> list[Finding]:
+    """Add several points at the end of a part, in order (a pasted block)."""
+    return [
+        finding_create(
+            inspection=inspection, kind=kind, reform_area=reform_area, text=text, created_by=created_by
+        )
+        for text in texts
+    ]
+
+
+@transaction.atomic
+def tasks_set_deadline(*, inspection: Inspection, deadline: datetime.date, user: User | None = None) -> int:
+    """One deadline for every task of an inspection not yet accepted."""
+    tasks = list(inspection.tasks.exclude(status=TaskStatus.ACCEPTED))
+    for task in tasks:
+        task.deadline = deadline
+        task.full_clean()
+        task._history_user = user
+        task.save(update_fields=["deadline", "updated_at"])
+    return len(tasks)
 
 
 @transaction.atomic
@@ -220,5 +315,6 @@ def task_create(
         created_by=created_by,
     )
     task.full_clean()
+    task._history_user = created_by
     task.save()
     return task

@@ -6,5 +6,21 @@ app_name = "inspections"
 
 urlpatterns = [
     path("", views.InspectionListView.as_view(), name="inspection_list"),
+    path("plans/", views.PlanListView.as_view(), name="plan_list"),
+    path("plans/new/", views.PlanFormView.as_view(), name="plan_create"),
+    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
+    path("plans/<int:pk>/edit/", views.PlanFormView.as_view(), name="plan_update"),
+    path("plans/<int:pk>/teams/new/", views.TeamFormView.as_view(), name="team_create"),
+    path("teams/<int:team_pk>/edit/", views.TeamFormView.as_view(), name="team_update"),
+    path("plans/<int:pk>/inspections/new/", views.InspectionCreateView.as_view(), name="inspection_create"),
     path("<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
+    path("<int:pk>/findings/<str:kind>/new/", views.FindingCreateView.as_view(), name="finding_create"),
+    path("<int:pk>/findings/<str:kind>/order/", views.FindingReorderView.as_view(), name="finding_reorder"),
+    path("<int:pk>/findings/paste/", views.FindingPasteView.as_view(), name="finding_paste"),
+    path("<int:pk>/tasks/", views.TaskDeadlineView.as_view(), name="task_table"),
+    path("<int:pk>/history/", views.HistoryView.as_view(), name="history"),
+    path("findings/<int:pk>/", views.FindingItemView.as_view(), name="finding_item"),
+    path("findings/<int:pk>/delete/", views.FindingDeleteView.as_view(), name="finding_delete"),
+    path("findings/<int:pk>/move/", views.FindingMoveView.as_view(), name="finding_move"),
+    path("findings/<int:pk>/task/", views.TaskFromFindingView.as_view(), name="finding_task"),
 ]

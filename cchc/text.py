@@ -1,0 +1,15 @@
+"""Text helpers for Vietnamese."""
+
+import re
+import unicodedata
+
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Lower-case ``text`` without diacritics, so that "duy xuyen" matches
+    "Duy Xuyên" and "d" matches "đ" (which Unicode does not decompose)."""
+    text = (text or "").replace("đ", "d").replace("Đ", "D")
+    decomposed = unicodedata.normalize("NFD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _SPACES.sub(" ", stripped).strip().lower()

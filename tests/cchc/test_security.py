@@ -1,0 +1,157 @@
+import re
+import time
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+
+from cchc.middleware import LOGIN_AT, SEEN_AT
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN_URL = reverse("login")
+LIST_URL = reverse("inspections:inspection_list")
+LOCKED_OUT = "Tạm khóa đăng nhập"
+EXPIRED = "Phiên làm việc đã hết hạn. Vui lòng đăng nhập lại."
+
+
+def login(client, username, password, **extra):
+    return client.post(LOGIN_URL, {"username": username, "password": password}, **extra)
+
+
+def is_logged_in(client):
+    return "_auth_user_id" in client.session
+
+
+class TestLoginThrottling:
+    def test_a_correct_login_redirects_home(self, client, officer_a):
+        response = login(client, officer_a.username, PASSWORD)
+        assert response.status_code == 302
+        assert response["Location"] == reverse("home")
+        assert is_logged_in(client)
+
+    def test_the_limit_of_failures_locks_the_user_name_from_that_address(self, client, officer_a):
+        assert settings.AXES_FAILURE_LIMIT == 5
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            response = login(client, officer_a.username, "sai-mat-khau")
+            assert response.status_code == 200
+            assert response.context["form"].errors
+        fifth = login(client, officer_a.username, "sai-mat-khau")
+        assert fifth.status_code == 429
+
+        response = login(client, officer_a.username, PASSWORD)
+
+        assert response.status_code == 429
+        assert LOCKED_OUT in response.content.decode()
+        assert not is_logged_in(client)
+
+    def test_another_user_name_from_the_same_address_is_not_locked(self, client, officer_a, officer_b):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            login(client, officer_a.username, "sai-mat-khau")
+
+        response = login(client, officer_b.username, PASSWORD)
+
+        assert response.status_code == 302
+        assert int(client.session["_auth_user_id"]) == officer_b.pk
+
+    def test_the_same_user_name_from_another_address_is_not_locked(self, client, officer_a):
+        for _ in range(settings.AXES_FAILURE_LIMIT):
+            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR="10.20.30.40")
+
+        response = login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.20.30.41")
+
+        assert response.status_code == 302
+        assert int(client.session["_auth_user_id"]) == officer_a.pk
+
+    def test_fewer_failures_than_the_limit_do_not_lock(self, client, officer_a):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, officer_a.username, "sai-mat-khau")
+        assert login(client, officer_a.username, PASSWORD).status_code == 302
+
+
+class TestSessionTimeout:
+    @pytest.fixture
+    def logged_in(self, client, officer_a, settings):
+        settings.SESSION_IDLE_TIMEOUT = 60
+        settings.SESSION_ABSOLUTE_TIMEOUT = 3600
+        assert login(client, officer_a.username, PASSWORD).status_code == 302
+        return client
+
+    def age(self, client, **seconds_ago):
+        session = client.session
+        now = int(time.time())
+        for key, ago in seconds_ago.items():
+            session[{"login": LOGIN_AT, "seen": SEEN_AT}[key]] = now - ago
+        session.save()
+
+    def test_login_records_the_login_and_last_seen_times(self, logged_in):
+        session = logged_in.session
+        now = time.time()
+        assert now - 5 <= session[LOGIN_AT] <= now
+        assert session[SEEN_AT] == session[LOGIN_AT]
+
+    def test_a_recent_session_stays_open(self, logged_in):
+        self.age(logged_in, login=600, seen=30)
+        response = logged_in.get(LIST_URL)
+        assert response.status_code == 200
+        assert is_logged_in(logged_in)
+
+    def test_a_request_refreshes_the_last_seen_time(self, logged_in, settings):
+        settings.SESSION_IDLE_TIMEOUT = 600
+        self.age(logged_in, login=300, seen=300)
+        assert logged_in.get(LIST_URL).status_code == 200
+        assert time.time() - logged_in.session[SEEN_AT] < 5
+        assert time.time() - logged_in.session[LOGIN_AT] >= 300
+
+    def test_an_idle_session_is_logged_out_and_sent_to_login(self, logged_in):
+        self.age(logged_in, login=120, seen=61 + 60)
+
+        response = logged_in.get(LIST_URL)
+
+        assert response.status_code == 302
+        assert response["Location"] == f"{LOGIN_URL}?next={LIST_URL}"
+        assert not is_logged_in(logged_in)
+        assert EXPIRED in logged_in.get(response["Location"]).content.decode()
+
+    def test_a_session_past_the_absolute_limit_is_logged_out_even_when_active(self, logged_in):
+        self.age(logged_in, login=3601, seen=5)
+
+        response = logged_in.get(LIST_URL)
+
+        assert response.status_code == 302
+        assert response["Location"] == f"{LOGIN_URL}?next={LIST_URL}"
+        assert not is_logged_in(logged_in)
+
+
+class TestSecurityHeaders:
+    def test_login_page_sends_a_content_security_policy_without_inline_scripts(self, client):
+        response = client.get(LOGIN_URL)
+
+        assert response.status_code == 200
+        policy = dict(
+            directive.strip().split(" ", 1) for directive in response["Content-Security-Policy"].split(";")
+        )
+        assert policy["script-src"] == "'self'"
+        assert policy["default-src"] == "'self'"
+        assert policy["frame-ancestors"] == "'none'"
+        assert policy["object-src"] == "'none'"
+
+    def test_login_page_has_no_inline_script(self, client):
+        page = client.get(LOGIN_URL).content.decode()
+        scripts = re.findall(r"<script\b[^>]*>", page)
+        assert scripts
+        assert all(" src=" in tag for tag in scripts)
+        assert not re.search(r"\son[a-z]+=", page)
+
+    def test_framing_sniffing_and_referrer_headers(self, client):
+        response = client.get(LOGIN_URL)
+        assert response["X-Frame-Options"] == "DENY"
+        assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Referrer-Policy"] == "same-origin"
+
+    def test_session_cookie_is_http_only(self, client, officer_a):
+        login(client, officer_a.username, PASSWORD)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        assert cookie["httponly"] is True
+        assert cookie["samesite"] == "Lax"
