@@ -37,22 +37,69 @@ def clear_scope_cache(user) -> None:
         delattr(user, _CACHE_ATTR)
 
 
+def _memberships(user) -> list[tuple[str, str]]:
+    """(role, unit path) of the user's current memberships: one query."""
+    cache = _cache(user)
+    if "memberships" not in cache:
+        cache["memberships"] = list(
+            Membership.objects.current().filter(user=user).values_list("role", "unit__path")
+        )
+    return cache["memberships"]
+
+
 def user_roles(user) -> frozenset[str]:
     """The roles a user holds today in any unit."""
     if not user.is_authenticated:
         return frozenset()
-    cache = _cache(user)
-    if "roles" not in cache:
-        cache["roles"] = frozenset(
-            Membership.objects.current().filter(user=user).values_list("role", flat=True).distinct()
-        )
-    return cache["roles"]
+    return frozenset(role for role, _path in _memberships(user))
 
 
 def has_role(user, *roles: str) -> bool:
     if not user.is_authenticated or not user.is_active:
         return False
     return user.is_superuser or bool(user_roles(user) & set(roles))
+
+
+def _reachable_units(user) -> tuple[list[tuple[int, str]], dict[int, list[str]]]:
+    """Every unit any of the user's memberships can reach, as (id, path),
+    and for each unit the paths of the units it took over. Fetched once per
+    request (a few queries), whatever the number of role sets asked for."""
+    cache = _cache(user)
+    if "reachable" in cache:
+        return cache["reachable"]
+    roots = {path for _role, path in _memberships(user)}
+    units = _units_under(roots)
+    predecessors: dict[int, list[str]] = {}
+    frontier = {pk for pk, _path in units}
+    known_paths = set(roots)
+    while frontier:
+        links = list(
+            UnitSuccession.objects.filter(successor_id__in=frontier).values_list(
+                "successor_id", "predecessor__path"
+            )
+        )
+        new_roots = set()
+        for successor_id, path in links:
+            predecessors.setdefault(successor_id, []).append(path)
+            if not any(path.startswith(root) for root in known_paths):
+                new_roots.add(path)
+        known_paths |= new_roots
+        added = _units_under(new_roots)
+        seen = {pk for pk, _path in units}
+        added = [(pk, path) for pk, path in added if pk not in seen]
+        units.extend(added)
+        frontier = {pk for pk, _path in added}
+    cache["reachable"] = (units, predecessors)
+    return cache["reachable"]
+
+
+def _units_under(paths) -> list[tuple[int, str]]:
+    if not paths:
+        return []
+    condition = Q()
+    for path in paths:
+        condition |= Q(path__startswith=path)
+    return list(Unit.objects.filter(condition).values_list("pk", "path"))
 
 
 def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES) -> frozenset[int] | None:
@@ -69,37 +116,15 @@ def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES) -> frozenset[int] | N
     key = ("scope", roles)
     if key in cache:
         return cache[key]
-
-    root_paths = list(
-        Membership.objects.current()
-        .filter(user=user, role__in=roles)
-        .values_list("unit__path", flat=True)
-        .distinct()
-    )
-    ids = _subtree_ids(root_paths)
-    # Units taken over by units in scope, transitively, with their subtrees.
-    frontier = set(ids)
-    while frontier:
-        predecessor_paths = list(
-            UnitSuccession.objects.filter(successor_id__in=frontier)
-            .exclude(predecessor_id__in=ids)
-            .values_list("predecessor__path", flat=True)
-        )
-        new_ids = _subtree_ids(predecessor_paths) - ids
-        ids |= new_ids
-        frontier = new_ids
-    result = frozenset(ids)
-    cache[key] = result
-    return result
-
-
-def _subtree_ids(paths: list[str]) -> set[int]:
-    if not paths:
-        return set()
-    condition = Q()
-    for path in paths:
-        condition |= Q(path__startswith=path)
-    return set(Unit.objects.filter(condition).values_list("pk", flat=True))
+    units, predecessors = _reachable_units(user)
+    roots = {path for role, path in _memberships(user) if role in roles}
+    ids: set[int] = set()
+    while roots:
+        reached = {pk for pk, path in units if any(path.startswith(root) for root in roots)} - ids
+        ids |= reached
+        roots = {path for pk in reached for path in predecessors.get(pk, [])}
+    cache[key] = frozenset(ids)
+    return cache[key]
 
 
 def filter_by_scope(queryset, user, field: str, roles: Iterable[str] = ALL_ROLES):

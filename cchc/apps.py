@@ -7,5 +7,6 @@ class CchcConfig(AppConfig):
     verbose_name = _("Đơn vị, người dùng và danh mục")
 
     def ready(self):
-        # Connect the login-time receiver at start-up, not at the first request.
-        from . import middleware  # noqa: F401
+        # Connect the login-time receiver at start-up, not at the first request,
+        # and register the job runners in every process that enqueues jobs.
+        from . import middleware, tasks  # noqa: F401

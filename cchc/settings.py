@@ -297,3 +297,16 @@ LOGGING = {
 # Demo data (demo users with known passwords) may be loaded only where this
 # is on: the embedded default and tests, never production.
 CCHC_ALLOW_DEMO_DATA = env_bool("CCHC_ALLOW_DEMO_DATA", DEBUG)
+
+# Official documents. The public address printed under the QR code of every
+# issued PDF, leading to its verification page.
+CCHC_PUBLIC_URL = env_str("CCHC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+# Signing on the server: the organisation's PKCS#12 file and its password,
+# configured by the administrator. The set-up of the embedded default creates
+# a self-signed demonstration certificate here (never used in production).
+CCHC_SIGNING_P12 = Path(env_str("CCHC_SIGNING_P12", str(VAR_DIR / "signing" / "demo-signer.p12")))
+CCHC_SIGNING_P12_PASSWORD = env_str("CCHC_SIGNING_P12_PASSWORD", "cchc-demo-signing" if DEBUG else "")
+# Roots a signature made outside the app must chain to (PEM files).
+CCHC_TRUSTED_ROOTS = [
+    Path(p) for p in env_list("CCHC_TRUSTED_ROOTS", [str(VAR_DIR / "signing" / "demo-root.pem")])
+]

@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class InspectionsConfig(AppConfig):
     name = "inspections"
     verbose_name = _("Kiểm tra cải cách hành chính")
+
+    def ready(self):
+        # Register the job runners and the publish hooks in every process.
+        from . import documents, tasks  # noqa: F401

@@ -19,6 +19,13 @@ urlpatterns = [
     path("<int:pk>/findings/paste/", views.FindingPasteView.as_view(), name="finding_paste"),
     path("<int:pk>/tasks/", views.TaskDeadlineView.as_view(), name="task_table"),
     path("<int:pk>/history/", views.HistoryView.as_view(), name="history"),
+    path("<int:pk>/notice/", views.NoticeDraftView.as_view(), name="notice_draft"),
+    path(
+        "plans/<int:pk>/documents/<str:kind>/",
+        views.PlanDocumentDraftView.as_view(),
+        name="plan_document_draft",
+    ),
+    path("plans/<int:pk>/notices/issue/", views.PlanNoticesIssueView.as_view(), name="plan_notices_issue"),
     path("findings/<int:pk>/", views.FindingItemView.as_view(), name="finding_item"),
     path("findings/<int:pk>/delete/", views.FindingDeleteView.as_view(), name="finding_delete"),
     path("findings/<int:pk>/move/", views.FindingMoveView.as_view(), name="finding_move"),

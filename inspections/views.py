@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import formset_factory
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -13,12 +13,13 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from cchc import selectors as cchc_selectors
 from cchc.access import STAFF_ROLES, has_role, units_visible
 from cchc.choices import Role
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
 
-from . import selectors, services
+from . import documents, selectors, services
 from .choices import FindingKind
 from .forms import (
     BulkDeadlineForm,
@@ -71,6 +72,14 @@ class PlanDetailView(ScopedViewMixin, DetailView):
         inspected = {i.unit_id for i in plan.inspections.all()}
         context["uninspected_units"] = [u for u in plan.planned_units.all() if u.pk not in inspected]
         context["can_edit"] = selectors.plans_editable(self.request.user).filter(pk=plan.pk).exists()
+        context["documents"] = documents.documents_of(plan).select_related("issuing_unit")
+        job_id = self.request.GET.get("job", "")
+        context["job"] = (
+            cchc_selectors.jobs_visible(self.request.user).filter(pk=job_id).first()
+            if job_id.isdigit()
+            else None
+        )
+        context["deadline_form"] = BulkDeadlineForm()
         return context
 
 
@@ -268,6 +277,9 @@ def detail_context(request, inspection, **overrides) -> dict:
         "history": selectors.inspection_history(inspection) if can_edit else [],
         "paste_form": overrides.get("paste_form") or (PasteForm(year=year) if can_edit else None),
         "deadline_form": overrides.get("deadline_form") or (BulkDeadlineForm() if can_edit else None),
+        "notices": documents.documents_of(inspection).filter(kind="conclusion_notice")
+        if can_edit
+        else documents.documents_of(inspection).filter(kind="conclusion_notice", status="published"),
         "today": timezone.localdate(),
     }
     return context
@@ -572,3 +584,47 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+# Documents drafted from inspections and plans ----------------------------
+
+
+class NoticeDraftView(EditorMixin, View):
+    """Open the inspection's draft conclusion notice, drafting it from the
+    findings the first time."""
+
+    def post(self, request, pk):
+        inspection = self.get_inspection(pk)
+        document = documents.notice_draft(inspection=inspection, user=request.user)
+        return redirect("document_detail", pk=document.pk)
+
+
+class PlanDocumentDraftView(ScopedViewMixin, View):
+    """Draft the report over a plan (with its per-unit appendix) or the
+    follow-up letter to all inspected bodies."""
+
+    required_roles = EDITOR_ROLES
+
+    def post(self, request, pk, kind):
+        plan = get_object_or_404(selectors.plans_editable(request.user), pk=pk)
+        if kind == "report":
+            form = BulkDeadlineForm(request.POST)
+            deadline = form.cleaned_data["deadline"] if form.is_valid() else None
+            document = documents.report_draft(plan=plan, user=request.user, deadline=deadline)
+        elif kind == "letter":
+            document = documents.follow_up_draft(plan=plan, user=request.user)
+        else:
+            raise Http404
+        return redirect("document_detail", pk=document.pk)
+
+
+class PlanNoticesIssueView(ScopedViewMixin, View):
+    """Issue, render and sign the notices of every inspection of a plan, as
+    one job with progress over all of them."""
+
+    required_roles = EDITOR_ROLES
+
+    def post(self, request, pk):
+        plan = get_object_or_404(selectors.plans_editable(request.user), pk=pk)
+        job = documents.plan_notices_issue(plan=plan, user=request.user, sign=request.POST.get("sign") == "1")
+        return redirect(reverse("inspections:plan_detail", args=[plan.pk]) + f"?job={job.pk}")

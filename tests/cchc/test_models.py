@@ -28,7 +28,6 @@ class TestUnitTree:
         )
         assert commune.path == f"/{province.pk}/{district.pk}/{commune.pk}/"
         assert Unit.objects.get(pk=commune.pk).path == commune.path
-        assert commune.depth == province.depth + 2
 
     def test_created_units_get_their_path_from_the_parent(self, units):
         assert units.province.path == f"/{units.province.pk}/"

@@ -190,14 +190,13 @@ class TestInspectionDetail:
 
 
 class TestDetailQueryCount:
-    # Officer: session, user, the scope for all roles and for staff roles
-    # (memberships, subtree, successions: 3 each), the inspection, its
-    # findings, its tasks, and the roles for the edit check.
-    OFFICER_QUERIES = 10
-    # Inspector: the same, plus the editor scope (3) and the edit check, the
-    # history of points and of tasks, and the reform areas of the three add
-    # forms and the paste form.
-    INSPECTOR_QUERIES = 22
+    # Officer: session, user, the scope (memberships, units reached,
+    # successions: once for every role set), the inspection, its findings,
+    # its tasks, the edit check's role test, and the published notices.
+    OFFICER_QUERIES = 9
+    # Inspector: the same, plus the edit check, the history of points and of
+    # tasks, and the reform areas of the three add forms and the paste form.
+    INSPECTOR_QUERIES = 16
 
     @pytest.fixture
     def fill(self, reform_areas):

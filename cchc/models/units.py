@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Role, SuccessionKind, UnitKind
-from .text import fold
+from ..choices import Role, SuccessionKind, UnitKind
+from ..text import fold
 
 
 class TimeStampedModel(models.Model):

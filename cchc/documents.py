@@ -1,0 +1,271 @@
+"""Official documents from draft to publication.
+
+draft → (preview) → issued: a number is allocated from the register, once,
+in a transaction → rendered: the issued PDF is made by a Celery job → signed:
+on the server with the organisation's certificate, or outside and uploaded →
+published to the units concerned.
+
+Rendering and signing are idempotent: a document that has its issued (or
+signed) file already is left as it is, so running a job twice allocates no
+second number and keeps no second file. A render that fails keeps its number
+and its retry uses it.
+"""
+
+import hashlib
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from .jobs import JobError, job_create
+from .models import DocumentStatus, Job, NumberRegister, OfficialDocument, User
+
+logger = logging.getLogger(__name__)
+
+RENDER_JOB = "document_render"
+
+# kind -> callables run when a document of that kind is published (the
+# inspections app marks the inspection's conclusion as issued, for example).
+_PUBLISH_HOOKS: dict[str, list[Callable[[OfficialDocument], None]]] = {}
+
+
+def on_publish(kind: str):
+    def register(hook):
+        _PUBLISH_HOOKS.setdefault(kind, []).append(hook)
+        return hook
+
+    return register
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def register_next_number(*, series: str, type_code: str, year: int) -> int:
+    """Allocate the next number of a register series, in the caller's
+    transaction. The register row is locked until the transaction ends, so
+    concurrent issues get distinct, consecutive numbers."""
+    with transaction.atomic():
+        NumberRegister.objects.bulk_create(
+            [NumberRegister(series=series, type_code=type_code, year=year, last_number=0)],
+            ignore_conflicts=True,
+        )
+        register = NumberRegister.objects.select_for_update().get(
+            series=series, type_code=type_code, year=year
+        )
+        register.last_number += 1
+        register.save(update_fields=["last_number"])
+        return register.last_number
+
+
+def document_update(
+    *, document: OfficialDocument, recipients: list[str] | None = None, **fields
+) -> OfficialDocument:
+    """Edit a draft's header, text or signing block; an issued document is
+    not edited any more."""
+    if document.status != DocumentStatus.DRAFT:
+        raise ValidationError(_("Văn bản đã cấp số, không sửa được nội dung."))
+    for name, value in fields.items():
+        setattr(document, name, value)
+    if recipients is not None:
+        document.recipients = [line.strip().rstrip(";.").strip() for line in recipients if line.strip()]
+    document.full_clean()
+    document.save()
+    return document
+
+
+def document_issue(
+    *, document_id: int, user: User | None = None, issued_on=None, sign: bool = False
+) -> Job | None:
+    """Issue a draft: allocate its number and date, then queue its render
+    (and server signature when ``sign``). Issuing an issued document again
+    changes nothing and queues nothing."""
+    with transaction.atomic():
+        document = OfficialDocument.objects.select_for_update().get(pk=document_id)
+        if document.status != DocumentStatus.DRAFT:
+            return None
+        issue_locked(document, user=user, issued_on=issued_on)
+        return job_create(
+            kind=RENDER_JOB,
+            unit=document.issuing_unit,
+            params={"document_id": document.pk, "sign": sign},
+            user=user,
+        )
+
+
+def issue_locked(document: OfficialDocument, *, user, issued_on) -> None:
+    """Allocate the number of a draft whose row the caller has locked."""
+    issued_on = issued_on or timezone.localdate()
+    document.number = register_next_number(
+        series=document.register_series, type_code=document.type_code, year=issued_on.year
+    )
+    document.year = issued_on.year
+    document.issued_on = issued_on
+    document.status = DocumentStatus.ISSUED
+    document.issued_by = user
+    document.full_clean()
+    document.save()
+    for appendix in document.appendices.all():
+        appendix.status = DocumentStatus.ISSUED
+        appendix.issued_on = issued_on
+        appendix.year = issued_on.year
+        appendix.issued_by = user
+        appendix.save(update_fields=["status", "issued_on", "year", "issued_by", "updated_at"])
+
+
+def _file_name(document: OfficialDocument, suffix: str) -> str:
+    base = slugify(document.number_symbol.replace("/", "-")) or f"van-ban-{document.pk}"
+    return f"{base}-{document.pk}{suffix}.pdf"
+
+
+def document_render(*, document_id: int) -> OfficialDocument:
+    """Make the issued PDF, once. The row stays locked while rendering, so
+    two runs of the same job cannot both write a file."""
+    from . import official
+
+    with transaction.atomic():
+        document = OfficialDocument.objects.select_for_update().get(pk=document_id)
+        if document.status == DocumentStatus.DRAFT:
+            raise JobError(_("Văn bản chưa được cấp số nên chưa tạo được bản phát hành."))
+        if document.issued_file:
+            return document
+        pdf = official.document_pdf(document)
+        document.issued_file.save(_file_name(document, ""), ContentFile(pdf), save=False)
+        document.issued_sha256 = sha256(pdf)
+        if document.status == DocumentStatus.ISSUED:
+            document.status = DocumentStatus.RENDERED
+        document.save(update_fields=["issued_file", "issued_sha256", "status", "updated_at"])
+        return document
+
+
+def document_sign_on_server(*, document_id: int) -> OfficialDocument:
+    """Sign the issued PDF with the organisation's certificate, once. The
+    issued file is kept as it is; the signed copy is a file of its own."""
+    from . import signing
+
+    with transaction.atomic():
+        document = OfficialDocument.objects.select_for_update().get(pk=document_id)
+        if document.signed_file:
+            return document
+        if not document.issued_file:
+            raise JobError(_("Chưa có bản phát hành để ký."))
+        with document.issued_file.open("rb") as handle:
+            issued = handle.read()
+        try:
+            signed = signing.sign_pdf(
+                issued,
+                p12_path=settings.CCHC_SIGNING_P12,
+                password=settings.CCHC_SIGNING_P12_PASSWORD,
+                signer_name=document.signer_name,
+                organisation=document.issuing_body,
+                reason=document.summary,
+                location=document.place,
+                **_stamp_options(document),
+            )
+        except signing.SigningError as error:
+            raise JobError(str(error)) from error
+        _keep_signed(
+            document,
+            signed,
+            method="server",
+            signer=signing.describe_signer(
+                p12_path=settings.CCHC_SIGNING_P12, password=settings.CCHC_SIGNING_P12_PASSWORD
+            ),
+        )
+        return document
+
+
+def _stamp_options(document: OfficialDocument) -> dict:
+    if document.parent_id:
+        return {"stamp_style": "appendix", "page": 0, "number_symbol": document.number_symbol}
+    return {"stamp_style": "signature", "number_symbol": document.number_symbol}
+
+
+def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, signer: str) -> None:
+    document.signed_file.save(_file_name(document, "-signed"), ContentFile(signed), save=False)
+    document.signed_sha256 = sha256(signed)
+    document.signed_at = timezone.now()
+    document.signed_by = signer[:500]
+    document.signing_method = method
+    if document.status in (DocumentStatus.ISSUED, DocumentStatus.RENDERED):
+        document.status = DocumentStatus.SIGNED
+    document.save(
+        update_fields=[
+            "signed_file",
+            "signed_sha256",
+            "signed_at",
+            "signed_by",
+            "signing_method",
+            "status",
+            "updated_at",
+        ]
+    )
+
+
+def document_attach_signed(
+    *, document: OfficialDocument, data: bytes, user: User | None = None
+) -> OfficialDocument:
+    """Keep a copy signed outside the app, if its signature is intact, it
+    covers the issued file byte for byte plus the signature, and it chains to
+    a configured root. Otherwise refuse with the reason."""
+    from . import signing
+
+    with transaction.atomic():
+        document = OfficialDocument.objects.select_for_update().get(pk=document.pk)
+        if document.signed_file:
+            raise ValidationError(_("Văn bản đã có bản ký số; bản đã ký không bao giờ bị ghi đè."))
+        if not document.issued_file:
+            raise ValidationError(_("Văn bản chưa có bản phát hành để đối chiếu."))
+        with document.issued_file.open("rb") as handle:
+            issued = handle.read()
+        check = signing.verify_signed_upload(
+            issued=issued, signed=data, trusted_roots=list(settings.CCHC_TRUSTED_ROOTS)
+        )
+        if not check.ok:
+            raise ValidationError(check.reason)
+        _keep_signed(document, data, method="external", signer=check.signer)
+        return document
+
+
+def document_publish(*, document: OfficialDocument, user: User | None = None) -> OfficialDocument:
+    """Publish a signed document to the units concerned."""
+    with transaction.atomic():
+        document = OfficialDocument.objects.select_for_update().get(pk=document.pk)
+        if document.status == DocumentStatus.PUBLISHED:
+            return document
+        if document.status != DocumentStatus.SIGNED:
+            raise ValidationError(_("Chỉ phát hành được văn bản đã ký số."))
+        document.status = DocumentStatus.PUBLISHED
+        document.published_at = timezone.now()
+        document.save(update_fields=["status", "published_at", "updated_at"])
+        for hook in _PUBLISH_HOOKS.get(document.kind, []):
+            hook(document)
+        return document
+
+
+def render_job_work(job: Job) -> dict:
+    """The render job: make the issued PDF and, when asked, sign it."""
+    from .jobs import job_progress
+
+    document_id = job.params["document_id"]
+    sign = job.params.get("sign", False)
+    ids = [document_id, *OfficialDocument.objects.filter(parent_id=document_id).values_list("pk", flat=True)]
+    per_document = 2 if sign else 1
+    total = per_document * len(ids)
+    done = 0
+    for pk in ids:
+        job_progress(job.pk, done=done, total=total, step=_("Đang tạo bản PDF"))
+        document_render(document_id=pk)
+        done += 1
+        if sign:
+            job_progress(job.pk, done=done, total=total, step=_("Đang ký số"))
+            document_sign_on_server(document_id=pk)
+            done += 1
+    document = OfficialDocument.objects.get(pk=document_id)
+    return {"document_id": document.pk, "number": document.number_symbol}

@@ -1,0 +1,114 @@
+"""Background jobs: create a row, enqueue the Celery task when the
+transaction commits, and let the task report progress and failure on it.
+
+A task takes the job's id, never model instances. ``job_run`` wraps the work:
+it marks the job running, counts the attempt, and on failure writes an error
+a person can read (``JobError`` carries one; anything else is logged and
+reported in general terms). ``job_retry`` puts a failed job back in the queue.
+"""
+
+import logging
+from collections.abc import Callable
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import Job, JobStatus, Unit, User
+
+logger = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """A failure whose message is meant for the user (in Vietnamese)."""
+
+
+# kind -> Celery task; filled by the apps' tasks modules through job_task().
+_TASKS: dict[str, object] = {}
+
+
+def job_task(kind: str):
+    """Register a Celery task as the runner of jobs of ``kind``."""
+
+    def register(task):
+        _TASKS[kind] = task
+        return task
+
+    return register
+
+
+def job_create(
+    *, kind: str, unit: Unit, params: dict | None = None, total: int = 1, user: User | None = None
+) -> Job:
+    """Create a job and enqueue it once the surrounding transaction commits."""
+    job = Job(kind=kind, unit=unit, params=params or {}, progress_total=max(total, 1), created_by=user)
+    job.full_clean()
+    job.save()
+    _enqueue(job)
+    return job
+
+
+def _enqueue(job: Job) -> None:
+    task = _TASKS.get(job.kind)
+    if task is None:
+        raise LookupError(f"No task registered for jobs of kind {job.kind!r}.")
+    job_id = job.pk
+    transaction.on_commit(lambda: task.delay(job_id))
+
+
+def job_retry(*, job: Job) -> Job:
+    """Put a failed job back in the queue. Its work is idempotent, so what an
+    earlier attempt finished is not done twice."""
+    if job.status != JobStatus.FAILED:
+        raise JobError(_("Chỉ chạy lại được công việc đã bị lỗi."))
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(
+            status=JobStatus.QUEUED, error="", step="", started_at=None, finished_at=None
+        )
+        job.refresh_from_db()
+        _enqueue(job)
+    return job
+
+
+def job_progress(job_id: int, *, done: int, total: int | None = None, step: str = "") -> None:
+    fields = {"progress_done": done, "step": step[:255]}
+    if total is not None:
+        fields["progress_total"] = max(total, 1)
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def job_run(job_id: int, work: Callable[[Job], dict | None]) -> None:
+    """Run ``work(job)`` for the job and record the outcome on its row."""
+    updated = (
+        Job.objects.filter(pk=job_id)
+        .exclude(status=JobStatus.SUCCEEDED)
+        .update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+    )
+    if not updated:
+        return  # Done already, or gone: running it again must change nothing.
+    job = Job.objects.get(pk=job_id)
+    try:
+        result = work(job) or {}
+    except JobError as error:
+        _fail(job_id, str(error))
+    except Exception:
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        _fail(
+            job_id,
+            _("Lỗi hệ thống khi xử lý công việc. Quản trị viên đã được ghi nhận lỗi; hãy thử chạy lại."),
+        )
+    else:
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.SUCCEEDED,
+            result=result,
+            progress_done=F("progress_total"),
+            finished_at=timezone.now(),
+            step="",
+        )
+
+
+def _fail(job_id: int, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, error=message or _("Lỗi không rõ nguyên nhân."), finished_at=timezone.now()
+    )
