@@ -127,14 +127,14 @@ def _file_name(document: OfficialDocument, suffix: str) -> str:
 def document_render(*, document_id: int) -> OfficialDocument:
     """Make the issued PDF, once. The row stays locked while rendering, so
     two runs of the same job cannot both write a file."""
-    from . import official
-
     with transaction.atomic():
         document = OfficialDocument.objects.select_for_update().get(pk=document_id)
         if document.status == DocumentStatus.DRAFT:
             raise JobError(_("Văn bản chưa được cấp số nên chưa tạo được bản phát hành."))
         if document.issued_file:
             return document
+        from . import official  # WeasyPrint loads only where documents are rendered.
+
         pdf = official.document_pdf(document)
         document.issued_file.save(_file_name(document, ""), ContentFile(pdf), save=False)
         document.issued_sha256 = sha256(pdf)

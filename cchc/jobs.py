@@ -54,7 +54,17 @@ def _enqueue(job: Job) -> None:
     if task is None:
         raise LookupError(f"No task registered for jobs of kind {job.kind!r}.")
     job_id = job.pk
-    transaction.on_commit(lambda: task.delay(job_id))
+    transaction.on_commit(lambda: _send(task, job_id))
+
+
+def _send(task, job_id: int) -> None:
+    """Hand the job to the broker; if the broker cannot be reached the job
+    says so and can be retried, and the committed work is kept."""
+    try:
+        task.delay(job_id)
+    except Exception:
+        logger.exception("Could not enqueue job %s", job_id)
+        _fail(job_id, _("Không gửi được công việc tới hàng đợi xử lý (Celery). Hãy thử chạy lại sau."))
 
 
 def job_retry(*, job: Job) -> Job:
