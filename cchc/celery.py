@@ -24,6 +24,6 @@ def _make_queue_folders(sender, **kwargs):
 
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS or {}
     if settings.CELERY_BROKER_URL.startswith("filesystem"):
-        for key in ("data_folder_in", "data_folder_out", "processed_folder"):
+        for key in ("data_folder_in", "data_folder_out", "processed_folder", "control_folder"):
             if options.get(key):
                 Path(options[key]).mkdir(parents=True, exist_ok=True)
