@@ -1,0 +1,106 @@
+# cchc: set-up, run, tests and checks.
+#
+#   make run    set everything up, load the demo data, start worker + web
+#   make test   set everything up and run the whole test suite
+#
+# With nothing set the app runs on the embedded default (SQLite and kombu's
+# filesystem broker under var/); DATABASE_URL and REDIS_URL switch to
+# PostgreSQL and Redis. See README.md.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+.DELETE_ON_ERROR:
+
+# The interpreter that creates .venv: Python 3.11 where it is on the PATH.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+MANAGE := $(PY) manage.py
+PYTEST_ARGS ?=
+VAR_DIR := $(or $(CCHC_VAR_DIR),var)
+
+# Installs are redone only when what they install from changes: each stamp is
+# named for a hash of its inputs, so editing, reverting or switching branches
+# all do the right thing whatever the files' dates.
+REQ_HASH := $(shell cat requirements.txt requirements-dev.txt 2>/dev/null | sha256sum | cut -c1-16)
+NPM_HASH := $(shell cat package.json package-lock.json 2>/dev/null | sha256sum | cut -c1-16)
+REQ_STAMP := $(VENV)/.cchc-requirements-$(REQ_HASH)
+NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
+
+.PHONY: help setup deps run test lint format check browser-deps clean
+
+help:
+	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
+	@echo "make test          set up and run the whole test suite (extra args: PYTEST_ARGS='...')"
+	@echo "make lint          ruff check and ruff format --check"
+	@echo "make format        ruff format and ruff check --fix"
+	@echo "make check         makemigrations --check and check --deploy with production settings"
+	@echo "make setup         only the set-up: .venv, node_modules, messages, migrate, collectstatic"
+	@echo "make browser-deps  apt-get install chromium chromium-driver (for browser tests)"
+
+$(PY):
+	@v=$$("$(PYTHON)" -c 'import sys; print("%d%02d" % sys.version_info[:2])'); \
+	if [ "$$v" -lt 311 ]; then echo "cchc needs Python >= 3.11; $(PYTHON) is too old." >&2; exit 1; fi
+	"$(PYTHON)" -m venv $(VENV)
+
+$(REQ_STAMP): | $(PY)
+	$(PY) -m pip install --disable-pip-version-check --quiet -r requirements-dev.txt
+	rm -f $(VENV)/.cchc-requirements-*
+	touch $@
+
+$(NPM_STAMP):
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# What lint and check need: the Python packages and the front-end assets
+# (STATICFILES_DIRS points into node_modules).
+deps: $(REQ_STAMP) $(NPM_STAMP)
+
+setup: deps
+	mkdir -p "$(VAR_DIR)/log" "$(VAR_DIR)/celery/queue" "$(VAR_DIR)/celery/processed"
+	@# Compile translations once a locale folder exists (msgfmt comes from gettext).
+	@if [ -n "$$(find . \( -path ./$(VENV) -o -path ./node_modules -o -path ./$(VAR_DIR) \) -prune \
+	      -o -type d -name locale -print -quit)" ]; then \
+	  echo "$(MANAGE) compilemessages"; \
+	  $(MANAGE) compilemessages --verbosity 0 --ignore=$(VENV) --ignore=node_modules --ignore=$(VAR_DIR); \
+	fi
+	$(MANAGE) migrate --noinput --verbosity 1
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+run: setup
+	bin/run
+
+# pytest exits 5 when it collected no test; that is accepted only while tests/
+# holds no test file at all, so that a broken collection can never pass.
+test: setup
+	@echo "$(PY) -m pytest $(PYTEST_ARGS)"
+	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
+	if [ "$$rc" -eq 5 ] && [ -z "$$(find tests -name 'test_*.py' -print -quit 2>/dev/null)" ]; then \
+	  echo "No test files under tests/ yet: nothing to run."; rc=0; \
+	fi; \
+	exit $$rc
+
+lint: $(REQ_STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(REQ_STAMP)
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+check: deps
+	bin/check-deploy
+
+# Headless Chromium and its driver from Debian, for tests marked `browser`.
+# Not yet part of `test`.
+browser-deps:
+	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
+	  echo "chromium and chromedriver are installed."; \
+	else \
+	  apt-get update && apt-get install -y chromium chromium-driver; \
+	fi
+
+# Removes what the set-up made; var/ (the SQLite database, media) is kept.
+clean:
+	rm -rf $(VENV) node_modules staticfiles .pytest_cache .ruff_cache
