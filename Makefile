@@ -28,7 +28,12 @@ NPM_HASH := $(shell cat package.json package-lock.json 2>/dev/null | sha256sum |
 REQ_STAMP := $(VENV)/.cchc-requirements-$(REQ_HASH)
 NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 
-.PHONY: help setup deps run test lint format check browser-deps clean
+# Debian packages: WeasyPrint's font subsetting and gettext at run time;
+# poppler (pdftotext, pdffonts, pdfsig) and headless Chromium for the tests.
+RUNTIME_DEBS := libharfbuzz-subset0 gettext
+TEST_DEBS := poppler-utils chromium chromium-driver
+
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -37,7 +42,7 @@ help:
 	@echo "make format        ruff format and ruff check --fix"
 	@echo "make check         makemigrations --check and check --deploy with production settings"
 	@echo "make setup         only the set-up: .venv, node_modules, messages, migrate, collectstatic"
-	@echo "make browser-deps  apt-get install chromium chromium-driver (for browser tests)"
+	@echo "make browser-deps  install chromium and chromium-driver (make test does it too)"
 
 $(PY):
 	@v=$$("$(PYTHON)" -c 'import sys; print("%d%02d" % sys.version_info[:2])'); \
@@ -57,7 +62,13 @@ $(NPM_STAMP):
 # (STATICFILES_DIRS points into node_modules).
 deps: $(REQ_STAMP) $(NPM_STAMP)
 
-setup: deps
+system-deps:
+	bin/system-deps $(RUNTIME_DEBS)
+
+test-deps:
+	bin/system-deps $(TEST_DEBS)
+
+setup: system-deps deps
 	mkdir -p "$(VAR_DIR)/log" "$(VAR_DIR)/celery/queue" "$(VAR_DIR)/celery/processed"
 	@# Compile translations once a locale folder exists (msgfmt comes from gettext).
 	@if [ -n "$$(find . \( -path ./$(VENV) -o -path ./node_modules -o -path ./$(VAR_DIR) \) -prune \
@@ -73,7 +84,7 @@ run: setup
 
 # pytest exits 5 when it collected no test; that is accepted only while tests/
 # holds no test file at all, so that a broken collection can never pass.
-test: setup
+test: setup test-deps
 	@echo "$(PY) -m pytest $(PYTEST_ARGS)"
 	@rc=0; $(PY) -m pytest $(PYTEST_ARGS) || rc=$$?; \
 	if [ "$$rc" -eq 5 ] && [ -z "$$(find tests -name 'test_*.py' -print -quit 2>/dev/null)" ]; then \
@@ -92,14 +103,10 @@ format: $(REQ_STAMP)
 check: deps
 	bin/check-deploy
 
-# Headless Chromium and its driver from Debian, for tests marked `browser`.
-# Not yet part of `test`.
+# Headless Chromium and its driver from Debian, for tests marked `browser`
+# (make test installs them too).
 browser-deps:
-	@if [ -x /usr/bin/chromium ] && [ -x /usr/bin/chromedriver ]; then \
-	  echo "chromium and chromedriver are installed."; \
-	else \
-	  apt-get update && apt-get install -y chromium chromium-driver; \
-	fi
+	bin/system-deps chromium chromium-driver
 
 # Removes what the set-up made; var/ (the SQLite database, media) is kept.
 clean:
