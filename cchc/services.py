@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from .access import clear_scope_cache
 from .choices import SuccessionKind
 from .models import Membership, Unit, UnitSuccession, User
+from .signals import unit_ended
 
 
 @transaction.atomic
@@ -83,6 +84,7 @@ def unit_end(
         link.full_clean()
         link.save()
         links.append(link)
+    unit_ended.send(sender=Unit, unit=unit, successors=successors, last_day=last_day)
     return links
 
 

@@ -12,6 +12,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -167,7 +168,6 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
-CELERY_BEAT_SCHEDULE: dict = {}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 AUTH_USER_MODEL = "cchc.User"
@@ -225,6 +225,8 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
+    ("vendor/fonts/tinos", NODE_MODULES / "@fontsource" / "tinos" / "files"),
+    ("vendor/fonts/noto-serif", NODE_MODULES / "@fontsource" / "noto-serif" / "files"),
 ]
 # Uploaded and generated files: outside the static root, served only through
 # views that check scope.
@@ -311,3 +313,16 @@ CCHC_SIGNING_P12_PASSWORD = env_str("CCHC_SIGNING_P12_PASSWORD", "cchc-demo-sign
 CCHC_TRUSTED_ROOTS = [
     Path(p) for p in env_list("CCHC_TRUSTED_ROOTS", [str(VAR_DIR / "signing" / "demo-root.pem")])
 ]
+
+# Remediation: reminders this many days before a deadline (and on the day
+# after it passed), and upload limits for reports and their evidence.
+CCHC_REMINDER_DAYS = [int(d) for d in env_list("CCHC_REMINDER_DAYS", ["7", "1"])]
+CCHC_UPLOAD_MAX_FILE_MB = env_int("CCHC_UPLOAD_MAX_FILE_MB", 20)
+CCHC_UPLOAD_MAX_REPORT_MB = env_int("CCHC_UPLOAD_MAX_REPORT_MB", 100)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+CELERY_BEAT_SCHEDULE = {
+    "send-remediation-reminders": {
+        "task": "inspections.send_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}

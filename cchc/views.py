@@ -15,7 +15,7 @@ from django.views.generic import DetailView
 
 from . import documents as services
 from . import selectors
-from .access import STAFF_ROLES
+from .access import STAFF_ROLES, has_role
 from .forms import (
     DocumentContentForm,
     DocumentHeaderForm,
@@ -32,7 +32,11 @@ EDITOR_ROLES = tuple(selectors.EDITOR_ROLES)
 
 @login_required
 def home(request):
-    return redirect("inspections:inspection_list")
+    """Provincial staff start at the inspections; an inspected unit's people
+    at their unit's tasks and deadlines."""
+    if has_role(request.user, *STAFF_ROLES):
+        return redirect("inspections:inspection_list")
+    return redirect("inspections:unit_home")
 
 
 class DocumentDetailView(ScopedViewMixin, DetailView):

@@ -518,7 +518,9 @@ class RemediationReportItem(models.Model):
     task = models.ForeignKey(
         RemediationTask, verbose_name=_("nhiệm vụ"), related_name="report_items", on_delete=models.PROTECT
     )
-    progress = models.CharField(_("kết quả thực hiện"), max_length=20, choices=ItemProgress.choices)
+    progress = models.CharField(
+        _("kết quả thực hiện"), max_length=20, choices=ItemProgress.choices, blank=True
+    )
     explanation = models.TextField(_("giải trình"), blank=True)
     decision = models.CharField(
         _("kết quả xem xét"), max_length=20, choices=ReviewDecision.choices, default=ReviewDecision.PENDING
@@ -602,3 +604,30 @@ class ReportFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class ReminderLog(models.Model):
+    """That a reminder of a kind was sent for a task on a day, so that the
+    daily job, run twice, sends nothing twice."""
+
+    task = models.ForeignKey(
+        RemediationTask, verbose_name=_("nhiệm vụ"), related_name="reminders", on_delete=models.CASCADE
+    )
+    kind = models.CharField(_("loại nhắc"), max_length=30, help_text=_("before-7, before-1, overdue..."))
+    sent_on = models.DateField(_("ngày gửi"))
+    recipients = models.PositiveIntegerField(_("số người nhận"), default=0)
+
+    class Meta:
+        verbose_name = _("nhắc hạn đã gửi")
+        verbose_name_plural = _("nhắc hạn đã gửi")
+        ordering = ["-sent_on", "task_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["task", "kind"],
+                name="%(app_label)s_%(class)s_once_per_kind",
+                violation_error_message=_("Nhắc hạn này đã được gửi."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.task_id} {self.kind} {self.sent_on}"

@@ -16,8 +16,16 @@ from cchc.access import STAFF_ROLES, has_role, scope_q
 from cchc.choices import Role
 from cchc.text import fold
 
-from .choices import FindingKind
-from .models import Finding, Inspection, InspectionPlan, InspectionTeam, RemediationTask, TeamMember
+from .choices import FindingKind, ReportStatus
+from .models import (
+    Finding,
+    Inspection,
+    InspectionPlan,
+    InspectionTeam,
+    RemediationReport,
+    RemediationTask,
+    TeamMember,
+)
 
 EDITOR_ROLES = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
 
@@ -229,3 +237,68 @@ def findings_by_kind(inspection: Inspection) -> list[tuple[str, str, list[Findin
         (kind.value, kind.label, [f for f in findings if f.kind == kind.value])
         for kind in (FindingKind.ACHIEVEMENT, FindingKind.SHORTCOMING, FindingKind.RECOMMENDATION)
     ]
+
+
+REPORTER_ROLES = frozenset({Role.UNIT_OFFICER, Role.LEADER})
+
+
+def reports_visible(user):
+    """Reports of units in the user's scope, and reports on inspections of
+    plans in their staff scope."""
+    if not user.is_authenticated:
+        return RemediationReport.objects.none()
+    return RemediationReport.objects.filter(
+        scope_q(user, "unit") | scope_q(user, "inspection__plan__issuer", STAFF_ROLES)
+    )
+
+
+def reports_writable(user):
+    """Reports the user may fill in and submit: their units' own."""
+    if not has_role(user, *REPORTER_ROLES):
+        return RemediationReport.objects.none()
+    return RemediationReport.objects.filter(scope_q(user, "unit", REPORTER_ROLES))
+
+
+def reports_reviewable(user):
+    """Reports the user may review: on inspections they may edit."""
+    return RemediationReport.objects.filter(inspection__in=inspections_editable(user))
+
+
+def unit_tasks(user, today=None):
+    """Tasks the user's units must do (conclusion issued), with what the
+    unit's task list shows, in a fixed number of queries."""
+    if not user.is_authenticated:
+        return RemediationTask.objects.none()
+    return (
+        RemediationTask.objects.filter(
+            scope_q(user, "responsible_unit"), inspection__notice_issued_at__isnull=False
+        )
+        .with_overdue(today)
+        .select_related("responsible_unit", "inspection__unit", "inspection__plan", "reform_area")
+        .order_by("deadline", "id")
+    )
+
+
+def review_queue(user):
+    return (
+        reports_reviewable(user)
+        .filter(status=ReportStatus.SUBMITTED)
+        .select_related("unit", "inspection__unit", "inspection__plan", "submitted_by")
+        .annotate(task_count=Count("items"))
+        .order_by("submitted_at", "id")
+    )
+
+
+def overdue_by_unit(user, today):
+    """Overdue tasks in the user's staff scope, grouped by responsible unit."""
+    tasks = (
+        tasks_visible(user)
+        .filter(scope_q(user, "inspection__plan__issuer", STAFF_ROLES))
+        .overdue(today)
+        .select_related("responsible_unit", "inspection__unit")
+        .order_by("responsible_unit__name", "deadline", "id")
+    )
+    groups: dict = {}
+    for task in tasks:
+        groups.setdefault(task.responsible_unit, []).append(task)
+    return groups

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import remediation_views as remediation
 from . import views
 
 app_name = "inspections"
@@ -26,6 +27,27 @@ urlpatterns = [
         name="plan_document_draft",
     ),
     path("plans/<int:pk>/notices/issue/", views.PlanNoticesIssueView.as_view(), name="plan_notices_issue"),
+    path("my-unit/", remediation.UnitHomeView.as_view(), name="unit_home"),
+    path("<int:pk>/report/", remediation.ReportOpenView.as_view(), name="report_open"),
+    path("reports/<int:pk>/", remediation.ReportDetailView.as_view(), name="report_detail"),
+    path("reports/<int:pk>/edit/", remediation.ReportUpdateView.as_view(), name="report_update"),
+    path("reports/<int:pk>/files/", remediation.ReportFileUploadView.as_view(), name="report_file_upload"),
+    path("reports/<int:pk>/submit/", remediation.ReportSubmitView.as_view(), name="report_submit"),
+    path("reports/items/<int:pk>/", remediation.ReportItemView.as_view(), name="report_item"),
+    path(
+        "reports/items/<int:pk>/review/",
+        remediation.ReportReviewItemView.as_view(),
+        name="report_review_item",
+    ),
+    path("reports/files/<int:pk>/", remediation.ReportFileDownloadView.as_view(), name="report_file"),
+    path(
+        "reports/files/<int:pk>/delete/",
+        remediation.ReportFileDeleteView.as_view(),
+        name="report_file_delete",
+    ),
+    path("reviews/", remediation.ReviewQueueView.as_view(), name="review_queue"),
+    path("tasks/overdue/", remediation.OverdueView.as_view(), name="overdue"),
+    path("notifications/", remediation.NotificationListView.as_view(), name="notifications"),
     path("findings/<int:pk>/", views.FindingItemView.as_view(), name="finding_item"),
     path("findings/<int:pk>/delete/", views.FindingDeleteView.as_view(), name="finding_delete"),
     path("findings/<int:pk>/move/", views.FindingMoveView.as_view(), name="finding_move"),

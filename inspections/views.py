@@ -167,7 +167,7 @@ class TeamFormView(ScopedViewMixin, View):
             members = [
                 {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
                 for f in formset.forms
-                if f.has_changed() and f.cleaned_data and not f.cleaned_data.get("DELETE")
+                if f.cleaned_data.get("full_name") and not f.cleaned_data.get("DELETE")
             ]
             try:
                 if team is None:
@@ -281,6 +281,15 @@ def detail_context(request, inspection, **overrides) -> dict:
         if can_edit
         else documents.documents_of(inspection).filter(kind="conclusion_notice", status="published"),
         "today": timezone.localdate(),
+        "reports": list(
+            selectors.reports_visible(request.user)
+            .filter(inspection=inspection)
+            .select_related("unit")
+            .order_by("unit__name", "revision")
+        ),
+        "can_report": inspection.is_issued
+        and has_role(request.user, *selectors.REPORTER_ROLES)
+        and any(t.status in ("open", "returned") for t in inspection.tasks.all()),
     }
     return context
 

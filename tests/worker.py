@@ -7,10 +7,32 @@ it sees the test database; tests using it commit their data
 """
 
 import time
+import uuid
+from pathlib import Path
 
 import pytest
 
 from cchc.models import Job
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_celery_queue(tmp_path_factory):
+    """Jobs enqueued by this test run go to a queue of its own, so that two
+    runs on one machine (or one broker) never take each other's messages."""
+    from cchc.celery import app
+
+    app.conf.task_default_queue = f"cchc-test-{uuid.uuid4().hex[:12]}"
+    if str(app.conf.broker_url).startswith("filesystem"):
+        folder = tmp_path_factory.mktemp("celery")
+        options = dict(app.conf.broker_transport_options)
+        for key in ("data_folder_in", "data_folder_out"):
+            options[key] = str(folder / "queue")
+        options["processed_folder"] = str(folder / "processed")
+        options["control_folder"] = str(folder / "control")
+        for value in set(options.values()) - {False}:
+            if isinstance(value, str):
+                Path(value).mkdir(parents=True, exist_ok=True)
+        app.conf.broker_transport_options = options
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from .documents import DocumentKind, DocumentStatus, NumberRegister, OfficialDocument
 from .jobs import Job, JobStatus
+from .notifications import Notification
 from .units import Membership, ReformArea, TimeStampedModel, Unit, UnitSuccession, User
 
 __all__ = [
@@ -10,6 +11,7 @@ __all__ = [
     "Job",
     "JobStatus",
     "Membership",
+    "Notification",
     "NumberRegister",
     "OfficialDocument",
     "ReformArea",

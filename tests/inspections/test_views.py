@@ -192,11 +192,12 @@ class TestInspectionDetail:
 class TestDetailQueryCount:
     # Officer: session, user, the scope (memberships, units reached,
     # successions: once for every role set), the inspection, its findings,
-    # its tasks, the edit check's role test, and the published notices.
-    OFFICER_QUERIES = 9
+    # its tasks, the edit check's role test, the published notices, the
+    # remediation reports and the unread notifications in the menu.
+    OFFICER_QUERIES = 11
     # Inspector: the same, plus the edit check, the history of points and of
     # tasks, and the reform areas of the three add forms and the paste form.
-    INSPECTOR_QUERIES = 16
+    INSPECTOR_QUERIES = 18
 
     @pytest.fixture
     def fill(self, reform_areas):

@@ -1,0 +1,218 @@
+"""HTML to PDF: the one module that uses WeasyPrint.
+
+WeasyPrint is imported inside the functions, so the web process and the
+tests that never render a PDF do not pay for loading it (Pango, HarfBuzz,
+fontconfig).
+
+What a rendered page may load is closed: the app's own static files
+(found by the staticfiles finders, or in ``STATIC_ROOT`` after
+``collectstatic``) and ``data:`` URIs (the QR code). Everything else
+(``file://``, ``http(s)://`` to any host, other schemes) is refused, which
+WeasyPrint logs and skips, so a document can neither read the server's disk
+nor make the server call out.
+
+Fonts come from a known place: the ``@fontsource`` packages installed from
+the npm registry and served as static files under ``vendor/fonts/``. Tinos
+(metric-compatible with Times New Roman) is the document face; Noto Serif
+backs it up for any character Tinos lacks. Both are declared here for every
+render, whatever the HTML, so no PDF depends on the fonts of the machine.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import mimetypes
+import posixpath
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
+from django.utils._os import safe_join
+
+logger = logging.getLogger(__name__)
+
+# Relative and root-relative URLs in the HTML ("/static/official/official.css")
+# are resolved against this origin. The ``.invalid`` top-level domain is
+# reserved (RFC 2606): it never resolves, and the fetcher below serves it
+# from disk without any network access.
+BASE_URL = "https://cchc-static.invalid/"
+
+# Fontsource's subsets and their Unicode ranges (the same for both
+# families). Vietnamese text needs all three: the base letters and the
+# Latin-1 vowels (latin), the letters with two marks and ơ/ư/đ
+# (vietnamese), and a few more (latin-ext).
+FONT_SUBSETS = {
+    "vietnamese": (
+        "U+0102-0103,U+0110-0111,U+0128-0129,U+0168-0169,U+01A0-01A1,U+01AF-01B0,"
+        "U+0300-0301,U+0303-0304,U+0308-0309,U+0323,U+0329,U+1EA0-1EF9,U+20AB"
+    ),
+    "latin-ext": (
+        "U+0100-02BA,U+02BD-02C5,U+02C7-02CC,U+02CE-02D7,U+02DD-02FF,U+0304,U+0308,"
+        "U+0329,U+1D00-1DBF,U+1E00-1E9F,U+1EF2-1EFF,U+2020,U+20A0-20AB,U+20AD-20C0,"
+        "U+2113,U+2C60-2C7F,U+A720-A7FF"
+    ),
+    "latin": (
+        "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,"
+        "U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,"
+        "U+FEFF,U+FFFD"
+    ),
+}
+# CSS family name -> folder under vendor/fonts/ (and file prefix).
+FONT_FAMILIES = {"Tinos": "tinos", "Noto Serif": "noto-serif"}
+FONT_FACES = ((400, "normal"), (400, "italic"), (700, "normal"), (700, "italic"))
+
+
+class URLRefused(ValueError):
+    """A URL the PDF renderer will not load."""
+
+
+def font_face_css() -> str:
+    """``@font-face`` rules for Tinos and Noto Serif: regular, italic, bold
+    and bold italic, each in the vietnamese, latin-ext and latin subsets,
+    WOFF2 first and WOFF as the fallback."""
+    rules = []
+    static = settings.STATIC_URL
+    for family, folder in FONT_FAMILIES.items():
+        for weight, style in FONT_FACES:
+            for subset, unicode_range in FONT_SUBSETS.items():
+                stem = f"{static}vendor/fonts/{folder}/{folder}-{subset}-{weight}-{style}"
+                rules.append(
+                    "@font-face {"
+                    f' font-family: "{family}"; font-style: {style}; font-weight: {weight};'
+                    f' src: url("{stem}.woff2") format("woff2"), url("{stem}.woff") format("woff");'
+                    f" unicode-range: {unicode_range}; }}"
+                )
+    return "\n".join(rules)
+
+
+def _static_prefixes() -> list[str]:
+    """The URL prefixes that name a static file: ``STATIC_URL`` joined to
+    :data:`BASE_URL` and, when it is absolute, ``STATIC_URL`` itself."""
+    static_url = settings.STATIC_URL
+    prefixes = []
+    if urlsplit(static_url).scheme:
+        prefixes.append(static_url)
+    else:
+        prefixes.append(BASE_URL.rstrip("/") + "/" + static_url.lstrip("/"))
+    return prefixes
+
+
+@functools.lru_cache(maxsize=512)
+def _find_static(relative: str, static_root: str) -> str | None:
+    """The file of a static path: through the finders (the app's static
+    folders and the vendored packages), then in ``STATIC_ROOT``."""
+    found = finders.find(relative)
+    if isinstance(found, list):
+        found = found[0] if found else None
+    if found:
+        return str(found)
+    if static_root:
+        try:
+            candidate = Path(safe_join(static_root, relative))
+        except SuspiciousFileOperation:
+            return None
+        if candidate.is_file():
+            return str(candidate)
+    return None
+
+
+def static_path(url: str) -> Path:
+    """The file on disk that a static URL names, or :class:`URLRefused`.
+
+    Only URLs under the static prefix qualify; the path may not leave the
+    static folders ("..", encoded or not)."""
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        raise URLRefused(f"Không tải tài nguyên ngoài ứng dụng: {url}")
+    bare = f"{parts.scheme}://{parts.netloc}{parts.path}"
+    for prefix in _static_prefixes():
+        if bare.startswith(prefix):
+            relative = unquote(bare[len(prefix) :])
+            break
+    else:
+        raise URLRefused(f"Không tải tài nguyên ngoài ứng dụng: {url}")
+    normalised = posixpath.normpath(relative)
+    if not relative or normalised.startswith(("..", "/")) or "\\" in relative or "\x00" in relative:
+        raise URLRefused(f"Đường dẫn tệp tĩnh không hợp lệ: {url}")
+    found = _find_static(normalised, str(settings.STATIC_ROOT or ""))
+    if found is None:
+        raise URLRefused(f"Không có tệp tĩnh: {url}")
+    return Path(found)
+
+
+def fetch_static(url: str) -> tuple[bytes, str]:
+    """The bytes and media type a page may load from ``url``: a static file
+    of the app, or a ``data:`` URI. Anything else raises
+    :class:`URLRefused`."""
+    scheme = urlsplit(url).scheme.lower()
+    if scheme == "data":
+        from urllib.request import urlopen
+
+        # urllib decodes data: URIs itself (DataHandler), with no I/O.
+        with urlopen(url) as response:  # noqa: S310 - the scheme is checked above
+            return response.read(), response.headers.get_content_type()
+    path = static_path(url)
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return path.read_bytes(), media_type
+
+
+@functools.cache
+def _fetcher_class():
+    """The WeasyPrint URL fetcher that only serves :func:`fetch_static`,
+    built on first use so that WeasyPrint is imported lazily."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyURLFetcher(URLFetcher):
+        """Serves the app's static files and ``data:`` URIs; refuses the
+        rest (WeasyPrint logs the refusal and leaves the resource out)."""
+
+        def fetch(self, url, headers=None):
+            try:
+                body, media_type = fetch_static(url)
+            except URLRefused:
+                logger.warning("PDF: refused to load %s", url[:200])
+                raise
+            return URLFetcherResponse(url, body, {"Content-Type": media_type})
+
+    return StaticOnlyURLFetcher
+
+
+def url_fetcher():
+    """A new URL fetcher for WeasyPrint (see :func:`fetch_static`)."""
+    return _fetcher_class()()
+
+
+# WeasyPrint's font configuration (fontconfig and Pango state, with the
+# @font-face files decoded once) and the parsed font stylesheet are the slow
+# part of a first render; they are kept per thread (WeasyPrint's objects are
+# not meant to be shared between threads), which in the prefork worker and
+# the web process means once per process.
+_local = threading.local()
+
+
+def _font_setup():
+    setup = getattr(_local, "fonts", None)
+    if setup is None:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        font_config = FontConfiguration()
+        stylesheet = CSS(
+            string=font_face_css(), base_url=BASE_URL, url_fetcher=url_fetcher(), font_config=font_config
+        )
+        setup = _local.fonts = (font_config, stylesheet)
+    return setup
+
+
+def render_pdf(html: str) -> bytes:
+    """The PDF of ``html``. Relative and root-relative URLs in it resolve
+    to the app's static files; nothing else is loaded."""
+    from weasyprint import HTML
+
+    font_config, font_stylesheet = _font_setup()
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
+    return document.write_pdf(stylesheets=[font_stylesheet], font_config=font_config)

@@ -1,0 +1,8 @@
+"""Signals of the kernel that other apps act on."""
+
+from django.dispatch import Signal
+
+# Sent by cchc.services.unit_end inside its transaction, with ``unit``,
+# ``successors`` and ``last_day``: the apps hand over what the unit still had
+# open (the inspections app passes remediation tasks to the successor).
+unit_ended = Signal()

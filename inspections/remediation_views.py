@@ -1,0 +1,388 @@
+"""Pages of remediation: the unit's home with its tasks and deadlines, the
+remediation report with evidence, the review queue and review, overdue
+tasks, and notifications."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView
+
+from cchc.access import STAFF_ROLES
+from cchc.choices import Role
+from cchc.forms import add_service_errors
+from cchc.mixins import ScopedViewMixin
+from cchc.models import DocumentKind, DocumentStatus, Notification
+from cchc.selectors import documents_visible
+
+from . import remediation, selectors
+from .choices import ItemProgress, ReportFileKind, ReportStatus, ReviewDecision
+from .models import RemediationReport, RemediationReportItem, ReportFile
+
+REPORTER_ROLES = tuple(selectors.REPORTER_ROLES)
+EDITOR_ROLES = (Role.INSPECTOR, Role.ADMINISTRATOR)
+DUE_SOON_DAYS = 7
+
+
+class ReportHeaderForm(forms.Form):
+    document_number = forms.CharField(
+        label=gettext_lazy("Số, ký hiệu báo cáo"), max_length=60, required=False
+    )
+    document_date = forms.DateField(
+        label=gettext_lazy("Ngày báo cáo"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
+    )
+    summary = forms.CharField(
+        label=gettext_lazy("Tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ItemForm(forms.Form):
+    progress = forms.ChoiceField(
+        label=gettext_lazy("Kết quả thực hiện"), choices=[("", "—"), *ItemProgress.choices], required=False
+    )
+    explanation = forms.CharField(
+        label=gettext_lazy("Giải trình"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(choices=ReportFileKind.choices, widget=forms.HiddenInput)
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    file = forms.FileField(
+        label=gettext_lazy("Tệp"), error_messages={"required": gettext_lazy("Hãy chọn tệp cần tải lên.")}
+    )
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(ReviewDecision.ACCEPTED, ""), (ReviewDecision.RETURNED, "")])
+    reason = forms.CharField(
+        label=gettext_lazy("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class UnitHomeView(ScopedViewMixin, View):
+    """The inspected unit's home: its inspections, issued notices, and tasks
+    with days left, due soon and overdue."""
+
+    template_name = "inspections/unit_home.html"
+
+    def get(self, request):
+        today = timezone.localdate()
+        tasks = list(selectors.unit_tasks(request.user, today))
+        for task in tasks:
+            task.days_left_value = (task.deadline - today).days
+            task.days_overdue = max(0, -task.days_left_value)
+            task.due_soon = (
+                not task.overdue
+                and 0 <= task.days_left_value <= DUE_SOON_DAYS
+                and task.status in (remediation.OPEN_TASK_STATUSES)
+            )
+        notices = (
+            documents_visible(request.user)
+            .filter(kind=DocumentKind.CONCLUSION_NOTICE, status=DocumentStatus.PUBLISHED)
+            .order_by("-issued_on", "-id")[:20]
+        )
+        inspections = (
+            selectors.inspections_visible(request.user)
+            .filter(notice_issued_at__isnull=False)
+            .select_related("unit", "plan")
+            .order_by("-inspected_on", "-id")[:20]
+        )
+        context = {
+            "tasks": tasks,
+            "notices": notices,
+            "inspections": inspections,
+            "overdue_count": sum(1 for t in tasks if t.overdue),
+            "due_soon_count": sum(1 for t in tasks if t.due_soon),
+        }
+        return render(request, self.template_name, context)
+
+
+class ReportOpenView(ScopedViewMixin, View):
+    """Open the unit's remediation report for an inspection (a draft, the
+    revision under review, or a new revision after a return)."""
+
+    required_roles = REPORTER_ROLES
+
+    def post(self, request, pk):
+        inspection = get_object_or_404(
+            selectors.inspections_visible(request.user).filter(notice_issued_at__isnull=False), pk=pk
+        )
+        try:
+            report = remediation.report_open(inspection=inspection, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("inspections:inspection_detail", pk=inspection.pk)
+        return redirect("inspections:report_detail", pk=report.pk)
+
+
+def report_context(request, report, **forms_):
+    user = request.user
+    can_write = (
+        report.status == ReportStatus.DRAFT and selectors.reports_writable(user).filter(pk=report.pk).exists()
+    )
+    can_review = (
+        report.status == ReportStatus.SUBMITTED
+        and selectors.reports_reviewable(user).filter(pk=report.pk).exists()
+    )
+    items = list(
+        report.items.select_related("task", "task__responsible_unit", "reviewed_by").prefetch_related(
+            Prefetch("evidence", queryset=ReportFile.objects.order_by("id"))
+        )
+    )
+    for item in items:
+        item.form = forms_.get(f"item_{item.pk}") or ItemForm(
+            initial={"progress": item.progress, "explanation": item.explanation}, prefix=f"item{item.pk}"
+        )
+        item.upload_form = forms_.get(f"upload_{item.pk}") or UploadForm(
+            initial={"kind": ReportFileKind.EVIDENCE, "item": item.pk}, auto_id=f"id_upload{item.pk}_%s"
+        )
+    revisions = RemediationReport.objects.filter(
+        inspection_id=report.inspection_id, unit_id=report.unit_id
+    ).order_by("revision")
+    return {
+        "report": report,
+        "items": items,
+        "documents": [f for f in report.files.all() if f.kind == ReportFileKind.DOCUMENT],
+        "can_write": can_write,
+        "can_review": can_review,
+        "header_form": forms_.get("header")
+        or ReportHeaderForm(
+            initial={
+                "document_number": report.document_number,
+                "document_date": report.document_date,
+                "summary": report.summary,
+            }
+        ),
+        "document_upload_form": forms_.get("upload_document")
+        or UploadForm(initial={"kind": ReportFileKind.DOCUMENT}, auto_id="id_upload_doc_%s"),
+        "submit_errors": forms_.get("submit_errors", []),
+        "revisions": revisions,
+        "history": report.history.select_related("history_user").order_by("-history_date")[:30],
+    }
+
+
+class ReportDetailView(ScopedViewMixin, View):
+    template_name = "inspections/report_detail.html"
+
+    def get_report(self, pk):
+        return get_object_or_404(
+            selectors.reports_visible(self.request.user).select_related(
+                "unit", "inspection__unit", "inspection__plan", "submitted_by"
+            ),
+            pk=pk,
+        )
+
+    def get(self, request, pk):
+        report = self.get_report(pk)
+        return render(request, self.template_name, report_context(request, report))
+
+
+class ReportWriteMixin(ScopedViewMixin):
+    required_roles = REPORTER_ROLES
+
+    def get_report(self, pk):
+        return get_object_or_404(
+            selectors.reports_writable(self.request.user).select_related(
+                "unit", "inspection__unit", "inspection__plan"
+            ),
+            pk=pk,
+        )
+
+    def page(self, report, status=400, **forms_):
+        return render(
+            self.request,
+            "inspections/report_detail.html",
+            report_context(self.request, report, **forms_),
+            status=status,
+        )
+
+
+class ReportUpdateView(ReportWriteMixin, View):
+    def post(self, request, pk):
+        report = self.get_report(pk)
+        form = ReportHeaderForm(request.POST)
+        if form.is_valid():
+            try:
+                remediation.report_update(report=report, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu báo cáo."))
+                return redirect("inspections:report_detail", pk=report.pk)
+        return self.page(report, header=form)
+
+
+class ReportItemView(ReportWriteMixin, View):
+    """Save what was done for one task (HTMX saves it in place)."""
+
+    def post(self, request, pk):
+        item = get_object_or_404(
+            RemediationReportItem.objects.select_related("report", "task").filter(
+                report__in=selectors.reports_writable(request.user)
+            ),
+            pk=pk,
+        )
+        form = ItemForm(request.POST, prefix=f"item{item.pk}")
+        if form.is_valid():
+            try:
+                remediation.report_item_save(item=item, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+        if request.htmx:
+            saved = not form.errors
+            return render(
+                request,
+                "inspections/partials/report_item_status.html",
+                {"item": item, "form": form, "saved": saved},
+            )
+        if form.errors:
+            return self.page(item.report, **{f"item_{item.pk}": form})
+        return redirect("inspections:report_detail", pk=item.report_id)
+
+
+class ReportFileUploadView(ReportWriteMixin, View):
+    def post(self, request, pk):
+        report = self.get_report(pk)
+        form = UploadForm(request.POST, request.FILES)
+        key = "upload_document"
+        if form.is_valid():
+            item = None
+            if form.cleaned_data["kind"] == ReportFileKind.EVIDENCE:
+                item = report.items.filter(pk=form.cleaned_data["item"]).first()
+                if item is None:
+                    form.add_error(None, _("Hãy chọn nhiệm vụ mà tài liệu kiểm chứng chứng minh."))
+                key = f"upload_{form.cleaned_data['item']}"
+            if not form.errors:
+                try:
+                    remediation.report_file_add(
+                        report=report,
+                        upload=form.cleaned_data["file"],
+                        kind=form.cleaned_data["kind"],
+                        item=item,
+                        user=request.user,
+                    )
+                except ValidationError as error:
+                    add_service_errors(form, error)
+                else:
+                    messages.success(
+                        request, _("Đã tải lên “%(name)s”.") % {"name": form.cleaned_data["file"].name}
+                    )
+                    return redirect("inspections:report_detail", pk=report.pk)
+        elif request.POST.get("item"):
+            key = f"upload_{request.POST.get('item')}"
+        return self.page(report, **{key: form})
+
+
+class ReportFileDeleteView(ReportWriteMixin, View):
+    def post(self, request, pk):
+        file = get_object_or_404(
+            ReportFile.objects.select_related("report").filter(
+                report__in=selectors.reports_writable(request.user)
+            ),
+            pk=pk,
+        )
+        try:
+            remediation.report_file_remove(file=file, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        return redirect("inspections:report_detail", pk=file.report_id)
+
+
+class ReportFileDownloadView(ScopedViewMixin, View):
+    """Files are served only through here, after the scope check, as
+    attachments that the browser must not sniff."""
+
+    def get(self, request, pk):
+        file = get_object_or_404(
+            ReportFile.objects.filter(report__in=selectors.reports_visible(request.user)), pk=pk
+        )
+        response = FileResponse(
+            file.file.open("rb"),
+            as_attachment=True,
+            filename=file.original_name,
+            content_type=file.content_type,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ReportSubmitView(ReportWriteMixin, View):
+    def post(self, request, pk):
+        report = self.get_report(pk)
+        try:
+            report = remediation.report_submit(report=report, user=request.user)
+        except ValidationError as error:
+            return self.page(report, submit_errors=error.messages)
+        if report.is_late:
+            messages.warning(request, _("Đã gửi báo cáo. Báo cáo được ghi nhận là gửi quá hạn."))
+        else:
+            messages.success(request, _("Đã gửi báo cáo tới Đoàn kiểm tra."))
+        return redirect("inspections:report_detail", pk=report.pk)
+
+
+class ReportReviewItemView(ScopedViewMixin, View):
+    """Accept a task, or return it with a reason."""
+
+    required_roles = EDITOR_ROLES
+
+    def post(self, request, pk):
+        item = get_object_or_404(
+            RemediationReportItem.objects.select_related("report", "task").filter(
+                report__in=selectors.reports_reviewable(request.user)
+            ),
+            pk=pk,
+        )
+        form = ReviewForm(request.POST)
+        if form.is_valid():
+            try:
+                remediation.report_review_item(item=item, user=request.user, **form.cleaned_data)
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Đã ghi nhận kết quả xem xét."))
+        else:
+            messages.error(request, _("Kết quả xem xét không hợp lệ."))
+        return redirect("inspections:report_detail", pk=item.report_id)
+
+
+class ReviewQueueView(ScopedViewMixin, ListView):
+    required_roles = EDITOR_ROLES
+    template_name = "inspections/review_queue.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def scoped_queryset(self, user):
+        return selectors.review_queue(user)
+
+
+class OverdueView(ScopedViewMixin, View):
+    """Overdue tasks by unit: the units that have not reported by the deadline."""
+
+    required_roles = tuple(STAFF_ROLES)
+
+    def get(self, request):
+        today = timezone.localdate()
+        groups = selectors.overdue_by_unit(request.user, today)
+        return render(request, "inspections/overdue.html", {"groups": groups, "today": today})
+
+
+class NotificationListView(ScopedViewMixin, View):
+    def get(self, request):
+        notifications = Notification.objects.filter(user=request.user)[:100]
+        return render(request, "inspections/notifications.html", {"notifications": notifications})
+
+    def post(self, request):
+        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
+        if request.htmx:
+            return HttpResponse(status=204)
+        return redirect("inspections:notifications")
