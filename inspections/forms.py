@@ -206,11 +206,23 @@ class TeamMemberForm(forms.Form):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)
     position = forms.CharField(label=_("Chức vụ"), max_length=255, required=False)
     organisation = forms.ModelChoiceField(queryset=Unit.objects.none(), label=_("Cơ quan"), required=False)
-    role = forms.ChoiceField(label=_("Nhiệm vụ trong đoàn"), choices=TeamRole.choices)
+    role = forms.ChoiceField(
+        label=_("Nhiệm vụ trong đoàn"), choices=[("", "—"), *TeamRole.choices], required=False
+    )
 
     def __init__(self, *args, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        # An empty row is left out; only a named member needs the rest.
+        self.fields["full_name"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("full_name") and not cleaned.get("role"):
+            self.add_error("role", _("Hãy chọn nhiệm vụ trong đoàn."))
+        if not cleaned.get("full_name") and (cleaned.get("position") or cleaned.get("organisation")):
+            self.add_error("full_name", _("Hãy nhập họ và tên thành viên."))
+        return cleaned
 
 
 class InspectionCreateForm(forms.Form):

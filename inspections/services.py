@@ -304,6 +304,8 @@ def task_create(
     """A remediation task; by default the inspected unit is responsible."""
     if finding is not None and finding.kind != FindingKind.RECOMMENDATION:
         raise ValidationError({"finding": _("Chỉ nội dung kiến nghị mới tạo được nhiệm vụ khắc phục.")})
+    if finding is not None and RemediationTask.objects.filter(finding=finding).exists():
+        raise ValidationError({"finding": _("Kiến nghị này đã được giao nhiệm vụ khắc phục.")})
     task = RemediationTask(
         inspection=inspection,
         finding=finding,

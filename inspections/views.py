@@ -313,10 +313,11 @@ class EditorMixin(ScopedViewMixin):
             pk=pk,
         )
 
-    def render_part(self, inspection, kind, form=None, trigger="historyChanged"):
+    def render_part(self, inspection, kind, form=None, trigger="historyChanged", error=""):
         inspection = selectors.inspection_detail(self.request.user).get(pk=inspection.pk)
         context = detail_context(self.request, inspection, **({f"form_{kind}": form} if form else {}))
         part = next(p for p in context["parts"] if p["kind"] == kind)
+        part["error"] = error
         response = render(
             self.request,
             "inspections/partials/finding_part.html",
@@ -450,7 +451,10 @@ class FindingReorderView(EditorMixin, View):
             ids = [int(value) for value in request.POST.getlist("order")]
             services.finding_reorder(inspection=inspection, kind=kind, ordered_ids=ids, user=request.user)
         except (ValueError, ValidationError):
-            messages.error(request, _("Không sắp xếp được: danh sách đã thay đổi, hãy tải lại trang."))
+            error = _("Không sắp xếp được: danh sách đã thay đổi, hãy tải lại trang.")
+            if request.htmx:
+                return self.render_part(inspection, kind, trigger="", error=error)
+            messages.error(request, error)
         return self.page_or_part(inspection, kind)
 
 
@@ -503,6 +507,12 @@ class FindingPasteView(EditorMixin, View):
 
 class TaskFromFindingView(EditorMixin, View):
     """Turn a recommendation into a remediation task."""
+
+    def get_finding(self, pk):
+        finding = super().get_finding(pk)
+        if finding.kind != FindingKind.RECOMMENDATION:
+            raise Http404
+        return finding
 
     def get(self, request, pk):
         finding = self.get_finding(pk)

@@ -201,3 +201,200 @@ def scenario(units):
         draft_district_a=InspectionFactory(plan=plan_2025, unit=units.district_a),
         draft_commune_a=InspectionFactory(plan=plan_district, unit=units.commune_a),
     )
+
+
+@pytest.fixture
+def district_inspector(make_member, units):
+    # An inspector of Duy Xuyên: the district's own plans are in scope, the
+    # province's plans (even for inspections of Duy Xuyên) are not.
+    return make_member(Role.INSPECTOR, units.district_a, username="thanhtra.duyxuyen")
+
+
+@pytest.fixture
+def other_province_inspector(make_member, db):
+    # An inspector of another province: nothing of Quảng Nam is in scope.
+    from tests.factories import UnitFactory
+
+    other_province = UnitFactory(province=True, name="Ủy ban nhân dân tỉnh Quảng Ngãi")
+    return make_member(Role.INSPECTOR, other_province, username="thanhtra.quangngai")
+
+
+# Remediation (issue 5): real files of each type an upload may carry, a
+# province inspection of Duy Xuyên with two open tasks, and a helper that
+# completes a draft report.
+
+
+def _zip_bytes(entries: dict[str, bytes]) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in entries.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+_DOCX_CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    b'<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    b'<Default Extension="xml" ContentType="application/xml"/>'
+    b'<Override PartName="/word/document.xml" '
+    b'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+    b"</Types>"
+)
+_DOCX_RELS = (
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    b'<Relationship Id="rId1" Target="word/document.xml" '
+    b'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"/>'
+    b"</Relationships>"
+)
+
+
+def _docx_document(text: str) -> bytes:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+        f"<w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>"
+    ).encode()
+
+
+class UploadFiles:
+    """Builders of uploaded files whose bytes are what they claim (or, for
+    the refused ones, what an attacker would send). The browser's claimed
+    content type is always "application/pdf": the checks must ignore it."""
+
+    CLAIMED = "application/pdf"
+
+    def _file(self, name: str, content: bytes):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        return SimpleUploadedFile(name, content, content_type=self.CLAIMED)
+
+    def pdf_bytes(self, size: int | None = None) -> bytes:
+        body = (
+            b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+            b"trailer<</Root 1 0 R>>\n%%EOF\n"
+        )
+        if size is not None:
+            body = body + b"%" + b"0" * max(0, size - len(body) - 1)
+        return body
+
+    def pdf(self, name: str = "bao-cao-khac-phuc.pdf", size: int | None = None):
+        return self._file(name, self.pdf_bytes(size))
+
+    def docx_bytes(self, text: str = "Báo cáo kết quả khắc phục") -> bytes:
+        return _zip_bytes(
+            {
+                "[Content_Types].xml": _DOCX_CONTENT_TYPES,
+                "_rels/.rels": _DOCX_RELS,
+                "word/document.xml": _docx_document(text),
+            }
+        )
+
+    def docx(self, name: str = "bao-cao-khac-phuc.docx"):
+        return self._file(name, self.docx_bytes())
+
+    def xlsx_bytes(self) -> bytes:
+        import io
+
+        from openpyxl import Workbook
+
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.append(["Thủ tục hành chính", "Đã niêm yết"])
+        sheet.append(["Cấp giấy khai sinh", "Có"])
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        return buffer.getvalue()
+
+    def xlsx(self, name: str = "danh-muc-tthc.xlsx"):
+        return self._file(name, self.xlsx_bytes())
+
+    def image_bytes(self, fmt: str) -> bytes:
+        import io
+
+        from PIL import Image
+
+        buffer = io.BytesIO()
+        Image.new("RGB", (16, 12), (200, 30, 30)).save(buffer, fmt)
+        return buffer.getvalue()
+
+    def png(self, name: str = "anh-niem-yet.png"):
+        return self._file(name, self.image_bytes("PNG"))
+
+    def jpeg(self, name: str = "anh-bo-phan-mot-cua.jpg"):
+        return self._file(name, self.image_bytes("JPEG"))
+
+    def exe_bytes(self) -> bytes:
+        header = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+        return header + b"This program cannot be run in DOS mode.\r\r\n$"
+
+    def exe(self, name: str = "bao-cao.pdf"):
+        return self._file(name, self.exe_bytes())
+
+    def zip_bomb_bytes(self, unpacked_mb: int = 64) -> bytes:
+        # A DOCX-looking archive whose document expands a thousandfold.
+        return _zip_bytes(
+            {
+                "[Content_Types].xml": _DOCX_CONTENT_TYPES,
+                "_rels/.rels": _DOCX_RELS,
+                "word/document.xml": b"0" * (unpacked_mb * 1024 * 1024),
+            }
+        )
+
+    def zip_bomb(self, name: str = "bao-cao.docx"):
+        return self._file(name, self.zip_bomb_bytes())
+
+
+@pytest.fixture
+def upload_files():
+    return UploadFiles()
+
+
+@pytest.fixture
+def remediation_case(scenario, units):
+    """The province's issued inspection of Duy Xuyên with two open tasks,
+    due in 10 and 30 days."""
+    from django.utils import timezone
+
+    from tests.factories import RemediationTaskFactory
+
+    today = timezone.localdate()
+    inspection = scenario.issued_district_a
+    first = RemediationTaskFactory(
+        inspection=inspection,
+        description="Niêm yết công khai đầy đủ thủ tục hành chính tại Bộ phận Một cửa.",
+        deadline=today + datetime.timedelta(days=10),
+    )
+    second = RemediationTaskFactory(
+        inspection=inspection,
+        description="Ban hành quy chế làm việc của Ủy ban nhân dân huyện nhiệm kỳ 2021 - 2026.",
+        deadline=today + datetime.timedelta(days=30),
+    )
+    return SimpleNamespace(inspection=inspection, tasks=[first, second], today=today)
+
+
+@pytest.fixture
+def fill_report(upload_files):
+    """Complete a draft: a result and an explanation for every task, and the
+    report document attached."""
+    from inspections.choices import ItemProgress, ReportFileKind
+    from inspections.remediation import report_file_add, report_item_save
+
+    def fill(report, user, *, progress=ItemProgress.DONE):
+        for item in report.items.select_related("report"):
+            report_item_save(
+                item=item,
+                progress=progress,
+                explanation=f"Đã thực hiện: {item.task.description}",
+                user=user,
+            )
+        report_file_add(report=report, upload=upload_files.pdf(), kind=ReportFileKind.DOCUMENT, user=user)
+        return report
+
+    return fill
