@@ -101,6 +101,8 @@ def document_issue(
 
 def issue_locked(document: OfficialDocument, *, user, issued_on) -> None:
     """Allocate the number of a draft whose row the caller has locked."""
+    if not document.parent_id and not (document.signer_name.strip() and document.signer_position.strip()):
+        raise ValidationError(_("Chưa nhập chức vụ và họ tên người ký; không cấp số được."))
     issued_on = issued_on or timezone.localdate()
     document.number = register_next_number(
         series=document.register_series, type_code=document.type_code, year=issued_on.year

@@ -10,6 +10,7 @@ reported in general terms). ``job_retry`` puts a failed job back in the queue.
 import logging
 from collections.abc import Callable
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -102,6 +103,8 @@ def job_run(job_id: int, work: Callable[[Job], dict | None]) -> None:
         result = work(job) or {}
     except JobError as error:
         _fail(job_id, str(error))
+    except ValidationError as error:
+        _fail(job_id, " ".join(error.messages))
     except Exception:
         logger.exception("Job %s (%s) failed", job_id, job.kind)
         _fail(

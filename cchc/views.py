@@ -136,9 +136,13 @@ class DocumentIssueView(DocumentEditMixin, View):
         document = self.get_document(pk)
         if document.parent_id:
             raise Http404
-        job = services.document_issue(
-            document_id=document.pk, user=request.user, sign=request.POST.get("sign") == "1"
-        )
+        try:
+            job = services.document_issue(
+                document_id=document.pk, user=request.user, sign=request.POST.get("sign") == "1"
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("document_detail", pk=document.pk)
         if job is None:
             messages.info(request, _("Văn bản đã được cấp số trước đó."))
             return redirect("document_detail", pk=document.pk)

@@ -137,8 +137,8 @@ class OfficialDocument(TimeStampedModel):
     signer_authority = models.CharField(
         _("chức vụ người đứng đầu"), max_length=255, blank=True, help_text=_("Ví dụ: TRƯỞNG ĐOÀN")
     )
-    signer_position = models.CharField(_("chức vụ người ký"), max_length=255)
-    signer_name = models.CharField(_("họ tên người ký"), max_length=150)
+    signer_position = models.CharField(_("chức vụ người ký"), max_length=255, blank=True)
+    signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
     recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
     archive_line = models.CharField(
         _("dòng lưu"), max_length=255, blank=True, help_text=_("Ví dụ: Lưu: VT, KSTTHC.")
