@@ -20,6 +20,7 @@ render, whatever the HTML, so no PDF depends on the fonts of the machine.
 
 from __future__ import annotations
 
+import atexit
 import functools
 import logging
 import mimetypes
@@ -32,8 +33,6 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.exceptions import SuspiciousFileOperation
 from django.utils._os import safe_join
-
-logger = logging.getLogger(__name__)
 
 # Relative and root-relative URLs in the HTML ("/static/official/official.css")
 # are resolved against this origin. The ``.invalid`` top-level domain is
@@ -64,6 +63,21 @@ FONT_SUBSETS = {
 # CSS family name -> folder under vendor/fonts/ (and file prefix).
 FONT_FAMILIES = {"Tinos": "tinos", "Noto Serif": "noto-serif"}
 FONT_FACES = ((400, "normal"), (400, "italic"), (700, "normal"), (700, "italic"))
+# Each subset is declared under a family name of its own ("Tinos",
+# "Tinos Vietnamese", "Tinos Latin Ext"). WeasyPrint keys the fonts it embeds
+# by family, weight and style, not by file: three files of one family would
+# share one key and their glyphs would be mixed up in the PDF. Stylesheets
+# list the three names (see FONT_STACK); fontconfig also keeps each file's own
+# family ("Tinos"), so plain ``font-family: Tinos`` still reaches all three.
+SUBSET_FAMILY = {"vietnamese": "{} Vietnamese", "latin-ext": "{} Latin Ext", "latin": "{}"}
+FONT_STACK = ", ".join(
+    [
+        f'"{SUBSET_FAMILY[subset].format(family)}"'
+        for family in FONT_FAMILIES
+        for subset in ("latin", "vietnamese", "latin-ext")
+    ]
+    + ['"Times New Roman"', "serif"]
+)
 
 
 class URLRefused(ValueError):
@@ -73,51 +87,58 @@ class URLRefused(ValueError):
 def font_face_css() -> str:
     """``@font-face`` rules for Tinos and Noto Serif: regular, italic, bold
     and bold italic, each in the vietnamese, latin-ext and latin subsets,
-    WOFF2 first and WOFF as the fallback."""
+    WOFF first: WeasyPrint unpacks a WOFF file with zlib, whereas WOFF2
+    goes through fontTools' pure-Python glyph decoder, some 100 ms a file on
+    the first render of each process. WOFF2 stays as the fallback."""
     rules = []
     static = settings.STATIC_URL
     for family, folder in FONT_FAMILIES.items():
         for weight, style in FONT_FACES:
             for subset, unicode_range in FONT_SUBSETS.items():
                 stem = f"{static}vendor/fonts/{folder}/{folder}-{subset}-{weight}-{style}"
+                name = SUBSET_FAMILY[subset].format(family)
                 rules.append(
                     "@font-face {"
-                    f' font-family: "{family}"; font-style: {style}; font-weight: {weight};'
-                    f' src: url("{stem}.woff2") format("woff2"), url("{stem}.woff") format("woff");'
+                    f' font-family: "{name}"; font-style: {style}; font-weight: {weight};'
+                    f' src: url("{stem}.woff") format("woff"), url("{stem}.woff2") format("woff2");'
                     f" unicode-range: {unicode_range}; }}"
                 )
     return "\n".join(rules)
 
 
-def _static_prefixes() -> list[str]:
-    """The URL prefixes that name a static file: ``STATIC_URL`` joined to
-    :data:`BASE_URL` and, when it is absolute, ``STATIC_URL`` itself."""
+def _static_prefix() -> str:
+    """The URL prefix of static files as the renderer sees them:
+    ``STATIC_URL`` when it is absolute, else ``STATIC_URL`` under
+    :data:`BASE_URL`. Either way the files are read from disk."""
     static_url = settings.STATIC_URL
-    prefixes = []
     if urlsplit(static_url).scheme:
-        prefixes.append(static_url)
-    else:
-        prefixes.append(BASE_URL.rstrip("/") + "/" + static_url.lstrip("/"))
-    return prefixes
+        return static_url
+    return BASE_URL.rstrip("/") + "/" + static_url.lstrip("/")
 
 
-@functools.lru_cache(maxsize=512)
+# Static path and STATIC_ROOT -> file found. Only hits are kept, so a file
+# added while the process runs is found on the next render.
+_found: dict[tuple[str, str], str] = {}
+
+
 def _find_static(relative: str, static_root: str) -> str | None:
     """The file of a static path: through the finders (the app's static
     folders and the vendored packages), then in ``STATIC_ROOT``."""
+    key = (relative, static_root)
+    if key in _found:
+        return _found[key]
     found = finders.find(relative)
     if isinstance(found, list):
         found = found[0] if found else None
-    if found:
-        return str(found)
-    if static_root:
+    if not found and static_root:
         try:
             candidate = Path(safe_join(static_root, relative))
         except SuspiciousFileOperation:
             return None
-        if candidate.is_file():
-            return str(candidate)
-    return None
+        found = str(candidate) if candidate.is_file() else None
+    if found:
+        _found[key] = str(found)
+    return found and str(found)
 
 
 def static_path(url: str) -> Path:
@@ -129,12 +150,10 @@ def static_path(url: str) -> Path:
     if parts.scheme not in ("http", "https"):
         raise URLRefused(f"Không tải tài nguyên ngoài ứng dụng: {url}")
     bare = f"{parts.scheme}://{parts.netloc}{parts.path}"
-    for prefix in _static_prefixes():
-        if bare.startswith(prefix):
-            relative = unquote(bare[len(prefix) :])
-            break
-    else:
+    prefix = _static_prefix()
+    if not bare.startswith(prefix):
         raise URLRefused(f"Không tải tài nguyên ngoài ứng dụng: {url}")
+    relative = unquote(bare[len(prefix) :])
     normalised = posixpath.normpath(relative)
     if not relative or normalised.startswith(("..", "/")) or "\\" in relative or "\x00" in relative:
         raise URLRefused(f"Đường dẫn tệp tĩnh không hợp lệ: {url}")
@@ -171,11 +190,9 @@ def _fetcher_class():
         rest (WeasyPrint logs the refusal and leaves the resource out)."""
 
         def fetch(self, url, headers=None):
-            try:
-                body, media_type = fetch_static(url)
-            except URLRefused:
-                logger.warning("PDF: refused to load %s", url[:200])
-                raise
+            # A refusal propagates: WeasyPrint logs it (with the URL and the
+            # reason) and renders the page without the resource.
+            body, media_type = fetch_static(url)
             return URLFetcherResponse(url, body, {"Content-Type": media_type})
 
     return StaticOnlyURLFetcher
@@ -194,17 +211,39 @@ def url_fetcher():
 _local = threading.local()
 
 
+# Loggers that report every step of every render at INFO (WeasyPrint's
+# progress, fontTools decoding each WOFF2 file): quieted to WARNING unless the
+# LOGGING setting gave them a level of their own.
+CHATTY_LOGGERS = ("weasyprint.progress", "fontTools.ttLib.woff2", "fontTools.subset")
+
+
+def _quiet_chatty_loggers() -> None:
+    for name in CHATTY_LOGGERS:
+        chatty = logging.getLogger(name)
+        if chatty.level == logging.NOTSET:
+            chatty.setLevel(logging.WARNING)
+
+
+def _forget_fonts() -> None:
+    """Drop this thread's font configuration while the interpreter is still
+    whole (WeasyPrint cleans its temporary font folder when it goes)."""
+    _local.__dict__.pop("fonts", None)
+
+
 def _font_setup():
     setup = getattr(_local, "fonts", None)
     if setup is None:
         from weasyprint import CSS
         from weasyprint.text.fonts import FontConfiguration
 
+        _quiet_chatty_loggers()
         font_config = FontConfiguration()
         stylesheet = CSS(
             string=font_face_css(), base_url=BASE_URL, url_fetcher=url_fetcher(), font_config=font_config
         )
         setup = _local.fonts = (font_config, stylesheet)
+        if threading.current_thread() is threading.main_thread():
+            atexit.register(_forget_fonts)
     return setup
 
 

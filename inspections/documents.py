@@ -256,8 +256,8 @@ def report_draft(*, plan: InspectionPlan, user: User | None = None, deadline=Non
         content={
             "appendix": {
                 "title": _("TỒN TẠI, HẠN CHẾ CỦA TỪNG ĐƠN VỊ"),
-                "subtitle": _("(Kèm theo Báo cáo kết quả kiểm tra công tác cải cách hành chính năm %(year)s)")
-                % {"year": plan.year},
+                # Empty: the template prints "(Kèm theo Báo cáo số ... ngày ...)".
+                "subtitle": "",
                 "units": [
                     {
                         "name": i.unit.name,

@@ -1,5 +1,7 @@
 """Reactions of the inspections app to kernel events."""
 
+import datetime
+
 from django.dispatch import receiver
 from django.utils.translation import gettext as _
 
@@ -23,7 +25,7 @@ def tasks_follow_successor(sender, unit, successors, last_day, **kwargs):
             task._change_reason = _("Chuyển từ %(old)s sang %(new)s (đơn vị kế thừa từ ngày %(date)s).") % {
                 "old": unit,
                 "new": successors[0],
-                "date": (last_day).strftime("%d/%m/%Y"),
+                "date": (last_day + datetime.timedelta(days=1)).strftime("%d/%m/%Y"),
             }
         else:
             task._change_reason = _("%(old)s kết thúc ngày %(date)s; các đơn vị kế thừa: %(names)s.") % {

@@ -24,7 +24,7 @@ from cchc.services import current_successors
 
 from .choices import InspectionStatus, ReportFileKind, ReportStatus, ReviewDecision, TaskStatus
 from .models import Inspection, RemediationReport, RemediationReportItem, ReportFile
-from .uploads import DOCUMENT_TYPES, EVIDENCE_TYPES, check_upload
+from .uploads import DOCUMENT_TYPES, EVIDENCE_TYPES, SUFFIXES, check_upload
 
 OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.RETURNED)
 
@@ -152,7 +152,12 @@ def report_file_add(
     _require_draft(report)
     if item is not None and item.report_id != report.pk:
         raise ValidationError(_("Nhiệm vụ không thuộc báo cáo này."))
-    used = report.files.aggregate(total=Sum("size"))["total"] or 0
+    others = (
+        report.files.exclude(kind=ReportFileKind.DOCUMENT)
+        if kind == ReportFileKind.DOCUMENT
+        else report.files
+    )
+    used = others.aggregate(total=Sum("size"))["total"] or 0
     checked = check_upload(
         upload, allowed=DOCUMENT_TYPES if kind == ReportFileKind.DOCUMENT else EVIDENCE_TYPES, used_bytes=used
     )
@@ -169,7 +174,8 @@ def report_file_add(
         sha256=checked.sha256,
         uploaded_by=user,
     )
-    stored.file.save(upload.name, upload, save=False)
+    # The stored name's suffix follows the type read from the content.
+    stored.file.save(f"upload.{SUFFIXES[checked.content_type]}", upload, save=False)
     stored.full_clean()
     stored.save()
     return stored

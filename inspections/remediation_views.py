@@ -139,7 +139,13 @@ def report_context(request, report, **forms_):
             Prefetch("evidence", queryset=ReportFile.objects.order_by("id"))
         )
     )
+    # After a return, the draft that answers it shows why each task came back.
+    previous = {}
+    if report.previous_id:
+        previous = {p.task_id: p for p in report.previous.items.filter(decision=ReviewDecision.RETURNED)}
     for item in items:
+        returned = previous.get(item.task_id)
+        item.previous_reason = returned.review_reason if returned else ""
         item.form = forms_.get(f"item_{item.pk}") or ItemForm(
             initial={"progress": item.progress, "explanation": item.explanation}, prefix=f"item{item.pk}"
         )
@@ -198,6 +204,11 @@ class ReportWriteMixin(ScopedViewMixin):
             pk=pk,
         )
 
+    def not_draft(self, report):
+        """A change to a report already sent (a stale tab): say why, plainly."""
+        messages.error(self.request, _("Báo cáo đã gửi, không sửa được nữa."))
+        return self.page(report)
+
     def page(self, report, status=400, **forms_):
         return render(
             self.request,
@@ -210,6 +221,8 @@ class ReportWriteMixin(ScopedViewMixin):
 class ReportUpdateView(ReportWriteMixin, View):
     def post(self, request, pk):
         report = self.get_report(pk)
+        if report.status != ReportStatus.DRAFT:
+            return self.not_draft(report)
         form = ReportHeaderForm(request.POST)
         if form.is_valid():
             try:
@@ -232,6 +245,8 @@ class ReportItemView(ReportWriteMixin, View):
             ),
             pk=pk,
         )
+        if item.report.status != ReportStatus.DRAFT and not request.htmx:
+            return self.not_draft(item.report)
         form = ItemForm(request.POST, prefix=f"item{item.pk}")
         if form.is_valid():
             try:
@@ -253,6 +268,8 @@ class ReportItemView(ReportWriteMixin, View):
 class ReportFileUploadView(ReportWriteMixin, View):
     def post(self, request, pk):
         report = self.get_report(pk)
+        if report.status != ReportStatus.DRAFT:
+            return self.not_draft(report)
         form = UploadForm(request.POST, request.FILES)
         key = "upload_document"
         if form.is_valid():
@@ -260,8 +277,9 @@ class ReportFileUploadView(ReportWriteMixin, View):
             if form.cleaned_data["kind"] == ReportFileKind.EVIDENCE:
                 item = report.items.filter(pk=form.cleaned_data["item"]).first()
                 if item is None:
-                    form.add_error(None, _("Hãy chọn nhiệm vụ mà tài liệu kiểm chứng chứng minh."))
-                key = f"upload_{form.cleaned_data['item']}"
+                    messages.error(request, _("Hãy chọn nhiệm vụ mà tài liệu kiểm chứng chứng minh."))
+                    return self.page(report)
+                key = f"upload_{item.pk}"
             if not form.errors:
                 try:
                     remediation.report_file_add(
@@ -278,8 +296,10 @@ class ReportFileUploadView(ReportWriteMixin, View):
                         request, _("Đã tải lên “%(name)s”.") % {"name": form.cleaned_data["file"].name}
                     )
                     return redirect("inspections:report_detail", pk=report.pk)
-        elif request.POST.get("item"):
+        elif report.items.filter(pk=request.POST.get("item") or 0).exists():
             key = f"upload_{request.POST.get('item')}"
+        elif request.POST.get("kind") == ReportFileKind.EVIDENCE:
+            messages.error(request, _("Hãy chọn nhiệm vụ mà tài liệu kiểm chứng chứng minh."))
         return self.page(report, **{key: form})
 
 

@@ -136,6 +136,7 @@ class HistoryEntry:
     subject: str
     changes: list[str]
     excerpt: str
+    reason: str = ""
 
 
 _ACTIONS = {"+": _("thêm"), "~": _("sửa"), "-": _("xóa")}
@@ -168,7 +169,7 @@ def inspection_history(inspection: Inspection, limit: int = 50) -> list[HistoryE
                     for field, name in fields.items()
                     if getattr(before, field) != getattr(record, field)
                 ]
-                if not changes:
+                if not changes and not record.history_change_reason:
                     previous[record.id] = record
                     continue
             previous[record.id] = record
@@ -189,6 +190,7 @@ def inspection_history(inspection: Inspection, limit: int = 50) -> list[HistoryE
                     subject=str(subject),
                     changes=changes,
                     excerpt=excerpt,
+                    reason=record.history_change_reason or "",
                 )
             )
     entries.sort(key=lambda e: e.when, reverse=True)

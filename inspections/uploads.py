@@ -17,6 +17,7 @@ JPEG = "image/jpeg"
 PNG = "image/png"
 
 LABELS = {PDF: "PDF", DOCX: "DOCX", XLSX: "XLSX", JPEG: "JPEG", PNG: "PNG"}
+SUFFIXES = {PDF: "pdf", DOCX: "docx", XLSX: "xlsx", JPEG: "jpg", PNG: "png"}
 DOCUMENT_TYPES = (PDF, DOCX)
 EVIDENCE_TYPES = (PDF, DOCX, XLSX, JPEG, PNG)
 

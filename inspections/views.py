@@ -482,7 +482,10 @@ class FindingPasteView(EditorMixin, View):
                 url = reverse("inspections:inspection_detail", args=[inspection.pk]) + f"#part-{kind}"
                 if request.htmx:
                     response = HttpResponse(status=204)
+                    # The same page with another #part: HX-Redirect alone would
+                    # only scroll, so the page is reloaded.
                     response["HX-Redirect"] = url
+                    response["HX-Refresh"] = "true"
                     return response
                 return redirect(url)
             return self.render_review(inspection, review, review.points)

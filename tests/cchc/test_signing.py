@@ -125,8 +125,8 @@ def widget_on(pdf: bytes, page_index: int):
 def pdftotext(pdf: bytes, tmp_path: Path, page: int) -> str:
     path = tmp_path / "file.pdf"
     path.write_bytes(pdf)
-    result = subprocess.run(  # noqa: S603
-        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],  # noqa: S607
+    result = subprocess.run(
+        ["pdftotext", "-f", str(page), "-l", str(page), "-layout", str(path), "-"],
         capture_output=True,
         text=True,
         check=True,
@@ -255,7 +255,7 @@ class TestSignOnServer:
     def test_pdfsig_validates_the_signature(self, signed, tmp_path):
         path = tmp_path / "signed.pdf"
         path.write_bytes(signed)
-        result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)  # noqa: S603, S607
+        result = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True)
         output = result.stdout
         assert "Signature #1:" in output
         assert "Signature Validation: Signature is Valid." in output

@@ -1,0 +1,222 @@
+"""The whole life of a conclusion notice through a real Celery worker:
+drafted from the findings, issued (numbered once), rendered by WeasyPrint,
+signed with pyHanko, published to the inspected unit, and checked on the
+public verification page."""
+
+import datetime
+import subprocess
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from cchc import signing
+from cchc.documents import document_issue, document_publish
+from cchc.models import DocumentStatus, JobStatus, OfficialDocument
+from inspections.choices import FindingKind, TeamRole
+from inspections.documents import notice_draft, plan_notices_issue
+from inspections.services import finding_create, team_create
+from tests.factories import InspectionFactory, InspectionPlanFactory
+from tests.worker import wait_for_job
+
+
+@pytest.fixture
+def signing_files(settings, tmp_path):
+    p12, root = signing.create_demo_certificate(
+        directory=tmp_path, organisation="UBND tỉnh Quảng Nam", password="mật-khẩu-thử"
+    )
+    settings.CCHC_SIGNING_P12 = p12
+    settings.CCHC_SIGNING_P12_PASSWORD = "mật-khẩu-thử"
+    settings.CCHC_TRUSTED_ROOTS = [root]
+    return p12, root
+
+
+@pytest.fixture
+def plan(units):
+    plan = InspectionPlanFactory(issuer=units.province, year=2025)
+    team_create(
+        plan=plan,
+        name="Đoàn kiểm tra công tác cải cách hành chính năm 2025",
+        decision_number="1443/QĐ-UBND",
+        decision_date=datetime.date(2025, 5, 1),
+        decision_issuer=units.province,
+        document_symbol="ĐKT",
+        members=[{"full_name": "Lê Ngọc Quảng", "position": "Phó Chánh Văn phòng", "role": TeamRole.HEAD}],
+    )
+    return plan
+
+
+@pytest.fixture
+def inspection(plan, units, reform_areas, inspector):
+    inspection = InspectionFactory(
+        plan=plan, team=plan.teams.get(), unit=units.district_a, inspected_on=datetime.date(2025, 5, 10)
+    )
+    area = reform_areas.tthc
+    for kind, texts in {
+        FindingKind.ACHIEVEMENT: ["Ban hành kế hoạch CCHC năm 2025 đúng hạn.", "Công khai đầy đủ TTHC."],
+        FindingKind.SHORTCOMING: [
+            "Tỷ lệ hồ sơ trễ hạn còn cao (29,9%).",
+            "<script>alert(1)</script> chưa xin lỗi.",
+        ],
+        FindingKind.RECOMMENDATION: ["Khắc phục tình trạng trễ hạn.", "Chuyển đổi ISO 9001:2015."],
+    }.items():
+        for text in texts:
+            finding_create(
+                inspection=inspection, kind=kind, reform_area=area, text=text, created_by=inspector
+            )
+    return inspection
+
+
+def pdftotext(data: bytes, tmp_path) -> str:
+    path = tmp_path / "out.pdf"
+    path.write_bytes(data)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+@pytest.mark.worker
+def test_a_notice_is_issued_rendered_signed_and_published_through_the_worker(
+    celery_worker, signing_files, inspection, inspector, officer_a, client, tmp_path
+):
+    document = notice_draft(inspection=inspection, user=inspector)
+    assert document.status == DocumentStatus.DRAFT
+    assert document.content["sections"][1]["points"][1] == "<script>alert(1)</script> chưa xin lỗi."
+
+    job = document_issue(
+        document_id=document.pk, user=inspector, sign=True, issued_on=datetime.date(2025, 6, 2)
+    )
+    job = wait_for_job(job.pk)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.SIGNED
+    assert document.number == 1
+    issued = document.issued_file.read()
+    document.signed_file.open("rb")
+    signed = document.signed_file.read()
+    assert signed.startswith(issued)  # the issued file is kept; the signature is an incremental update
+    text = pdftotext(issued, tmp_path)
+    assert f"Số: 01/TB-{document.symbol}" in text
+    assert "ngày 02 tháng 6 năm 2025" in text
+    assert "<script>alert(1)</script> chưa xin lỗi." in text
+    assert (
+        text.index("Ban hành kế hoạch")
+        < text.index("Tỷ lệ hồ sơ trễ hạn")
+        < text.index("Khắc phục tình trạng")
+    )
+    check = signing.verify_signed_upload(
+        issued=issued, signed=signed, trusted_roots=settings.CCHC_TRUSTED_ROOTS
+    )
+    assert check.ok, check.reason
+
+    # Running the job again allocates no second number and keeps no second file.
+    files = (document.issued_file.name, document.signed_file.name)
+    from cchc.jobs import job_create
+
+    again = job_create(
+        kind="document_render", unit=document.issuing_unit, params={"document_id": document.pk, "sign": True}
+    )
+    assert wait_for_job(again.pk).status == JobStatus.SUCCEEDED
+    document.refresh_from_db()
+    assert (document.number, document.issued_file.name, document.signed_file.name) == (1, *files)
+
+    # The inspected unit sees nothing before publication, then the signed PDF.
+    client.force_login(officer_a)
+    assert client.get(reverse("inspections:inspection_detail", args=[inspection.pk])).status_code == 404
+    document_publish(document=document, user=inspector)
+    inspection.refresh_from_db()
+    assert inspection.is_issued
+    page = client.get(reverse("inspections:inspection_detail", args=[inspection.pk]))
+    assert reverse("document_file", args=[document.pk, "signed"]) in page.content.decode()
+    download = client.get(reverse("document_file", args=[document.pk, "signed"]))
+    assert download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download.streaming_content) == signed
+
+    # Anyone holding a copy can check it.
+    client.logout()
+    verify = reverse("verify", args=[document.verification_code])
+    assert document.signed_sha256 in client.get(verify).content.decode()
+    good = client.post(verify, {"file": SimpleUploadedFile("tb.pdf", signed)})
+    assert "Tệp khớp với bản đã ký số của văn bản này." in good.content.decode()
+    bad = client.post(verify, {"file": SimpleUploadedFile("tb.pdf", signed[:-10] + b"0000000000")})
+    assert "KHÔNG khớp" in bad.content.decode()
+
+
+@pytest.mark.worker
+def test_a_render_that_fails_keeps_its_number_and_the_retry_uses_it(
+    celery_worker, settings, inspection, inspector, tmp_path
+):
+    settings.CCHC_SIGNING_P12 = tmp_path / "missing.p12"
+    settings.CCHC_SIGNING_P12_PASSWORD = "x"
+    document = notice_draft(inspection=inspection, user=inspector)
+    job = wait_for_job(document_issue(document_id=document.pk, user=inspector, sign=True).pk)
+    assert job.status == JobStatus.FAILED
+    assert "missing.p12" in job.error or "chứng thư" in job.error.lower()
+    document.refresh_from_db()
+    number, issued_name = document.number, document.issued_file.name
+    assert number == 1 and issued_name
+
+    p12, root = signing.create_demo_certificate(directory=tmp_path, organisation="UBND", password="x")
+    settings.CCHC_SIGNING_P12 = p12
+    from cchc.jobs import job_retry
+
+    job_retry(job=job)
+    job = wait_for_job(job.pk)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    document.refresh_from_db()
+    assert (document.number, document.issued_file.name, document.status) == (number, issued_name, "signed")
+
+
+@pytest.mark.worker
+def test_issuing_a_plans_notices_is_one_job_with_progress(
+    celery_worker, signing_files, plan, units, reform_areas, inspector
+):
+    team = plan.teams.get()
+    first = InspectionFactory(plan=plan, team=team, unit=units.district_a)
+    second = InspectionFactory(plan=plan, team=team, unit=units.district_b)
+    for inspection in (first, second):
+        finding_create(
+            inspection=inspection,
+            kind=FindingKind.ACHIEVEMENT,
+            reform_area=reform_areas.tthc,
+            text="Kết quả tốt.",
+        )
+    job = wait_for_job(plan_notices_issue(plan=first.plan, user=inspector, sign=True).pk)
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert (job.progress_done, job.progress_total) == (2, 2)
+    numbers = sorted(OfficialDocument.objects.values_list("number", flat=True))
+    assert numbers == [1, 2]
+    assert set(OfficialDocument.objects.values_list("status", flat=True)) == {DocumentStatus.SIGNED}
+
+
+def test_an_upload_signed_outside_is_refused_when_altered(
+    db, signing_files, inspection, inspector, client, tmp_path, django_capture_on_commit_callbacks
+):
+    from cchc.documents import document_render
+
+    document = notice_draft(inspection=inspection, user=inspector)
+    with django_capture_on_commit_callbacks(execute=False):
+        document_issue(document_id=document.pk, user=inspector)
+    document = document_render(document_id=document.pk)
+    issued = document.issued_file.read()
+    p12, _root = signing_files
+    signed = signing.sign_pdf(
+        issued, p12_path=p12, password="mật-khẩu-thử", signer_name="Lê Ngọc Quảng", organisation="UBND"
+    )
+    altered = bytearray(signed)
+    position = altered.index(b"/Contents", len(issued)) - 40
+    altered[position] = altered[position] ^ 0x01
+    client.force_login(inspector)
+    url = reverse("document_upload_signed", args=[document.pk])
+    refused = client.post(url, {"file": SimpleUploadedFile("signed.pdf", bytes(altered))})
+    assert refused.status_code == 400
+    document.refresh_from_db()
+    assert not document.signed_file
+    accepted = client.post(url, {"file": SimpleUploadedFile("signed.pdf", signed)})
+    assert accepted.status_code == 302
+    document.refresh_from_db()
+    assert document.signing_method == "external" and document.status == DocumentStatus.SIGNED
+    again = client.post(url, {"file": SimpleUploadedFile("signed.pdf", signed)})
+    assert "không bao giờ bị ghi đè" in again.content.decode()
