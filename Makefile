@@ -33,7 +33,7 @@ NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 RUNTIME_DEBS := libharfbuzz-subset0 gettext
 TEST_DEBS := poppler-utils chromium chromium-driver
 
-.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps clean
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -43,6 +43,7 @@ help:
 	@echo "make check         makemigrations --check and check --deploy with production settings"
 	@echo "make setup         only the set-up: .venv, node_modules, messages, migrate, collectstatic"
 	@echo "make browser-deps  install chromium and chromium-driver (make test does it too)"
+	@echo "make bench-documents  benchmark: render + sign a notice vs LibreOffice"
 
 $(PY):
 	@v=$$("$(PYTHON)" -c 'import sys; print("%d%02d" % sys.version_info[:2])'); \
@@ -107,6 +108,12 @@ check: deps
 # (make test installs them too).
 browser-deps:
 	bin/system-deps chromium chromium-driver
+
+# Benchmark of official documents: render + sign the seed-000 notice, beside
+# LibreOffice headless (installed here, for the benchmark only).
+bench-documents: setup
+	bin/system-deps libreoffice-writer-nogui poppler-utils
+	$(PY) bench/documents_bench.py
 
 # Removes what the set-up made; var/ (the SQLite database, media) is kept.
 clean:

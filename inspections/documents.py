@@ -117,16 +117,12 @@ def notice_content(inspection: Inspection) -> dict:
     }
 
 
-@transaction.atomic
-def notice_draft(*, inspection: Inspection, user: User | None = None) -> OfficialDocument:
-    """The draft conclusion notice of an inspection: the existing one, or a
-    new draft from its findings."""
-    existing = documents_of(inspection, DocumentKind.CONCLUSION_NOTICE).order_by("-id").first()
-    if existing is not None:
-        return existing
+def notice_unsaved(*, inspection: Inspection, user: User | None = None) -> OfficialDocument:
+    """A draft conclusion notice built from the inspection, not saved (for
+    a preview of an inspection that has no notice yet)."""
     plan, team = inspection.plan, inspection.team
     series, symbol, body = _series_and_symbol(plan, team)
-    document = OfficialDocument(
+    return OfficialDocument(
         kind=DocumentKind.CONCLUSION_NOTICE,
         issuing_unit=plan.issuer,
         register_series=series,
@@ -148,6 +144,16 @@ def notice_draft(*, inspection: Inspection, user: User | None = None) -> Officia
         **_signer(team),
         **_source(inspection),
     )
+
+
+@transaction.atomic
+def notice_draft(*, inspection: Inspection, user: User | None = None) -> OfficialDocument:
+    """The draft conclusion notice of an inspection: the existing one, or a
+    new draft from its findings."""
+    existing = documents_of(inspection, DocumentKind.CONCLUSION_NOTICE).order_by("-id").first()
+    if existing is not None:
+        return existing
+    document = notice_unsaved(inspection=inspection, user=user)
     document.full_clean()
     document.save()
     document.recipient_units.set([inspection.unit])

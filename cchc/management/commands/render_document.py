@@ -1,42 +1,72 @@
-"""``manage.py render_document <id> --out file.pdf``: render an official
-document by id, to iterate on the format quickly.
+"""``manage.py render_document``: render an official document to a file,
+for scripting and for iterating on the format.
 
-The PDF (or, with ``--html``, the HTML the PDF is made from) is written to
-``--out``; nothing in the database changes, whatever the document's status.
+- ``render_document <id> --out file.pdf``: a document by id;
+- ``render_document --inspection <id>``: the conclusion notice of an
+  inspection (its draft preview when none is issued; nothing is saved);
+- ``--sign``: sign the PDF with the configured certificate
+  (``CCHC_SIGNING_P12``), as the worker does;
+- ``--html``: write the HTML the PDF is made from.
+
+Nothing in the database changes, whatever the document's status.
 """
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc import official
-from cchc.models import OfficialDocument
+from cchc.models import DocumentKind, OfficialDocument
 
 
 class Command(BaseCommand):
     help = "Tạo bản PDF (hoặc HTML) của một văn bản theo thể thức Nghị định 30/2020/NĐ-CP."
 
     def add_arguments(self, parser):
-        parser.add_argument("document_id", type=int, help="Mã (id) của văn bản.")
+        parser.add_argument("document_id", type=int, nargs="?", help="Mã (id) của văn bản.")
+        parser.add_argument("--inspection", type=int, help="Thông báo kết luận của cuộc kiểm tra có mã này.")
         parser.add_argument(
             "--out",
             help="Tệp kết quả (mặc định: van-ban-<id>.pdf, hoặc .html với --html).",
         )
         parser.add_argument("--html", action="store_true", help="Ghi HTML thay vì PDF.")
+        parser.add_argument("--sign", action="store_true", help="Ký số bản PDF bằng chứng thư đã cấu hình.")
 
     def handle(self, *args, **options):
+        if (options["document_id"] is None) == (options["inspection"] is None):
+            raise CommandError("Hãy cho mã văn bản, hoặc --inspection <mã cuộc kiểm tra> (một trong hai).")
+        if options["sign"] and options["html"]:
+            raise CommandError("--sign chỉ dùng với bản PDF.")
         document = self.get_document(options)
         data = self.render(document, options)
+        if options["sign"]:
+            data = self.sign(document, data)
         out = self.output_path(document, options)
         self.write(out, data)
         self.stdout.write(self.style.SUCCESS(f"Đã ghi {out} ({len(data)} byte)."))
 
     def get_document(self, options) -> OfficialDocument:
-        """The document to render."""
+        """The document to render: by id, or the inspection's notice."""
+        if options["inspection"] is not None:
+            return self.inspection_notice(options["inspection"])
         try:
             return OfficialDocument.objects.select_related("parent").get(pk=options["document_id"])
         except OfficialDocument.DoesNotExist as error:
             raise CommandError(f"Không có văn bản mã {options['document_id']}.") from error
+
+    def inspection_notice(self, inspection_id: int) -> OfficialDocument:
+        from inspections.documents import documents_of, notice_unsaved
+        from inspections.models import Inspection
+
+        try:
+            inspection = Inspection.objects.select_related("plan__issuer", "unit", "team").get(
+                pk=inspection_id
+            )
+        except Inspection.DoesNotExist as error:
+            raise CommandError(f"Không có cuộc kiểm tra mã {inspection_id}.") from error
+        notice = documents_of(inspection, DocumentKind.CONCLUSION_NOTICE).order_by("-id").first()
+        return notice or notice_unsaved(inspection=inspection)
 
     def render(self, document: OfficialDocument, options) -> bytes:
         """The bytes to write: the HTML with ``--html``, the PDF otherwise."""
@@ -44,11 +74,27 @@ class Command(BaseCommand):
             return official.document_html(document).encode("utf-8")
         return official.document_pdf(document)
 
+    def sign(self, document: OfficialDocument, pdf: bytes) -> bytes:
+        from cchc import signing
+
+        try:
+            return signing.sign_pdf(
+                pdf,
+                p12_path=settings.CCHC_SIGNING_P12,
+                password=settings.CCHC_SIGNING_P12_PASSWORD,
+                signer_name=document.signer_name or "—",
+                organisation=document.issuing_body,
+                reason=document.summary,
+                location=document.place,
+            )
+        except signing.SigningError as error:
+            raise CommandError(str(error)) from error
+
     def output_path(self, document: OfficialDocument, options) -> Path:
         if options["out"]:
             return Path(options["out"])
         suffix = ".html" if options["html"] else ".pdf"
-        return Path(f"van-ban-{document.pk}{suffix}")
+        return Path(f"van-ban-{document.pk or 'du-thao'}{suffix}")
 
     def write(self, out: Path, data: bytes) -> None:
         try:

@@ -1,0 +1,29 @@
+import subprocess
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from cchc.models import OfficialDocument
+from tests.cchc.test_document_pipeline import inspection, plan, signing_files  # noqa: F401 (fixtures)
+
+
+def test_the_notice_of_an_inspection_renders_as_a_draft_preview_and_signs(
+    inspection,  # noqa: F811
+    signing_files,  # noqa: F811
+    tmp_path,
+):
+    out = tmp_path / "tb.pdf"
+    call_command("render_document", "--inspection", str(inspection.pk), "--sign", "--out", str(out))
+    assert not OfficialDocument.objects.exists()  # a preview saves nothing
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    assert "THÔNG BÁO" in text and "DỰ THẢO" in text
+    assert "Ban hành kế hoạch CCHC năm 2025 đúng hạn." in text
+    report = subprocess.run(["pdfsig", str(out)], capture_output=True, text=True).stdout
+    assert "Signature is Valid." in report
+
+
+def test_it_needs_a_document_or_an_inspection(db):
+    with pytest.raises(CommandError, match="một trong hai"):
+        call_command("render_document")
+    with pytest.raises(CommandError, match="Không có cuộc kiểm tra mã 999"):
+        call_command("render_document", "--inspection", "999")
