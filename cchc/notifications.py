@@ -5,6 +5,8 @@ import logging
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import translation
 
 from .models import Notification, User
 
@@ -13,7 +15,11 @@ logger = logging.getLogger(__name__)
 
 def notify(*, users, subject: str, message: str, link: str = "") -> int:
     """Notify each user once; returns how many were told. A failed e-mail is
-    logged and does not stop the others or the in-app notification."""
+    logged and does not stop the others or the in-app notification.
+    ``subject`` and ``message`` may be lazy: they are written in the site's
+    language (Vietnamese), not in the language of whoever caused the event."""
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, message = str(subject), str(message)
     users = list({user.pk: user for user in users}.values())
     Notification.objects.bulk_create(
         [Notification(user=user, message=subject[:500], link=link[:300]) for user in users]
@@ -31,3 +37,16 @@ def notify(*, users, subject: str, message: str, link: str = "") -> int:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notify_on_commit(build) -> None:
+    """Notify once the transaction commits. ``build()`` returns ``notify``'s
+    arguments; it runs in the site's language, so the texts are written in
+    Vietnamese whatever the language of the person who caused the event."""
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            arguments = build()
+        notify(**arguments)
+
+    transaction.on_commit(send)

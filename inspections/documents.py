@@ -5,9 +5,11 @@ each part can be edited before issue without changing the findings. Header
 and signing-block defaults come from the issuing unit and the team.
 """
 
+import functools
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from cchc import documents as document_services
@@ -18,6 +20,18 @@ from .choices import FindingKind, InspectionStatus, TeamRole
 from .models import Finding, Inspection, InspectionPlan, InspectionTeam
 
 PLAN_NOTICES_JOB = "plan_notices_issue"
+
+
+def in_vietnamese(function):
+    """Official documents are drafted in Vietnamese whatever the language of
+    the person's screen."""
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        with translation.override("vi"):
+            return function(*args, **kwargs)
+
+    return wrapper
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -77,6 +91,7 @@ def documents_of(obj, kind: str | None = None):
     return queryset.filter(kind=kind) if kind else queryset
 
 
+@in_vietnamese
 def notice_content(inspection: Inspection) -> dict:
     """The three parts of a conclusion notice from the inspection's points."""
     findings = list(inspection.findings.order_by("position", "id"))
@@ -117,6 +132,7 @@ def notice_content(inspection: Inspection) -> dict:
     }
 
 
+@in_vietnamese
 def notice_unsaved(*, inspection: Inspection, user: User | None = None) -> OfficialDocument:
     """A draft conclusion notice built from the inspection, not saved (for
     a preview of an inspection that has no notice yet)."""
@@ -177,6 +193,7 @@ def _distinct_texts(findings: list[Finding]) -> list[str]:
     return points
 
 
+@in_vietnamese
 @transaction.atomic
 def report_draft(*, plan: InspectionPlan, user: User | None = None, deadline=None) -> OfficialDocument:
     """The report over a whole plan, with the per-unit appendix as its own
@@ -285,6 +302,7 @@ def report_draft(*, plan: InspectionPlan, user: User | None = None, deadline=Non
     return document
 
 
+@in_vietnamese
 @transaction.atomic
 def follow_up_draft(*, plan: InspectionPlan, user: User | None = None) -> OfficialDocument:
     """The công văn to all inspected bodies of a plan: common shortcomings

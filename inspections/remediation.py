@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from cchc.access import scope_unit_ids
 from cchc.choices import Role
 from cchc.models import Membership, Unit, User
-from cchc.notifications import notify
+from cchc.notifications import notify_on_commit
 from cchc.services import current_successors
 
 from .choices import InspectionStatus, ReportFileKind, ReportStatus, ReviewDecision, TaskStatus
@@ -71,6 +71,9 @@ def report_open(*, inspection: Inspection, user: User) -> RemediationReport:
         revision=(latest.revision + 1) if latest else 1,
         previous=latest,
         status=ReportStatus.DRAFT,
+        document_number=latest.document_number if latest else "",
+        document_date=latest.document_date if latest else None,
+        summary=latest.summary if latest else "",
     )
     report.full_clean()
     report._history_user = user
@@ -218,14 +221,14 @@ def report_submit(*, report: RemediationReport, user: User, today: datetime.date
         task._history_user = user
         task.save(update_fields=["status", "updated_at"])
     link = reverse("inspections:report_detail", args=[report.pk])
-    transaction.on_commit(
-        lambda: notify(
-            users=reviewers_of(report.inspection),
-            subject=_("Báo cáo khắc phục mới của %(unit)s") % {"unit": report.unit},
-            message=_("%(unit)s đã gửi báo cáo kết quả khắc phục (lần %(n)s) cho %(inspection)s.")
+    notify_on_commit(
+        lambda: {
+            "users": reviewers_of(report.inspection),
+            "subject": _("Báo cáo khắc phục mới của %(unit)s") % {"unit": report.unit},
+            "message": _("%(unit)s đã gửi báo cáo kết quả khắc phục (lần %(n)s) cho %(inspection)s.")
             % {"unit": report.unit, "n": report.revision, "inspection": report.inspection},
-            link=link,
-        )
+            "link": link,
+        }
     )
     return report
 
@@ -264,14 +267,16 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
         returned = report.items.filter(decision=ReviewDecision.RETURNED).count()
         if returned:
             link = reverse("inspections:inspection_detail", args=[report.inspection_id])
-            transaction.on_commit(
-                lambda: notify(
-                    users=officers_of(report.unit),
-                    subject=_("%(n)s nhiệm vụ bị trả lại, cần báo cáo bổ sung") % {"n": returned},
-                    message=_("Báo cáo khắc phục của %(unit)s có nhiệm vụ bị trả lại; xem lý do và gửi lại.")
+            notify_on_commit(
+                lambda: {
+                    "users": officers_of(report.unit),
+                    "subject": _("%(n)s nhiệm vụ bị trả lại, cần báo cáo bổ sung") % {"n": returned},
+                    "message": _(
+                        "Báo cáo khắc phục của %(unit)s có nhiệm vụ bị trả lại; xem lý do và gửi lại."
+                    )
                     % {"unit": report.unit},
-                    link=link,
-                )
+                    "link": link,
+                }
             )
     inspection_close_if_done(inspection=report.inspection)
     return item

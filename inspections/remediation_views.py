@@ -173,8 +173,40 @@ def report_context(request, report, **forms_):
         or UploadForm(initial={"kind": ReportFileKind.DOCUMENT}, auto_id="id_upload_doc_%s"),
         "submit_errors": forms_.get("submit_errors", []),
         "revisions": revisions,
-        "history": report.history.select_related("history_user").order_by("-history_date")[:30],
+        "history": report_history(report, items),
     }
+
+
+def report_history(report, items) -> list[dict]:
+    """Each step of a report, newest first: its status changes, and each
+    task's review (accepted, or returned with the reason)."""
+    numbers = {item.pk: index for index, item in enumerate(items, start=1)}
+    steps = []
+    last_status = None
+    for record in report.history.select_related("history_user").order_by("history_date", "history_id"):
+        if record.status != last_status:
+            steps.append(
+                {"when": record.history_date, "who": record.history_user, "what": record.get_status_display()}
+            )
+            last_status = record.status
+    reviews = (
+        RemediationReportItem.history.filter(report_id=report.pk)
+        .exclude(decision=ReviewDecision.PENDING)
+        .select_related("history_user")
+        .order_by("history_date")
+    )
+    seen = set()
+    for record in reviews:
+        if (record.id, record.decision) in seen:
+            continue
+        seen.add((record.id, record.decision))
+        number = numbers.get(record.id, "?")
+        if record.decision == ReviewDecision.ACCEPTED:
+            what = _("Chấp nhận nhiệm vụ %(n)s") % {"n": number}
+        else:
+            what = _("Trả lại nhiệm vụ %(n)s: %(reason)s") % {"n": number, "reason": record.review_reason}
+        steps.append({"when": record.history_date, "who": record.history_user, "what": what})
+    return sorted(steps, key=lambda step: step["when"], reverse=True)
 
 
 class ReportDetailView(ScopedViewMixin, View):

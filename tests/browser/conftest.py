@@ -23,7 +23,7 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -184,11 +184,30 @@ def wait_page_ready(browser: WebDriver) -> None:
     )
 
 
+def gone(element: WebElement):
+    """A wait condition: the element has left the document. chromedriver
+    sometimes reports that as "Node ... does not belong to the document"
+    instead of a stale element (SeleniumHQ/selenium#15401)."""
+
+    def check(_driver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error):
+                return True
+            raise
+        return False
+
+    return check
+
+
 def click_and_load(browser: WebDriver, element: WebElement) -> None:
     """Click something that loads a new page, and wait for that page."""
     old_page = browser.find_element(By.TAG_NAME, "html")
     element.click()
-    wait(browser, EC.staleness_of(old_page), message="Clicking did not load a new page")
+    wait(browser, gone(old_page), message="Clicking did not load a new page")
     wait_page_ready(browser)
 
 
