@@ -30,6 +30,14 @@ class Command(BaseCommand):
             result = load_all_demo()
         except DemoDataError as error:
             raise CommandError(f"{DEMO_PROVINCE_FILE.name}: {error}") from error
+        # Seed 001's indicator tables for huyện Tuy Phong (Bình Thuận).
+        from indicators.demo import load_indicator_demo
+
+        indicator_result = load_indicator_demo(password=DEMO_PASSWORD)
+        for counts in ("created", "updated", "unchanged"):
+            for label, count in getattr(indicator_result, counts).items():
+                getattr(result, counts)[label] = getattr(result, counts).get(label, 0) + count
+        result.logins.extend(indicator_result.logins)
 
         self.stdout.write(
             self.style.SUCCESS(

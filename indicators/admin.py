@@ -1,0 +1,79 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Indicator,
+    IndicatorImport,
+    IndicatorReport,
+    IndicatorReportEvent,
+    IndicatorTemplate,
+    IndicatorValue,
+)
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = [
+        "position",
+        "number",
+        "name",
+        "value_kind",
+        "rollup",
+        "allows_not_applicable",
+        "numerator_within_denominator",
+        "within_parent",
+        "unit_kinds",
+    ]
+    ordering = ["position"]
+
+
+@admin.register(IndicatorTemplate)
+class IndicatorTemplateAdmin(admin.ModelAdmin):
+    list_display = ["code", "short_name", "valid_from_year", "valid_to_year", "position"]
+    list_filter = ["code"]
+    search_fields = ["code", "short_name", "title"]
+    inlines = [IndicatorInline]
+
+
+class EventInline(admin.TabularInline):
+    model = IndicatorReportEvent
+    extra = 0
+    readonly_fields = ["action", "text", "author", "created_at"]
+    can_delete = False
+
+
+@admin.register(IndicatorReport)
+class IndicatorReportAdmin(admin.ModelAdmin):
+    list_display = ["unit", "year", "through", "status", "updated_at"]
+    list_filter = ["status", "year"]
+    search_fields = ["unit__name", "unit__code"]
+    autocomplete_fields = ["unit"]
+    readonly_fields = ["created_by", "submitted_at", "approved_at", "approved_by", "locked_at"]
+    list_select_related = ["unit"]
+    inlines = [EventInline]
+
+
+@admin.register(IndicatorValue)
+class IndicatorValueAdmin(SimpleHistoryAdmin):
+    list_display = ["report", "indicator", "not_applicable", "number", "denominator", "needs_acknowledgement"]
+    list_filter = ["needs_acknowledgement", "indicator__template__code"]
+    search_fields = ["report__unit__name", "indicator__number"]
+    raw_id_fields = ["report", "indicator", "source_import"]
+    readonly_fields = [
+        "warnings",
+        "acknowledged_warnings",
+        "acknowledged_by",
+        "acknowledged_at",
+        "updated_by",
+    ]
+    list_select_related = ["report__unit", "indicator"]
+
+
+@admin.register(IndicatorImport)
+class IndicatorImportAdmin(admin.ModelAdmin):
+    list_display = ["original_name", "unit", "status", "created_by", "created_at", "imported_at"]
+    list_filter = ["status"]
+    search_fields = ["original_name", "unit__name"]
+    readonly_fields = [field.name for field in IndicatorImport._meta.fields]
+    list_select_related = ["unit", "created_by"]

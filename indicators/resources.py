@@ -1,0 +1,598 @@
+"""The import resource: one row per table (a unit's report for a period),
+keyed on its natural key (unit, year, "tính đến"), one column per indicator.
+
+Every file layout the app accepts is read into this shape first
+(``layouts.py``), so django-import-export does the rest the same way for
+all of them: it loads the existing tables, classifies each row as a new
+table, a changed one, or one that is unchanged (skipped, so that importing
+the same file twice changes nothing the second time), collects every
+invalid cell of every row, runs a dry run inside a transaction it rolls
+back, and imports for real all at once.
+
+A row per table rather than per cell keeps the framework's per-row cost
+small (a province is 200 units × 6 periods = 1,200 rows, not 48,000); the
+cells are read and compared here, and written in bulk after the rows.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import json
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+import tablib
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from import_export import fields, resources, widgets
+from import_export.instance_loaders import BaseInstanceLoader
+
+from .cells import BLANK, Cell, CellError, cell_text, parse_cell, stored_cell, value_warnings
+from .choices import ReportAction, ReportStatus
+from .layouts import ParsedWorkbook
+from .models import Indicator, IndicatorReport, IndicatorReportEvent, IndicatorValue
+
+UNIT, YEAR, THROUGH = "unit", "year", "through"
+#: How many single changes a preview lists in full (the counts cover all).
+PREVIEW_CHANGES = 300
+
+
+def column_key(indicator_id: int) -> str:
+    return f"i{indicator_id}"
+
+
+def build_dataset(parsed: ParsedWorkbook) -> tablib.Dataset:
+    """The tables ``parsed`` found, one row per (unit, period)."""
+    indicator_ids = sorted(parsed.indicators)
+    dataset = tablib.Dataset(headers=[UNIT, YEAR, THROUGH, *[column_key(pk) for pk in indicator_ids]])
+    for (unit_id, period), cells in sorted(
+        parsed.cells.items(), key=lambda item: (item[0][0], item[0][1].sort_key)
+    ):
+        row = [unit_id, period.year, period.through.isoformat() if period.through else ""]
+        row.extend(cells.get(pk) for pk in indicator_ids)
+        dataset.append(row)
+    return dataset
+
+
+class StoredValue(NamedTuple):
+    """A cell already in the database, read as a plain row: a province's
+    tables hold tens of thousands, and most are compared, not changed."""
+
+    pk: int
+    report_id: int
+    indicator_id: int
+    not_applicable: bool
+    number: int | None
+    denominator: int | None
+    text: str
+    levels: dict | None
+    warnings: list
+    acknowledged_warnings: list
+    needs_acknowledgement: bool
+    version: int
+    acknowledged_by_id: int | None
+    acknowledged_at: datetime.datetime | None
+
+    def instance(self) -> IndicatorValue:
+        """The model instance to update, with the stored fields."""
+        return IndicatorValue(
+            id=self.pk,
+            report_id=self.report_id,
+            indicator_id=self.indicator_id,
+            not_applicable=self.not_applicable,
+            number=self.number,
+            denominator=self.denominator,
+            text=self.text,
+            levels=self.levels,
+            warnings=self.warnings,
+            acknowledged_warnings=self.acknowledged_warnings,
+            needs_acknowledgement=self.needs_acknowledgement,
+            version=self.version,
+            acknowledged_by_id=self.acknowledged_by_id,
+            acknowledged_at=self.acknowledged_at,
+        )
+
+
+class _ReportLoader(BaseInstanceLoader):
+    """The tables a dataset names, and their values, in two queries."""
+
+    def __init__(self, resource, dataset=None):
+        super().__init__(resource, dataset)
+        keys = set()
+        for unit_id, year, through in zip(dataset[UNIT], dataset[YEAR], dataset[THROUGH], strict=True):
+            keys.add((unit_id, year, datetime.date.fromisoformat(through) if through else None))
+        condition = Q(pk__in=[])
+        for unit_id in {key[0] for key in keys}:
+            years = {key[1] for key in keys if key[0] == unit_id}
+            condition |= Q(unit_id=unit_id, year__in=years)
+        reports = IndicatorReport.objects.filter(condition) if keys else IndicatorReport.objects.none()
+        self.reports = {(r.unit_id, r.year, r.through): r for r in reports}
+        values: dict[int, dict[int, StoredValue]] = {}
+        if self.reports:
+            rows = IndicatorValue.objects.filter(
+                report__in=[r.pk for r in self.reports.values()]
+            ).values_list(*StoredValue._fields)
+            for row in rows:
+                value = StoredValue(*row)
+                values.setdefault(value.report_id, {})[value.indicator_id] = value
+        resource.existing_values = values
+
+    def get_instance(self, row):
+        through = row[THROUGH]
+        return self.reports.get(
+            (row[UNIT], row[YEAR], datetime.date.fromisoformat(through) if through else None)
+        )
+
+
+@dataclass
+class CellChange:
+    report: IndicatorReport
+    indicator: Indicator
+    old: Cell
+    new: Cell
+
+
+@dataclass
+class ImportTotals:
+    reports_new: int = 0
+    reports_changed: int = 0
+    reports_unchanged: int = 0
+    cells_new: int = 0
+    cells_changed: int = 0
+    cells_cleared: int = 0
+    cells_unchanged: int = 0
+
+
+@dataclass
+class OpenWarning:
+    report: IndicatorReport
+    indicator: Indicator
+    keys: list[str]
+
+
+@dataclass
+class ResourceOutcome:
+    changes: list[CellChange] = field(default_factory=list)
+    warnings: list[OpenWarning] = field(default_factory=list)
+    totals: ImportTotals = field(default_factory=ImportTotals)
+
+
+class IndicatorReportResource(resources.ModelResource):
+    """Tables keyed on (unit, year, tính đến); cells in columns ``i<id>``."""
+
+    unit = fields.Field(attribute="unit_id", column_name=UNIT, widget=widgets.IntegerWidget())
+    year = fields.Field(attribute="year", column_name=YEAR, widget=widgets.IntegerWidget())
+    through = fields.Field(attribute="through", column_name=THROUGH, widget=widgets.DateWidget("%Y-%m-%d"))
+
+    class Meta:
+        model = IndicatorReport
+        fields = (UNIT, YEAR, THROUGH)
+        import_id_fields = (UNIT, YEAR, THROUGH)
+        instance_loader_class = _ReportLoader
+        use_bulk = True
+        batch_size = None
+        # Changes are compared cell by cell below; the framework's own diff
+        # (a deep copy and an HTML rendering per row) is not needed.
+        skip_diff = True
+        clean_model_instances = False
+        use_transactions = True
+
+    def __init__(
+        self,
+        *,
+        units: dict,
+        user=None,
+        editable_unit_ids: frozenset[int] | None = None,
+        acknowledge: bool = False,
+        source_import=None,
+    ):
+        super().__init__()
+        self.units = units
+        self.user = user
+        self.editable_unit_ids = editable_unit_ids
+        self.acknowledge = acknowledge
+        self.source_import = source_import
+        self.indicators = {i.pk: i for i in Indicator.objects.select_related("template", "parent")}
+        self.existing_values: dict[int, dict[int, StoredValue]] = {}
+        self.touched: list[IndicatorReport] = []
+        self.outcome = ResourceOutcome()
+        self._columns: list[tuple[str, Indicator]] = []
+        self._reported_by: dict[tuple[int, str], bool] = {}
+
+    # --- rows -------------------------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        self._columns = [
+            (key, self.indicators[int(key[1:])]) for key in dataset.headers if key.startswith("i")
+        ]
+        self._rows_total = len(dataset)
+
+    def init_instance(self, row=None):
+        return IndicatorReport(status=ReportStatus.DRAFT, created_by=self.user)
+
+    def import_instance(self, instance, row, **kwargs):
+        super().import_instance(instance, row, **kwargs)
+        unit = self.units[instance.unit_id]
+        instance.unit = unit  # known already: no query for its name
+        errors: dict[str, ValidationError] = {}
+        if self.editable_unit_ids is not None and unit.pk not in self.editable_unit_ids:
+            raise ValidationError(
+                {UNIT: _("%(unit)s không thuộc phạm vi bạn được nhập số liệu.") % {"unit": unit}}
+            )
+        existing = self.existing_values.get(instance.pk, {}) if instance.pk else {}
+        changes: dict[int, Cell] = {}
+        unchanged = 0
+        for key, indicator in self._columns:
+            raw = row[key]
+            if raw is None:
+                continue  # not in the file for this table
+            try:
+                cell = parse_cell(indicator, raw)
+                if not cell.blank and not cell.not_applicable and not self._reported(indicator, unit.kind):
+                    raise CellError(
+                        _("Chỉ tiêu %(number)s không áp dụng với %(kind)s: chỉ ghi “/” hoặc để trống.")
+                        % {"number": indicator.number, "kind": unit.get_kind_display().lower()}
+                    )
+            except CellError as error:
+                errors[key] = ValidationError(str(error))
+                continue
+            if existing:
+                changed = cell != stored_cell(existing.get(indicator.id))
+            else:
+                changed = not cell.blank
+            if changed:
+                changes[indicator.id] = cell
+            else:
+                unchanged += 1
+        self.outcome.totals.cells_unchanged += unchanged
+        if changes and instance.pk and instance.status != ReportStatus.DRAFT:
+            errors[THROUGH] = ValidationError(
+                _("Bảng số liệu %(period)s của %(unit)s đang ở trạng thái “%(status)s”: không sửa được.")
+                % {"period": instance.period_label, "unit": unit, "status": instance.get_status_display()}
+            )
+        instance._cells = changes
+        if errors:
+            raise ValidationError(errors)
+
+    def _reported(self, indicator: Indicator, kind: str) -> bool:
+        key = (indicator.id, kind)
+        if key not in self._reported_by:
+            self._reported_by[key] = indicator.reported_by(kind)
+        return self._reported_by[key]
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        return not import_validation_errors and not getattr(instance, "_cells", None)
+
+    def save_instance(self, instance, is_create, row, **kwargs):
+        self.touched.append(instance)
+        if is_create:
+            self.outcome.totals.reports_new += 1
+        else:
+            self.outcome.totals.reports_changed += 1
+        super().save_instance(instance, is_create, row, **kwargs)
+
+    def after_import_row(self, row, row_result, **kwargs):
+        if row_result.import_type == row_result.IMPORT_TYPE_SKIP:
+            self.outcome.totals.reports_unchanged += 1
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        if self.create_instances and (using_transactions or not dry_run):
+            try:
+                IndicatorReport.objects.bulk_create(self.create_instances, batch_size=500)
+            except Exception as error:
+                self.handle_import_error(result, error, raise_errors)
+            finally:
+                self.create_instances.clear()
+
+    def bulk_update(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # A table's own fields do not change on import (its cells do).
+        self.update_instances.clear()
+
+    # --- cells ---------------------------------------------------------------------
+
+    def after_import(self, dataset, result, **kwargs):
+        super().after_import(dataset, result, **kwargs)
+        if result.has_errors():
+            return
+        self._write_cells(dry_run=kwargs.get("dry_run", False))
+
+    def _new_cells(self, report: IndicatorReport, creates: list[tuple]) -> None:
+        """The cells of a table that had none: all new (the common case of a
+        first import, kept short)."""
+        cells = report._cells
+        indicators = self.indicators
+        room = PREVIEW_CHANGES - len(self.outcome.changes)
+        if room > 0:
+            self.outcome.changes.extend(
+                CellChange(report, indicators[pk], BLANK, cell) for pk, cell in list(cells.items())[:room]
+            )
+        self.outcome.totals.cells_new += len(cells)
+        for pk, cell in cells.items():
+            indicator = indicators[pk]
+            keys = []
+            if indicator.numerator_within_denominator or indicator.within_parent:
+                keys = value_warnings(indicator, cell, cells.get(indicator.parent_id))
+            if keys:
+                self.outcome.warnings.append(OpenWarning(report, indicator, keys))
+                acknowledged = list(keys) if self.acknowledge else []
+                creates.append((report.id, pk, cell, keys, acknowledged, not self.acknowledge))
+            else:
+                creates.append((report.id, pk, cell, keys, keys, False))
+
+    def _write_cells(self, *, dry_run: bool) -> None:
+        now = timezone.now()
+        totals = self.outcome.totals
+        creates: list[tuple] = []
+        updates: list[IndicatorValue] = []
+        deletes: list[int] = []
+        warned_updates: list[IndicatorValue] = []
+        for report in self.touched:
+            if report.pk is None:
+                continue
+            existing = self.existing_values.get(report.pk, {})
+            if not existing:
+                self._new_cells(report, creates)
+                continue
+            final: dict[int, Cell] = {pk: stored_cell(value) for pk, value in existing.items()}
+            for pk, cell in report._cells.items():
+                old = final.get(pk, BLANK)
+                if len(self.outcome.changes) < PREVIEW_CHANGES:
+                    self.outcome.changes.append(CellChange(report, self.indicators[pk], old, cell))
+                if cell.blank:
+                    totals.cells_cleared += 1
+                    final.pop(pk, None)
+                elif old.blank:
+                    totals.cells_new += 1
+                    final[pk] = cell
+                else:
+                    totals.cells_changed += 1
+                    final[pk] = cell
+            for pk, cell in final.items():
+                indicator = self.indicators[pk]
+                parent_cell = final.get(indicator.parent_id) if indicator.parent_id else None
+                keys = value_warnings(indicator, cell, parent_cell)
+                value = existing.get(pk)
+                changed = pk in report._cells
+                if value is None:
+                    # A new cell: written as a plain row below, no model
+                    # instance needed.
+                    acknowledged = list(keys) if self.acknowledge else []
+                    creates.append(
+                        (
+                            report.pk,
+                            pk,
+                            cell,
+                            keys,
+                            acknowledged,
+                            any(key not in acknowledged for key in keys),
+                        )
+                    )
+                    if keys:
+                        self.outcome.warnings.append(OpenWarning(report, indicator, keys))
+                    continue
+                # An acknowledgement covers the figures it was given for: the
+                # keys carry them, so changed figures need a new one.
+                carried = [key for key in value.acknowledged_warnings or [] if key in keys]
+                pending = [key for key in keys if key not in carried]
+                if pending:
+                    self.outcome.warnings.append(OpenWarning(report, indicator, pending))
+                acknowledged = list(keys) if self.acknowledge else carried
+                if (
+                    not changed
+                    and keys == (value.warnings or [])
+                    and acknowledged == (value.acknowledged_warnings or [])
+                ):
+                    continue
+                value = value.instance()
+                if changed:
+                    _apply_cell(value, cell)
+                    value.version += 1
+                    value.updated_by = self.user
+                    value.updated_at = now
+                    value.source_import = self.source_import
+                if acknowledged != carried:
+                    value.acknowledged_by = self.user
+                    value.acknowledged_at = now
+                value.warnings = keys
+                value.acknowledged_warnings = acknowledged
+                value.needs_acknowledgement = any(key not in acknowledged for key in keys)
+                if changed:
+                    updates.append(value)
+                else:
+                    warned_updates.append(value)
+            for pk, cell in report._cells.items():
+                if cell.blank and pk in existing:
+                    deletes.append(existing[pk].pk)
+        if deletes:
+            IndicatorValue.objects.filter(pk__in=deletes).delete()
+        if creates:
+            insert_values(creates, user=self.user, now=now, source_import=self.source_import)
+        if updates:
+            IndicatorValue.objects.bulk_update(updates, _VALUE_FIELDS, batch_size=500)
+        if warned_updates:
+            IndicatorValue.objects.bulk_update(warned_updates, _WARNING_FIELDS, batch_size=500)
+        touched_ids = [report.pk for report in self.touched if report.pk]
+        if touched_ids and not dry_run:
+            IndicatorReport.objects.filter(pk__in=touched_ids).update(updated_at=now)
+            name = self.source_import.original_name if self.source_import else _("tệp Excel")
+            IndicatorReportEvent.objects.bulk_create(
+                [
+                    IndicatorReportEvent(
+                        report=report,
+                        action=ReportAction.IMPORT,
+                        author=self.user,
+                        created_at=now,
+                        text=_("Nhập từ %(name)s: %(n)s ô thay đổi.")
+                        % {"name": name, "n": len(report._cells)},
+                    )
+                    for report in self.touched
+                    if report.pk
+                ]
+            )
+
+
+_VALUE_FIELDS = [
+    "not_applicable",
+    "number",
+    "denominator",
+    "text",
+    "levels",
+    "warnings",
+    "acknowledged_warnings",
+    "needs_acknowledgement",
+    "acknowledged_by",
+    "acknowledged_at",
+    "version",
+    "updated_by",
+    "updated_at",
+    "source_import",
+]
+_WARNING_FIELDS = [
+    "warnings",
+    "acknowledged_warnings",
+    "needs_acknowledgement",
+    "acknowledged_by",
+    "acknowledged_at",
+]
+
+
+def _apply_cell(value: IndicatorValue, cell: Cell) -> None:
+    value.not_applicable = cell.not_applicable
+    value.number = cell.number
+    value.denominator = cell.denominator
+    value.text = cell.text
+    value.levels = dict(cell.levels) if cell.levels else None
+
+
+def change_text(change: CellChange) -> tuple[str, str]:
+    return cell_text(change.old), cell_text(change.new)
+
+
+def insert_values(rows: list[tuple], *, user, now, source_import) -> None:
+    """Insert new cells as plain rows: (report id, indicator id, cell,
+    warnings, acknowledged warnings, needs acknowledgement).
+
+    Django's ``bulk_create`` prepares every field of every instance through
+    the model layer, which for a province's workbook (48,000 cells × 16
+    columns) costs several times what reading the file does. The rows here
+    are already checked (``parse_cell`` and the model's rules), so they are
+    written the way each database takes many rows fastest: PostgreSQL's
+    COPY, SQLite's prepared statement run per row in C, a multi-row INSERT
+    elsewhere. The table's constraints still apply to every row. Values that
+    repeat (the time, the user, empty lists) are encoded once.
+    """
+    user_id = user.pk if user is not None else None
+    import_id = source_import.pk if source_import is not None else None
+    with connection.cursor() as cursor:
+        raw = getattr(cursor, "cursor", None)
+        if connection.vendor == "postgresql" and hasattr(raw, "copy_expert"):
+            _copy(raw, rows, user_id=user_id, now=now, import_id=import_id)
+        else:
+            _insert(cursor, rows, user_id=user_id, now=now, import_id=import_id)
+
+
+_VALUE_COLUMNS = [
+    "report_id",
+    "indicator_id",
+    "not_applicable",
+    "number",
+    "denominator",
+    "text",
+    "levels",
+    "warnings",
+    "acknowledged_warnings",
+    "needs_acknowledgement",
+    "acknowledged_by_id",
+    "acknowledged_at",
+    "version",
+    "updated_by_id",
+    "updated_at",
+    "source_import_id",
+]
+
+
+def _copy_field(value: str) -> str:
+    return value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+
+
+def _copy(raw_cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
+    """PostgreSQL: COPY FROM STDIN in text format, one round trip."""
+    null = "\\N"
+    cache: dict[str, str] = {}
+
+    def json_text(value) -> str:
+        if not value:
+            return "[]" if value is not None else null
+        key = repr(value)
+        if key not in cache:
+            cache[key] = _copy_field(json.dumps(value, ensure_ascii=False))
+        return cache[key]
+
+    moment = now.isoformat()
+    user = null if user_id is None else str(user_id)
+    source = null if import_id is None else str(import_id)
+    lines = [
+        f"{report_id}\t{indicator_id}\t{'t' if cell.not_applicable else 'f'}\t"
+        f"{null if cell.number is None else cell.number}\t"
+        f"{null if cell.denominator is None else cell.denominator}\t"
+        f"{_copy_field(cell.text) if cell.text else ''}\t{json_text(cell.levels) if cell.levels else null}\t"
+        f"{json_text(keys)}\t{json_text(acknowledged)}\t{'t' if needs else 'f'}\t"
+        f"{user if acknowledged else null}\t{moment if acknowledged else null}\t"
+        f"1\t{user}\t{moment}\t{source}\n"
+        for report_id, indicator_id, cell, keys, acknowledged, needs in rows
+    ]
+    table = connection.ops.quote_name(IndicatorValue._meta.db_table)
+    columns = ", ".join(connection.ops.quote_name(c) for c in _VALUE_COLUMNS)
+    raw_cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", io.StringIO("".join(lines)))
+
+
+def _insert(cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
+    """Other databases: values adapted by the backend as Django adapts them."""
+    ops = connection.ops
+    adapted: dict[str, object] = {}
+
+    def json_value(value):
+        if value is None:
+            return None
+        key = repr(value)
+        if key not in adapted:
+            adapted[key] = ops.adapt_json_value(value, None)
+        return adapted[key]
+
+    moment = ops.adapt_datetimefield_value(now)
+    params = [
+        (
+            report_id,
+            indicator_id,
+            cell.not_applicable,
+            cell.number,
+            cell.denominator,
+            cell.text,
+            json_value(cell.levels) if cell.levels else None,
+            json_value(keys),
+            json_value(acknowledged),
+            needs,
+            user_id if acknowledged else None,
+            moment if acknowledged else None,
+            1,
+            user_id,
+            moment,
+            import_id,
+        )
+        for report_id, indicator_id, cell, keys, acknowledged, needs in rows
+    ]
+    table = ops.quote_name(IndicatorValue._meta.db_table)
+    placeholder = "(" + ", ".join(["%s"] * len(_VALUE_COLUMNS)) + ")"
+    insert = f"INSERT INTO {table} ({', '.join(ops.quote_name(c) for c in _VALUE_COLUMNS)}) VALUES "  # noqa: S608
+    if connection.vendor == "sqlite":
+        # SQLite prepares the statement once and runs it per row, in C.
+        cursor.executemany(insert + placeholder, params)
+        return
+    per_statement = max(1, min(2000, (connection.features.max_query_params or 32000) // len(_VALUE_COLUMNS)))
+    for start in range(0, len(params), per_statement):
+        chunk = params[start : start + per_statement]
+        cursor.execute(insert + ", ".join([placeholder] * len(chunk)), [p for row in chunk for p in row])

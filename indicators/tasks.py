@@ -1,0 +1,19 @@
+"""Celery tasks of the indicators app. Each takes a job id and calls a service."""
+
+from celery import shared_task
+
+from cchc.jobs import job_run, job_task
+
+from .services import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, import_apply_work, import_check_work
+
+
+@job_task(IMPORT_CHECK_JOB)
+@shared_task(name="indicators.check_import")
+def check_import(job_id: int) -> None:
+    job_run(job_id, import_check_work)
+
+
+@job_task(IMPORT_APPLY_JOB)
+@shared_task(name="indicators.apply_import")
+def apply_import(job_id: int) -> None:
+    job_run(job_id, import_apply_work)

@@ -1,0 +1,426 @@
+"""Pages of the indicator tables: the list, the grid that saves as the user
+types, the table's status and comments, imports with their preview, the
+template and the exports. Views stay thin: selectors read, services write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+from django.views import View
+from django.views.generic import DetailView, ListView
+
+from cchc.access import has_role
+from cchc.forms import add_service_errors
+from cchc.mixins import ScopedViewMixin
+
+from . import exports, selectors, services
+from .cells import value_text
+from .choices import ImportStatus, ReportStatus
+from .forms import (
+    ApplyForm,
+    CommentForm,
+    ExportForm,
+    ImportForm,
+    ReportCreateForm,
+    ReportFilterForm,
+    TemplateForm,
+)
+from .models import Indicator
+from .selectors import EDIT_ROLES, REOPEN_ROLES, REVIEW_ROLES
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the list -----------------------------------------------------------------------
+
+
+class ReportListView(ScopedViewMixin, ListView):
+    """Tables in the user's scope, newest year first."""
+
+    template_name = "indicators/report_list.html"
+    context_object_name = "reports"
+    paginate_by = 50
+
+    def scoped_queryset(self, user):
+        self.filter_form = ReportFilterForm(self.request.GET or None)
+        data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
+        return selectors.report_list(user, year=data.get("year"), status=data.get("status") or None)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        can_edit = has_role(user, *EDIT_ROLES)
+        context.update(
+            filter_form=self.filter_form,
+            can_edit=can_edit,
+            create_form=ReportCreateForm(units=selectors.units_editable(user)) if can_edit else None,
+        )
+        return context
+
+
+class ReportCreateView(ScopedViewMixin, View):
+    required_roles = tuple(EDIT_ROLES)
+
+    def post(self, request):
+        form = ReportCreateForm(request.POST, units=selectors.units_editable(request.user))
+        if form.is_valid():
+            try:
+                report = services.report_create(
+                    unit=form.cleaned_data["unit"],
+                    year=form.cleaned_data["year"],
+                    through=form.cleaned_data["through"],
+                    user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã tạo bảng số liệu %(report)s.") % {"report": report})
+                return redirect("indicators:report_detail", pk=report.pk)
+        return render(request, "indicators/report_create.html", {"form": form}, status=400)
+
+
+# --- the grid -------------------------------------------------------------------------
+
+
+def _grid_context(request, report, **extra):
+    user = request.user
+    editable = report.is_editable and selectors.reports_editable(user).filter(pk=report.pk).exists()
+    previous = selectors.previous_report(report)
+    return {
+        "report": report,
+        "sections": selectors.report_grid(report, previous=previous),
+        "previous": previous,
+        "editable": editable,
+        "can_submit": editable and report.status == ReportStatus.DRAFT,
+        "can_review": report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+        and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
+        "can_reopen": report.status in (ReportStatus.APPROVED, ReportStatus.LOCKED)
+        and has_role(user, *REOPEN_ROLES)
+        and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
+        "open_warnings": selectors.open_warning_count(report),
+        "events": selectors.latest_events(report),
+        "comment_form": CommentForm(),
+        "statuses": ReportStatus,
+        **extra,
+    }
+
+
+class ReportDetailView(ScopedViewMixin, DetailView):
+    """A table as a grid: one row per indicator, the cell saved as the user
+    leaves it, last year's figure beside it."""
+
+    template_name = "indicators/report_detail.html"
+    context_object_name = "report"
+
+    def scoped_queryset(self, user):
+        return selectors.report_detail(user)
+
+    def get_context_data(self, **kwargs):
+        return _grid_context(self.request, self.object)
+
+
+class ReportEditMixin(ScopedViewMixin):
+    required_roles = tuple(EDIT_ROLES)
+
+    def get_report(self, pk):
+        return get_object_or_404(selectors.reports_editable(self.request.user).select_related("unit"), pk=pk)
+
+    def get_indicator(self, report, indicator_pk) -> Indicator:
+        indicator = get_object_or_404(Indicator.objects.select_related("template", "parent"), pk=indicator_pk)
+        if not indicator.template.is_valid_in(report.year):
+            raise Http404
+        return indicator
+
+
+def _row_response(request, report, indicator, *, status=200, related=(), **row_state):
+    previous = selectors.previous_report(report)
+    row = selectors.grid_row(report, indicator, previous=previous)
+    for name, value in row_state.items():
+        setattr(row, name, value)
+    related_rows = [selectors.grid_row(report, value.indicator, previous=previous) for value in related]
+    context = {
+        "report": report,
+        "row": row,
+        "related_rows": related_rows,
+        "editable": report.is_editable,
+        "open_warnings": selectors.open_warning_count(report),
+        "previous": previous,
+        "oob": True,
+    }
+    return render(request, "indicators/partials/grid_cell_response.html", context, status=status)
+
+
+class CellView(ReportEditMixin, View):
+    """Save one cell (HTMX, as the user leaves it). The answer is the row,
+    with its error or warning, and the rows whose warnings it changed."""
+
+    def post(self, request, pk, indicator_pk):
+        report = self.get_report(pk)
+        indicator = self.get_indicator(report, indicator_pk)
+        raw = request.POST.get(f"cell-{indicator.pk}", "")
+        version = request.POST.get(f"version-{indicator.pk}", "")
+        try:
+            result = services.value_set(
+                report=report,
+                indicator=indicator,
+                raw=raw,
+                user=request.user,
+                version=int(version) if version.isdigit() else None,
+            )
+        except services.StaleCellError as error:
+            report.refresh_from_db()
+            current = value_text(error.current)
+            return _row_response(
+                request, report, indicator, typed=raw, conflict=current, error=error.messages[0]
+            )
+        except ValidationError as error:
+            report.refresh_from_db()
+            if not request.htmx:
+                messages.error(request, " ".join(error.messages))
+                return redirect("indicators:report_detail", pk=report.pk)
+            return _row_response(request, report, indicator, typed=raw, error=" ".join(error.messages))
+        report.refresh_from_db()
+        if not request.htmx:
+            return redirect(reverse("indicators:report_detail", args=[report.pk]) + f"#row-{indicator.pk}")
+        return _row_response(request, report, indicator, related=result.related)
+
+
+class AcknowledgeView(ReportEditMixin, View):
+    def post(self, request, pk, indicator_pk):
+        report = self.get_report(pk)
+        indicator = self.get_indicator(report, indicator_pk)
+        value = get_object_or_404(report.values.all(), indicator=indicator)
+        try:
+            services.value_acknowledge(value=value, user=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        if not request.htmx:
+            return redirect(reverse("indicators:report_detail", args=[report.pk]) + f"#row-{indicator.pk}")
+        return _row_response(request, report, indicator)
+
+
+class ReportSaveView(ReportEditMixin, View):
+    """The whole column at once (the grid without JavaScript): all or nothing."""
+
+    def post(self, request, pk):
+        report = self.get_report(pk)
+        raws = {
+            int(key[5:]): value
+            for key, value in request.POST.items()
+            if key.startswith("cell-") and key[5:].isdigit()
+        }
+        try:
+            changed = services.report_values_save(report=report, raws=raws, user=request.user)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("indicators:report_detail", pk=report.pk)
+            errors = {int(key[5:]): messages_[0] for key, messages_ in error.message_dict.items()}
+            context = _grid_context(request, report)
+            for section in context["sections"]:
+                for row in section.rows:
+                    row.typed = raws.get(row.indicator.pk)
+                    row.error = errors.get(row.indicator.pk, "")
+            messages.error(request, _("Có ô sai, chưa lưu ô nào: xem các ô tô đỏ bên dưới."))
+            return render(request, "indicators/report_detail.html", context, status=400)
+        messages.success(request, _("Đã lưu %(n)s ô.") % {"n": changed})
+        return redirect("indicators:report_detail", pk=report.pk)
+
+
+# --- status and comments ---------------------------------------------------------------
+
+_TRANSITIONS = {
+    "submit": (EDIT_ROLES, "editable", services.report_submit, _("Đã gửi bảng số liệu để duyệt.")),
+    "return": (REVIEW_ROLES, "reviewable", services.report_return, _("Đã trả lại bảng số liệu cho đơn vị.")),
+    "approve": (REVIEW_ROLES, "reviewable", services.report_approve, _("Đã duyệt bảng số liệu.")),
+    "lock": (REVIEW_ROLES, "reviewable", services.report_lock, _("Đã khóa bảng số liệu.")),
+    "reopen": (REOPEN_ROLES, "reviewable", services.report_reopen, _("Đã mở lại bảng số liệu để sửa.")),
+}
+
+
+class TransitionView(ScopedViewMixin, View):
+    def dispatch(self, request, *args, **kwargs):
+        action = kwargs.get("action")
+        if action not in _TRANSITIONS:
+            raise Http404
+        self.required_roles = tuple(_TRANSITIONS[action][0])
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, pk, action):
+        _roles, scope, service, done = _TRANSITIONS[action]
+        queryset = (
+            selectors.reports_editable(request.user)
+            if scope == "editable"
+            else selectors.reports_reviewable(request.user)
+        )
+        report = get_object_or_404(queryset, pk=pk)
+        form = CommentForm(request.POST)
+        form.is_valid()
+        try:
+            service(report=report, user=request.user, comment=form.cleaned_data.get("comment", ""))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, done)
+        return redirect("indicators:report_detail", pk=report.pk)
+
+
+class CommentView(ScopedViewMixin, View):
+    def post(self, request, pk):
+        report = get_object_or_404(selectors.reports_visible(request.user), pk=pk)
+        form = CommentForm(request.POST)
+        if form.is_valid():
+            try:
+                services.report_comment_add(
+                    report=report, user=request.user, text=form.cleaned_data["comment"]
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                messages.success(request, _("Đã ghi ý kiến."))
+        return redirect(reverse("indicators:report_detail", args=[report.pk]) + "#history")
+
+
+# --- imports ------------------------------------------------------------------------------
+
+
+class ImportView(ScopedViewMixin, View):
+    required_roles = tuple(EDIT_ROLES)
+    template_name = "indicators/import_form.html"
+
+    def context(self, form):
+        return {
+            "form": form,
+            "template_form": TemplateForm(units=selectors.units_editable(self.request.user)),
+            "imports": selectors.imports_visible(self.request.user).select_related("unit")[:10],
+        }
+
+    def get(self, request):
+        form = ImportForm(units=selectors.units_editable(request.user))
+        return render(request, self.template_name, self.context(form))
+
+    def post(self, request):
+        form = ImportForm(request.POST, request.FILES, units=selectors.units_editable(request.user))
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            try:
+                record = services.indicator_import_create(
+                    unit=form.cleaned_data["unit"], data=upload.read(), name=upload.name, user=request.user
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                return redirect("indicators:import_detail", pk=record.pk)
+        return render(request, self.template_name, self.context(form), status=400)
+
+
+class ImportDetailView(ScopedViewMixin, DetailView):
+    """The check of an uploaded file: its problems by sheet, row and column,
+    the warnings to acknowledge and the changes, or the job's progress."""
+
+    template_name = "indicators/import_detail.html"
+    context_object_name = "record"
+
+    def scoped_queryset(self, user):
+        return selectors.imports_visible(user).select_related("unit", "job", "created_by")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        context.update(
+            apply_form=ApplyForm(),
+            statuses=ImportStatus,
+            can_apply=record.status == ImportStatus.READY and record.created_by_id == self.request.user.pk,
+            preview=record.result if record.status == ImportStatus.IMPORTED else record.preview,
+        )
+        return context
+
+
+class ImportApplyView(ScopedViewMixin, View):
+    required_roles = tuple(EDIT_ROLES)
+
+    def post(self, request, pk):
+        record = get_object_or_404(
+            selectors.imports_visible(request.user).filter(created_by=request.user).select_related("unit"),
+            pk=pk,
+        )
+        form = ApplyForm(request.POST)
+        form.is_valid()
+        try:
+            record = services.indicator_import_apply(
+                record=record, user=request.user, acknowledge=form.cleaned_data.get("acknowledge", False)
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("indicators:import_detail", pk=record.pk)
+        if record.status == ImportStatus.IMPORTED:
+            totals = record.result.get("totals", {})
+            messages.success(
+                request,
+                _("Đã nhập: %(new)s ô mới, %(changed)s ô sửa, %(cleared)s ô xóa.")
+                % {
+                    "new": totals.get("cells_new", 0),
+                    "changed": totals.get("cells_changed", 0),
+                    "cleared": totals.get("cells_cleared", 0),
+                },
+            )
+        elif record.status == ImportStatus.REJECTED:
+            messages.error(request, _("Không nhập được tệp; không có gì được lưu. Xem các lỗi bên dưới."))
+        return redirect("indicators:import_detail", pk=record.pk)
+
+
+class TemplateView(ScopedViewMixin, View):
+    """The app's own template for a unit and a period (with its figures)."""
+
+    required_roles = tuple(EDIT_ROLES)
+
+    def get(self, request):
+        form = TemplateForm(request.GET, units=selectors.units_editable(request.user))
+        if not form.is_valid():
+            if "unit" in form.errors and request.GET.get("unit", "").isdigit():
+                raise Http404
+            messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+            return redirect("indicators:import")
+        unit, period = form.cleaned_data["unit"], form.cleaned_data["period"]
+        data = exports.template_workbook(unit=unit, period=period)
+        name = f"bieu-chi-tieu-{slugify(unit.code or unit.short_name or unit.pk)}-{period.key}.xlsx"
+        return _file_response(data, name, XLSX)
+
+
+class ExportView(ScopedViewMixin, View):
+    """The official layout of a unit's tables (or of a province, with a
+    summary sheet) as Excel, or a unit's as the PDF appendix."""
+
+    template_name = "indicators/export_form.html"
+
+    def get(self, request):
+        units = selectors.units_visible(request.user)
+        if "unit" not in request.GET:
+            return render(request, self.template_name, {"form": ExportForm(units=units)})
+        form = ExportForm(request.GET, units=units)
+        if not form.is_valid():
+            if "unit" in form.errors and request.GET.get("unit", "").isdigit():
+                raise Http404
+            return render(request, self.template_name, {"form": form}, status=400)
+        unit = form.cleaned_data["unit"]
+        first, last = form.cleaned_data["years"]
+        base = f"chi-tieu-{slugify(unit.code or unit.short_name or unit.pk)}-{first}-{last}"
+        if form.cleaned_data["format"] == "pdf":
+            return _file_response(
+                exports.export_pdf(unit=unit, first=first, last=last), f"{base}.pdf", "application/pdf"
+            )
+        units_ = selectors.export_units(request.user, unit=unit, with_children=form.cleaned_data["children"])
+        data = exports.export_workbook(units=units_, first=first, last=last, root=unit)
+        return _file_response(data, f"{base}.xlsx", XLSX)

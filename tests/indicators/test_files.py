@@ -1,0 +1,160 @@
+"""Files from outside: XML attacks and zip bombs are refused before any
+cell is read, formulas count for their cached values, and a formula saved
+without one is reported. Every file here is a real, crafted .xlsx."""
+
+import io
+import zipfile
+
+import pytest
+from openpyxl import load_workbook
+
+from indicators import xlsx
+from indicators.xlsx import WorkbookError, check_archive, iter_sheets, open_workbook, put
+from tests.indicators.conftest import imported, office_sheet, report_of, workbook_bytes
+
+
+def rewrite(data: bytes, changes: dict[str, bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
+    """The same workbook with some parts replaced (or added)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            body = changes.get(item.filename, source.read(item.filename))
+            target.writestr(item.filename, body)
+        for name, body in (extra or {}).items():
+            target.writestr(name, body)
+    return out.getvalue()
+
+
+def simple_workbook() -> bytes:
+    return workbook_bytes(
+        lambda wb: office_sheet(wb.active, [("1.2", "Số lượng TTHC thực hiện tại cấp huyện", 88)])
+    )
+
+
+def sheet_xml(data: bytes) -> str:
+    return zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
+
+
+@pytest.fixture
+def no_parsing(monkeypatch):
+    """Make any attempt to parse the workbook fail the test."""
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("openpyxl was asked to parse a file that should have been refused")
+
+    monkeypatch.setattr(xlsx, "load_workbook", refuse)
+
+
+class TestZipBombs:
+    def test_a_highly_compressed_part_is_refused_before_parsing(self, no_parsing):
+        bomb = rewrite(
+            simple_workbook(), {}, {"xl/media/padding.xml": b"<a>" + b" " * (30 * 1024 * 1024) + b"</a>"}
+        )
+        assert len(bomb) < 200 * 1024  # 30 MB of XML squeezed into a small upload
+        with pytest.raises(WorkbookError) as error:
+            open_workbook(bomb)
+        assert "nén bất thường" in str(error.value)
+        assert "bom zip" in str(error.value)
+
+    def test_too_large_uncompressed_is_refused(self, no_parsing, monkeypatch):
+        monkeypatch.setattr(xlsx, "MAX_UNCOMPRESSED", 5_000)
+        with pytest.raises(WorkbookError, match="Tệp khi giải nén quá lớn"):
+            open_workbook(simple_workbook())
+
+    def test_too_many_entries_is_refused(self, no_parsing):
+        many = rewrite(simple_workbook(), {}, {f"xl/extra/{n}.bin": b"x" for n in range(xlsx.MAX_ENTRIES)})
+        with pytest.raises(WorkbookError, match="quá nhiều thành phần"):
+            open_workbook(many)
+
+    def test_not_a_workbook(self, no_parsing):
+        with pytest.raises(WorkbookError, match="không phải là tệp Excel .xlsx"):
+            open_workbook(b"STT;Chi tieu;Nam 2019\n1;So TTHC;88\n")
+        plain_zip = io.BytesIO()
+        with zipfile.ZipFile(plain_zip, "w") as archive:
+            archive.writestr("readme.txt", "hello")
+        with pytest.raises(WorkbookError, match="không phải là bảng tính Excel"):
+            open_workbook(plain_zip.getvalue())
+
+
+class TestXmlAttacks:
+    LAUGHS = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{n} "{("&lol%s;" % (n - 1 if n > 1 else "")) * 10}">' for n in range(1, 10))
+        + "]>"
+    )
+
+    def test_billion_laughs_in_a_sheet_is_refused(self, no_parsing):
+        data = simple_workbook()
+        xml = (
+            sheet_xml(data)
+            .replace('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>', "")
+            .replace('<?xml version="1.0" encoding="UTF-8"?>', "")
+        )
+        xml = xml.replace("<t>Số lượng TTHC", "<t>&lol9;Số lượng TTHC")
+        attacked = rewrite(data, {"xl/worksheets/sheet1.xml": (self.LAUGHS + xml).encode()})
+        with pytest.raises(WorkbookError) as error:
+            open_workbook(attacked)
+        assert "DTD, thực thể" in str(error.value)
+        assert "xl/worksheets/sheet1.xml" in str(error.value)
+
+    def test_external_entity_is_refused(self, no_parsing):
+        data = simple_workbook()
+        xxe = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]><x>&xxe;</x>'
+        attacked = rewrite(data, {"docProps/core.xml": xxe})
+        with pytest.raises(WorkbookError, match="DTD, thực thể"):
+            open_workbook(attacked)
+
+    def test_the_same_file_without_the_attack_opens(self):
+        workbook = open_workbook(simple_workbook())
+        sheets = list(iter_sheets(workbook))
+        assert [sheet.title for sheet in sheets] == ["Sheet"]
+
+    def test_the_check_reads_only_the_prolog(self):
+        # A well-formed workbook passes: the check stops at each root element.
+        check_archive(io.BytesIO(simple_workbook()))
+
+
+class TestFormulas:
+    def formula_workbook(self, cached: str | None) -> bytes:
+        data = workbook_bytes(
+            lambda wb: office_sheet(
+                wb.active, [("1.2", "Số lượng TTHC thực hiện tại cấp huyện", "=SUM(40,48)")]
+            )
+        )
+        xml = sheet_xml(data)
+        assert "<f>SUM(40,48)</f><v></v>" in xml  # openpyxl saves no cached value
+        if cached is not None:
+            xml = xml.replace("<f>SUM(40,48)</f><v></v>", f"<f>SUM(40,48)</f><v>{cached}</v>")
+        return rewrite(data, {"xl/worksheets/sheet1.xml": xml.encode()})
+
+    def test_a_formula_counts_for_its_cached_value(self, catalogue, units):
+        outcome = imported(self.formula_workbook("88"), units.district_a)
+        assert outcome.applied, outcome.problems
+        value = report_of(units.district_a, 2015).values.get(indicator=catalogue.pl03("1.2"))
+        assert value.number == 88
+
+    def test_a_formula_without_a_cached_value_is_reported_not_read_as_blank(self, catalogue, units):
+        outcome = imported(self.formula_workbook(None), units.district_a, dry_run=True)
+        assert [(p["sheet"], p["row"], p["column"]) for p in outcome.problems] == [("Sheet", 6, "C")]
+        assert outcome.problems[0]["message"].startswith(
+            "Ô có công thức (=SUM(40,48)) nhưng tệp không lưu kết quả"
+        )
+        assert outcome.problems[0]["where"] == "Trang tính “Sheet”, dòng 6, cột C (Năm 2015)"
+
+
+class TestSafeWriting:
+    def test_text_that_looks_like_a_formula_stays_text(self):
+        data = workbook_bytes(
+            lambda wb: (
+                put(wb.active, 1, 1, '=HYPERLINK("http://evil.example","Bấm vào đây")'),
+                put(wb.active, 2, 1, "=1+1"),
+                put(wb.active, 3, 1, "bell\x07 removed"),
+            )
+        )
+        assert "<f>" not in sheet_xml(data)
+        sheet = load_workbook(io.BytesIO(data)).active
+        assert sheet["A1"].data_type == "s"
+        assert sheet["A1"].value == '=HYPERLINK("http://evil.example","Bấm vào đây")'
+        assert sheet["A1"].quotePrefix is True
+        assert sheet["A3"].value == "bell removed"
