@@ -33,7 +33,7 @@ NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 RUNTIME_DEBS := libharfbuzz-subset0 gettext
 TEST_DEBS := poppler-utils chromium chromium-driver
 
-.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents clean
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -114,6 +114,10 @@ browser-deps:
 bench-documents: setup
 	bin/system-deps libreoffice-writer-nogui poppler-utils
 	$(PY) bench/documents_bench.py
+
+# Benchmark of indicator import and export against openpyxl's own read time.
+bench-indicators: setup
+	$(PY) bench/indicators_bench.py
 
 # Removes what the set-up made; var/ (the SQLite database, media) is kept.
 clean:
