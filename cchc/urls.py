@@ -22,6 +22,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("inspections/", include("inspections.urls")),
     path("indicators/", include("indicators.urls")),
+    path("dashboards/", include("dashboards.urls")),
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
     path("documents/<int:pk>/edit/", views.DocumentEditView.as_view(), name="document_edit"),
     path("documents/<int:pk>/preview/", views.DocumentPreviewView.as_view(), name="document_preview"),

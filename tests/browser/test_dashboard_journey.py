@@ -1,0 +1,113 @@
+"""Issue 7 in a real browser: the demo leader reads the dashboard.
+
+The leader of UBND tỉnh Quảng Nam (the demo user ``leader``) opens the
+dashboard from the navigation, picks 2019 (the year of the demo's
+conclusion at huyện Duy Xuyên), looks at the units compared, drills into
+Duy Xuyên, and opens the list behind its overdue tasks, then one of them.
+The charts are SVG drawn by the server: they are there without any script
+and nothing breaks the CSP.
+"""
+
+import datetime
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import Select
+
+from inspections.models import RemediationTask
+from tests.browser.conftest import (
+    ARTIFACTS_DIR,
+    click_and_load,
+    console_errors,
+    login,
+    texts,
+    wait,
+    wait_clickable,
+    wait_for,
+    wait_page_ready,
+    wait_url,
+)
+
+pytestmark = pytest.mark.browser
+
+YEAR = 2019
+UNIT = "UBND huyện Duy Xuyên"
+
+
+def test_the_leader_drills_into_a_unit_and_opens_the_list_behind_a_figure(browser, live_server, demo):
+    overdue = RemediationTask.objects.filter(
+        responsible_unit__short_name=UNIT, inspection__plan__year=YEAR, deadline__lt=datetime.date.today()
+    ).exclude(status="accepted")
+    expected_overdue = overdue.count()
+    assert expected_overdue > 0, "the demo data should have overdue tasks at Duy Xuyên"
+
+    login(browser, live_server, "leader")
+    click_and_load(browser, wait_clickable(browser, "#main-nav a.nav-link[href$='/dashboards/']"))
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Bảng điều hành cải cách hành chính"
+    # UBND tỉnh Quảng Nam ended on 30/6/2025: its units are shown as they were.
+    assert "đã kết thúc hoạt động" in browser.find_element(By.CSS_SELECTOR, ".alert-info").text
+
+    # The year, from the filter bar (the select submits itself).
+    old_page = browser.find_element(By.TAG_NAME, "html")
+    Select(browser.find_element(By.ID, "id_year")).select_by_value(str(YEAR))
+    wait_url(browser, rf"year={YEAR}")
+    wait(browser, EC.staleness_of(old_page), message="Choosing the year did not reload the page")
+    wait_page_ready(browser)
+    figures = dict(
+        zip(
+            texts(browser, ".figure-card .figure-label"),
+            texts(browser, ".figure-card .figure-value"),
+            strict=True,
+        )
+    )
+    assert figures["Cuộc kiểm tra đã tiến hành"] == "1"
+    assert figures["Quá hạn"] == str(expected_overdue)
+    # The chart is there, drawn by the server.
+    bars = browser.find_elements(By.CSS_SELECTOR, "svg.bar-chart rect.bar")
+    assert bars and all(float(bar.get_attribute("width")) > 0 for bar in bars)
+
+    # Units compared, then drill into Duy Xuyên.
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, "So sánh đơn vị"))
+    wait_for(browser, "#table-units")
+    row = browser.find_element(By.XPATH, f"//table[@id='table-units']//tr[.//a[normalize-space()='{UNIT}']]")
+    assert row.find_element(By.CSS_SELECTOR, "a[data-figure=overdue]").text == str(expected_overdue)
+    click_and_load(browser, row.find_element(By.CSS_SELECTOR, "a.drill"))
+    wait_url(browser, r"/dashboards/units/\?.*unit=\d+")
+    assert texts(browser, ".unit-crumbs .breadcrumb-item") == ["UBND tỉnh Quảng Nam", UNIT]
+    own = browser.find_element(
+        By.XPATH, f"//table[@id='table-units']//tr[.//th[contains(., '{UNIT} (chính đơn vị)')]]"
+    )
+
+    # The list behind the overdue figure.
+    click_and_load(browser, own.find_element(By.CSS_SELECTOR, "a[data-figure=overdue]"))
+    wait_url(browser, r"/dashboards/list/tasks/\?.*status=overdue")
+    assert browser.find_element(By.TAG_NAME, "h1").text == "Nhiệm vụ khắc phục quá hạn"
+    assert browser.find_element(By.CSS_SELECTOR, ".list-count").text == f"{expected_overdue} mục"
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.task-row")
+    assert len(rows) == expected_overdue
+    assert all("quá hạn" in row.text for row in rows)
+    first_task = overdue.order_by("deadline", "id").first()
+    assert first_task.description[:40] in rows[0].text
+
+    # And from the list to the inspection itself.
+    click_and_load(browser, rows[0].find_element(By.TAG_NAME, "a"))
+    wait_url(browser, r"/inspections/\d+/$")
+    assert "Duy Xuyên" in browser.find_element(By.TAG_NAME, "h1").text
+
+    assert console_errors(browser) == []
+    browser.back()
+    wait_page_ready(browser)
+    save_final_screenshots(browser)
+
+
+def save_final_screenshots(browser) -> None:
+    """The dashboard for a person to look at: the drilled units page, whole."""
+    ARTIFACTS_DIR.mkdir(parents=True, exist_ok=True)
+    browser.back()
+    wait_page_ready(browser)
+    browser.execute_script("window.scrollTo(0, 0)")
+    browser.save_screenshot(str(ARTIFACTS_DIR / "dashboard-journey-final.png"))
+    height = browser.execute_script("return document.documentElement.scrollHeight")
+    browser.set_window_size(1366, min(int(height) + 150, 6000))
+    browser.save_screenshot(str(ARTIFACTS_DIR / "dashboard-journey-final-full.png"))

@@ -1,0 +1,90 @@
+"""Where the figures of units that ended count today (UnitRollup)."""
+
+import datetime
+
+import pytest
+
+from cchc.choices import SuccessionKind, UnitKind
+from cchc.services import unit_create, unit_end
+from dashboards.models import UnitRollup
+from dashboards.rollup import rollup_refresh
+
+pytestmark = pytest.mark.django_db
+
+
+def current_of(unit):
+    row = UnitRollup.objects.get(unit=unit)
+    assert row.current_path == row.current.path
+    return (row.current, row.hops)
+
+
+def test_an_ended_unit_rolls_up_to_its_successor(units):
+    assert rollup_refresh() is True
+    assert current_of(units.old_commune) == (units.successor, 1)
+    assert current_of(units.commune_a) == (units.commune_a, 0)  # still exists: its own current unit
+    assert rollup_refresh() is False  # nothing changed since
+
+
+def test_chains_of_mergers_lead_to_todays_unit(units):
+    # Đại Cường had itself taken over xã Đại Thạnh in 2020.
+    older = unit_create(name="Ủy ban nhân dân xã Đại Thạnh", kind=UnitKind.COMMUNE, parent=units.district_b)
+    unit_end(unit=older, last_day=datetime.date(2019, 12, 31), successors=[units.old_commune])
+    rollup_refresh()
+    assert current_of(older) == (units.successor, 2)
+
+
+def test_a_new_link_is_picked_up_by_the_next_refresh(units):
+    rollup_refresh()
+    assert current_of(units.district_b) == (units.district_b, 0)
+    unit_end(unit=units.district_b, last_day=datetime.date(2025, 6, 30), successors=[units.successor])
+    assert rollup_refresh() is True
+    assert current_of(units.district_b) == (units.successor, 1)
+
+
+def test_a_unit_split_between_several_counts_under_the_first(units):
+    other = unit_create(
+        name="Ủy ban nhân dân xã Hà Nha",
+        kind=UnitKind.COMMUNE,
+        parent=units.province,
+        valid_from=datetime.date(2025, 7, 1),
+    )
+    unit_end(
+        unit=units.district_b,
+        last_day=datetime.date(2025, 6, 30),
+        successors=[units.successor, other],
+        kind=SuccessionKind.TRANSFER,
+    )
+    rollup_refresh()
+    first = min((units.successor, other), key=lambda unit: unit.path)
+    assert current_of(units.district_b) == (first, 1)
+
+
+def test_a_unit_that_goes_on_after_a_split_is_not_rolled_up(units):
+    # Chia tách: the old unit keeps existing (no valid_to), part of it goes
+    # to a new unit; its figures stay its own.
+    new = unit_create(name="Ủy ban nhân dân xã Mới", kind=UnitKind.COMMUNE, parent=units.district_a)
+    from cchc.models import UnitSuccession
+
+    UnitSuccession.objects.create(
+        predecessor=units.commune_a,
+        successor=new,
+        kind=SuccessionKind.SPLIT,
+        effective_date=datetime.date(2024, 1, 1),
+    )
+    rollup_refresh()
+    assert current_of(units.commune_a) == (units.commune_a, 0)
+
+
+def test_a_new_unit_and_a_moved_unit_are_picked_up(units):
+    rollup_refresh()
+    new = unit_create(name="Ủy ban nhân dân xã Mới Lập", kind=UnitKind.COMMUNE, parent=units.district_a)
+    assert rollup_refresh() is True
+    assert UnitRollup.objects.get(unit=new).current_path == new.path
+    # Moving Duy Sơn under Đại Lộc changes its path: the copy follows.
+    from cchc.services import unit_update
+
+    unit_update(unit=units.commune_a, parent=units.district_b)
+    assert rollup_refresh() is True
+    units.commune_a.refresh_from_db()
+    assert UnitRollup.objects.get(unit=units.commune_a).current_path == units.commune_a.path
+    assert units.commune_a.path.startswith(units.district_b.path)
