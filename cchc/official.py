@@ -49,6 +49,8 @@ ADDRESSEE_HEADING = "Kính gửi:"
 NUMBER_BLANK = " " * 6
 DATE_BLANK = " " * 5
 END_MARK = "./."
+# The layout of every official document (a static path).
+STYLESHEET = "official/official.css"
 
 # Type names of Phụ lục III by type code, used when a document has a code
 # but no type name of its own.
@@ -436,25 +438,29 @@ def _template(kind: str) -> str:
     return f"official/{kind}.html" if kind in known else "official/base.html"
 
 
-def document_html(document: OfficialDocument) -> str:
+def document_html(document: OfficialDocument, *, for_pdf: bool = False) -> str:
     """The HTML of ``document`` in the official layout (every text from
-    users escaped by the templates' autoescape)."""
+    users escaped by the templates' autoescape). It links
+    :data:`STYLESHEET`, except ``for_pdf``: the renderer applies its parsed
+    copy instead."""
     if document.kind == DocumentKind.REPORT_APPENDIX:
-        return appendix_html(document)
+        return appendix_html(document, for_pdf=for_pdf)
     view = document_view(document)
-    return render_to_string(_template(document.kind), {"view": view, "document": document})
+    context = {"view": view, "document": document, "for_pdf": for_pdf}
+    return render_to_string(_template(document.kind), context)
 
 
-def appendix_html(document: OfficialDocument) -> str:
+def appendix_html(document: OfficialDocument, *, for_pdf: bool = False) -> str:
     """The HTML of a per-unit appendix as a document of its own (no header
     or signing block: the organisation signs it digitally at the top right
     of its first page)."""
     view = document_view(document)
-    return render_to_string("official/report_appendix.html", {"view": view, "document": document})
+    context = {"view": view, "document": document, "for_pdf": for_pdf}
+    return render_to_string("official/report_appendix.html", context)
 
 
 def document_pdf(document: OfficialDocument) -> bytes:
     """The PDF of ``document``."""
     from .pdf import render_pdf
 
-    return render_pdf(document_html(document))
+    return render_pdf(document_html(document, for_pdf=True), stylesheets=[STYLESHEET])

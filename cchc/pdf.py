@@ -26,6 +26,7 @@ import logging
 import mimetypes
 import posixpath
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -247,11 +248,38 @@ def _font_setup():
     return setup
 
 
-def render_pdf(html: str) -> bytes:
+def _stylesheet(relative: str):
+    """The parsed stylesheet of the static file ``relative``, kept per
+    thread beside the fonts and parsed again only when the file changes:
+    parsing ``official.css`` is a quarter of a notice's render time."""
+    from weasyprint import CSS
+
+    path = static_path(_static_prefix() + relative)
+    key = (str(path), path.stat().st_mtime_ns)
+    cache = _local.__dict__.setdefault("stylesheets", {})
+    stylesheet = cache.get(key)
+    if stylesheet is None:
+        font_config, _font_stylesheet = _font_setup()
+        stylesheet = CSS(
+            string=path.read_text(encoding="utf-8"),
+            base_url=_static_prefix() + relative,
+            url_fetcher=url_fetcher(),
+            font_config=font_config,
+        )
+        for stale in [k for k in cache if k[0] == key[0]]:
+            del cache[stale]
+        cache[key] = stylesheet
+    return stylesheet
+
+
+def render_pdf(html: str, stylesheets: Sequence[str] = ()) -> bytes:
     """The PDF of ``html``. Relative and root-relative URLs in it resolve
-    to the app's static files; nothing else is loaded."""
+    to the app's static files; nothing else is loaded. ``stylesheets`` are
+    static paths applied as if linked from the HTML (after the fonts),
+    parsed once per process rather than once per render."""
     from weasyprint import HTML
 
     font_config, font_stylesheet = _font_setup()
+    sheets = [font_stylesheet, *(_stylesheet(relative) for relative in stylesheets)]
     document = HTML(string=html, base_url=BASE_URL, url_fetcher=url_fetcher())
-    return document.write_pdf(stylesheets=[font_stylesheet], font_config=font_config)
+    return document.write_pdf(stylesheets=sheets, font_config=font_config)

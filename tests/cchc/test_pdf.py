@@ -4,6 +4,7 @@ size, the margins, the page numbers; and the URL fetcher that keeps a
 rendered page from reading the disk or the network."""
 
 import http.server
+import os
 import re
 import subprocess
 import threading
@@ -454,6 +455,39 @@ class TestUrlFetcher:
         css = (Path(settings.BASE_DIR) / "static" / "official" / "official.css").read_text()
         declared = re.sub(r"\s+", " ", re.search(r"html \{[^}]*font-family: ([^;]+);", css).group(1))
         assert declared == pdf.FONT_STACK
+
+
+class TestStylesheets:
+    """The official stylesheet is parsed once per process and applied by
+    the renderer; the HTML preview links it instead."""
+
+    def test_pdf_html_leaves_the_link_to_the_renderer(self, db):
+        document = make_document(province_unit())
+        assert "official/official.css" in official.document_html(document)
+        assert "official/official.css" not in official.document_html(document, for_pdf=True)
+
+    def test_parsed_once_and_again_when_the_file_changes(self, tmp_path, settings):
+        static = tmp_path / "static"
+        (static / "t").mkdir(parents=True)
+        sheet = static / "t" / "marker.css"
+        sheet.write_text('p::before { content: "ONE " }')
+        settings.STATICFILES_DIRS = [str(static)]
+        pdf._found.clear()
+        html = "<html><body><p>nội dung</p></body></html>"
+
+        def text() -> str:
+            path = tmp_path / "out.pdf"
+            path.write_bytes(pdf.render_pdf(html, stylesheets=["t/marker.css"]))
+            return poppler("pdftotext", str(path), "-")
+
+        assert "ONE nội dung" in text()
+        first = pdf._stylesheet("t/marker.css")
+        assert pdf._stylesheet("t/marker.css") is first
+        sheet.write_text('p::before { content: "TWO " }')
+        os.utime(sheet, ns=(sheet.stat().st_atime_ns, sheet.stat().st_mtime_ns + 10**9))
+        assert "TWO nội dung" in text()
+        assert pdf._stylesheet("t/marker.css") is not first
+        pdf._found.clear()
 
 
 class TestCommand:
