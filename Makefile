@@ -33,7 +33,7 @@ NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 RUNTIME_DEBS := libharfbuzz-subset0 gettext
 TEST_DEBS := poppler-utils chromium chromium-driver
 
-.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators clean
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -44,6 +44,8 @@ help:
 	@echo "make setup         only the set-up: .venv, node_modules, messages, migrate, collectstatic"
 	@echo "make browser-deps  install chromium and chromium-driver (make test does it too)"
 	@echo "make bench-documents  benchmark: render + sign a notice vs LibreOffice"
+	@echo "make bench-indicators benchmark: indicator import/export vs openpyxl reading"
+	@echo "make bench-dashboards benchmark: dashboards on the national data set (PostgreSQL)"
 
 $(PY):
 	@v=$$("$(PYTHON)" -c 'import sys; print("%d%02d" % sys.version_info[:2])'); \
@@ -118,6 +120,14 @@ bench-documents: setup
 # Benchmark of indicator import and export against openpyxl's own read time.
 bench-indicators: setup
 	$(PY) bench/indicators_bench.py
+
+# Benchmark of the leaders' dashboards on the national data set, in a
+# PostgreSQL database of its own (BENCH_DATABASE_URL; created here, filled by
+# generate_demo_data --scale national on the first run, kept for the next).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc_dash
+bench-dashboards: setup
+	$(PY) bin/ensure-database "$(BENCH_DATABASE_URL)"
+	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/dashboard_bench.py
 
 # Removes what the set-up made; var/ (the SQLite database, media) is kept.
 clean:
