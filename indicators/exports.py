@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
@@ -82,6 +82,8 @@ class SheetSpec:
     sections: list[TableSection]
     unit: Unit | None = None
     hints: bool = False
+    #: Placed before the sheets written earlier (the summary, built last).
+    first_sheet: bool = False
 
 
 # --- view-models -------------------------------------------------------------------
@@ -198,36 +200,62 @@ def _sheet_title(unit: Unit, used: set[str]) -> str:
     return title
 
 
-def unit_export(
-    *, units: list[Unit], first: int, last: int, summary: bool, root: Unit | None = None
-) -> list[SheetSpec]:
-    """The sheets of an export: one per unit that has tables in the years
-    (with the summary sheet first for several units)."""
+#: ``progress(done, step)``: ``done`` units of the export written, and what
+#: is being done now (for a job's progress bar).
+Progress = Callable[[int, str], None]
+
+
+def iter_export(
+    *,
+    units: list[Unit],
+    first: int,
+    last: int,
+    summary: bool,
+    root: Unit | None = None,
+    progress: Progress | None = None,
+) -> Iterator[SheetSpec]:
+    """The sheets of an export, built one at a time as they are written: one
+    per unit that has tables in the years, then the summary sheet (marked to
+    go first) for several units. ``progress`` hears of each unit once its
+    sheet has been taken (so written, when the consumer writes as it goes)."""
     reports = reports_for_export(units=units, first=first, last=last)
     by_unit: dict[int, list[IndicatorReport]] = defaultdict(list)
     for report in reports:
         by_unit[report.unit_id].append(report)
     versions = _versions(first, last)
     used = {SUMMARY_TITLE.lower()}
-    sheets = []
-    for unit in units:
-        if unit.pk not in by_unit and (summary or len(units) > 1):
-            continue
-        sheets.append(
-            SheetSpec(
+    names = []
+    for done, unit in enumerate(units, start=1):
+        if unit.pk in by_unit or not (summary or len(units) > 1):
+            names.append(str(unit))
+            yield SheetSpec(
                 title=_sheet_title(unit, used),
                 lines=_unit_lines(unit),
                 sections=unit_sections(by_unit.get(unit.pk, []), versions, first, last),
                 unit=unit,
             )
-        )
+        if progress:
+            progress(done, _("Đã xuất: %(unit)s") % {"unit": unit})
     if summary:
-        names = [str(sheet.unit) for sheet in sheets]
+        if progress:
+            progress(len(units), _("Đang lập trang tổng hợp"))
         lines = [
             _("TỔNG HỢP SỐ LIỆU %(unit)s") % {"unit": str(root or "").upper()},
             _("Tổng hợp %(n)s đơn vị: %(names)s") % {"n": len(names), "names": ", ".join(names)},
         ]
-        sheets.insert(0, SheetSpec(SUMMARY_TITLE, lines, summary_sections(by_unit, versions, first, last)))
+        yield SheetSpec(
+            SUMMARY_TITLE, lines, summary_sections(by_unit, versions, first, last), first_sheet=True
+        )
+
+
+def unit_export(
+    *, units: list[Unit], first: int, last: int, summary: bool, root: Unit | None = None
+) -> list[SheetSpec]:
+    """The sheets of an export in their order: the summary sheet first (for
+    several units), then one per unit that has tables in the years."""
+    sheets = list(iter_export(units=units, first=first, last=last, summary=summary, root=root))
+    if summary:
+        sheets.insert(0, sheets.pop())
     return sheets
 
 
@@ -329,18 +357,22 @@ def _styles() -> list[NamedStyle]:
 _TEXT_KINDS = {ValueKind.FRACTION, ValueKind.TEXT, ValueKind.LEVELS}
 
 
-def write_workbook(sheets: list[SheetSpec]) -> bytes:
+def write_workbook(sheets: Iterable[SheetSpec], *, progress: Progress | None = None, done: int = 0) -> bytes:
+    """The workbook of ``sheets``, each written as it comes. ``progress``
+    hears ``done`` (units written) once more before the file is saved."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     for named in _styles():
         workbook.add_named_style(named)
     for spec in sheets:
-        _write_sheet(workbook.create_sheet(spec.title), spec)
+        _write_sheet(workbook.create_sheet(spec.title, 0 if spec.first_sheet else None), spec)
     if not workbook.worksheets:
         sheet = workbook.create_sheet(_("Không có số liệu"))
         put(sheet, 1, 1, _("Không có bảng số liệu nào trong khoảng thời gian đã chọn."), "ind_line")
     workbook.properties.creator = "cchc"
     workbook.properties.created = timezone.now().replace(tzinfo=None)
+    if progress:
+        progress(done, _("Đang lưu tệp Excel"))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -426,10 +458,19 @@ def _write_section(sheet, row: int, section: TableSection, *, hints: bool) -> in
     return row
 
 
-def export_workbook(*, units: list[Unit], first: int, last: int, root: Unit | None = None) -> bytes:
-    """The official layout for one unit, or for several with a summary."""
+def export_workbook(
+    *,
+    units: list[Unit],
+    first: int,
+    last: int,
+    root: Unit | None = None,
+    progress: Progress | None = None,
+) -> bytes:
+    """The official layout for one unit, or for several with a summary
+    sheet first. ``progress(done, step)`` follows it unit by unit."""
     summary = len(units) > 1
-    return write_workbook(unit_export(units=units, first=first, last=last, summary=summary, root=root))
+    sheets = iter_export(units=units, first=first, last=last, summary=summary, root=root, progress=progress)
+    return write_workbook(sheets, progress=progress, done=len(units))
 
 
 def template_workbook(*, unit: Unit, period: Period) -> bytes:

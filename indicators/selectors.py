@@ -15,7 +15,7 @@ from django.db.models import Count, Prefetch, Q
 
 from cchc.access import has_role, scope_q, scope_unit_ids
 from cchc.choices import Role
-from cchc.models import Unit
+from cchc.models import Job, Unit
 
 from .catalogue import templates_for_year
 from .cells import Cell, cell_text, stored_cell, warning_message
@@ -24,6 +24,8 @@ from .models import Indicator, IndicatorImport, IndicatorReport, IndicatorTempla
 EDIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
 REVIEW_ROLES = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
 REOPEN_ROLES = frozenset({Role.ADMINISTRATOR})
+#: Anyone with a role sees tables, so exports them (their scope's).
+EXPORT_ROLES = frozenset(Role.values)
 
 
 def reports_visible(user):
@@ -214,3 +216,13 @@ def export_units(user, *, unit: Unit, with_children: bool) -> list[Unit]:
     if not with_children:
         return [unit]
     return list(units_visible(user).filter(path__startswith=unit.path).order_by("path"))
+
+
+def export_jobs(user):
+    """The user's own export jobs, while the unit exported is still in their
+    scope: another user's export (even of the same unit) is not theirs to see."""
+    from .services import EXPORT_JOB
+
+    if not has_role(user, *EXPORT_ROLES):
+        return Job.objects.none()
+    return Job.objects.filter(kind=EXPORT_JOB, created_by=user).filter(scope_q(user, "unit", EXPORT_ROLES))

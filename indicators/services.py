@@ -1,5 +1,6 @@
 """Changes to indicator tables: creating a table, entering a cell,
-acknowledging a warning, the table's status and comments, and imports.
+acknowledging a warning, the table's status and comments, imports, and the
+province-wide exports made by a background job.
 
 Services take keyword-only arguments, validate before they save and run in a
 transaction. Views, tasks and commands all call them. They do not check who
@@ -13,18 +14,21 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from cchc.jobs import JobError, job_create, job_progress
-from cchc.models import Job, Unit, User
+from cchc.models import Job, JobStatus, Unit, User
 
 from .cells import CellError, cell_text, parse_cell, stored_cell, value_warnings, warning_message
 from .choices import ImportStatus, ReportAction, ReportStatus
@@ -38,9 +42,13 @@ logger = logging.getLogger(__name__)
 
 IMPORT_CHECK_JOB = "indicator_import_check"
 IMPORT_APPLY_JOB = "indicator_import_apply"
+EXPORT_JOB = "indicator_export"
 #: Files above this size are checked and imported by a background job.
 DEFAULT_INLINE_MAX_BYTES = 200 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+#: Excel exports of more units than this are made by a background job
+#: (setting ``INDICATOR_EXPORT_INLINE_MAX_UNITS``); a single unit's never is.
+DEFAULT_EXPORT_INLINE_MAX_UNITS = 20
 
 
 class StaleCellError(ValidationError):
@@ -761,3 +769,106 @@ def import_apply_work(job: Job) -> dict:
         first = problems[0]["message"] if problems else ""
         raise JobError(_("Không nhập được tệp, không có gì được lưu. %(first)s") % {"first": first})
     return {"import_id": record.pk, "status": record.status, **record.result.get("totals", {})}
+
+
+# --- province-wide exports ----------------------------------------------------------------
+
+
+def export_inline_max_units() -> int:
+    return getattr(settings, "INDICATOR_EXPORT_INLINE_MAX_UNITS", DEFAULT_EXPORT_INLINE_MAX_UNITS)
+
+
+def export_in_background(units: list[Unit]) -> bool:
+    """Whether the Excel export of ``units`` is too large to make during the
+    request (a single unit's always is made at once)."""
+    return len(units) > 1 and len(units) > export_inline_max_units()
+
+
+def export_file_name(unit: Unit, first: int, last: int, extension: str = "xlsx") -> str:
+    """The name the user's browser saves an export under."""
+    return f"chi-tieu-{slugify(unit.code or unit.short_name or unit.pk)}-{first}-{last}.{extension}"
+
+
+def _export_storage_name() -> str:
+    """Where a job's workbook is kept: under MEDIA, with a random name, never
+    served directly (only through the download view, which checks scope)."""
+    return f"private/indicators/exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+
+
+@transaction.atomic
+def indicator_export_create(*, unit: Unit, units: list[Unit], first: int, last: int, user: User) -> Job:
+    """Queue the Excel export of ``unit`` and the units under it (``units``,
+    as the user sees them now: the worker reads them again). The file's
+    name is chosen here, so that every run of the job writes the same file."""
+    return job_create(
+        kind=EXPORT_JOB,
+        unit=unit,
+        params={
+            "unit": unit.pk,
+            "first": first,
+            "last": last,
+            "children": True,
+            "file": _export_storage_name(),
+        },
+        total=len(units) + 1,
+        user=user,
+    )
+
+
+def export_job_file(job: Job) -> str | None:
+    """The stored workbook of a finished export job, or None."""
+    name = (job.result or {}).get("file") or ""
+    if job.kind != EXPORT_JOB or job.status != JobStatus.SUCCEEDED or not name:
+        return None
+    if name != job.params.get("file") or not default_storage.exists(name):
+        return None
+    return name
+
+
+def _save_once(name: str, data: bytes) -> None:
+    """Write ``data`` as ``name``, replacing what an earlier (failed or
+    interrupted) run of the same job left there: one file per job."""
+    try:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        saved = default_storage.save(name, ContentFile(data))
+    except OSError:
+        logger.exception("Could not store the export %s", name)
+        raise JobError(
+            _("Không lưu được tệp Excel trên máy chủ. Hãy thử chạy lại sau hoặc báo quản trị viên.")
+        ) from None
+    if saved != name:
+        # Another run of the job wrote ``name`` in the meantime; keep that one.
+        default_storage.delete(saved)
+
+
+def export_work(job: Job) -> dict:
+    """Make the workbook of an export job: the requester must still see the
+    unit; the sheets follow the units they see now; progress is per unit."""
+    from . import exports
+    from .selectors import export_units, units_visible
+
+    params = job.params
+    user = job.created_by
+    if user is None or not user.is_active:
+        raise JobError(_("Người yêu cầu bản xuất không còn hoạt động."))
+    unit = units_visible(user).filter(pk=params.get("unit")).first()
+    if unit is None:
+        raise JobError(_("Bạn không còn quyền xem số liệu của đơn vị này."))
+    first, last = int(params["first"]), int(params["last"])
+    units = export_units(user, unit=unit, with_children=bool(params.get("children", True)))
+    total = len(units) + 1
+    job_progress(job.pk, done=0, total=total, step=_("Đang đọc số liệu"))
+
+    def progress(done: int, step: str) -> None:
+        job_progress(job.pk, done=min(done, total), total=total, step=step)
+
+    data = exports.export_workbook(units=units, first=first, last=last, root=unit, progress=progress)
+    name = params["file"]
+    _save_once(name, data)
+    return {
+        "file": name,
+        "name": export_file_name(unit, first, last),
+        "units": len(units),
+        "bytes": len(data),
+    }

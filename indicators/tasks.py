@@ -4,7 +4,14 @@ from celery import shared_task
 
 from cchc.jobs import job_run, job_task
 
-from .services import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, import_apply_work, import_check_work
+from .services import (
+    EXPORT_JOB,
+    IMPORT_APPLY_JOB,
+    IMPORT_CHECK_JOB,
+    export_work,
+    import_apply_work,
+    import_check_work,
+)
 
 
 @job_task(IMPORT_CHECK_JOB)
@@ -17,3 +24,9 @@ def check_import(job_id: int) -> None:
 @shared_task(name="indicators.apply_import")
 def apply_import(job_id: int) -> None:
     job_run(job_id, import_apply_work)
+
+
+@job_task(EXPORT_JOB)
+@shared_task(name="indicators.export")
+def export(job_id: int) -> None:
+    job_run(job_id, export_work)

@@ -1,12 +1,14 @@
 """Pages of the indicator tables: the list, the grid that saves as the user
 types, the table's status and comments, imports with their preview, the
-template and the exports. Views stay thin: selectors read, services write."""
+template and the exports (a province's as a background job, with its
+progress and the file). Views stay thin: selectors read, services write."""
 
 from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse
+from django.core.files.storage import default_storage
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -16,6 +18,7 @@ from django.views.generic import DetailView, ListView
 
 from cchc.access import has_role
 from cchc.forms import add_service_errors
+from cchc.jobs import JobError, job_retry
 from cchc.mixins import ScopedViewMixin
 
 from . import exports, selectors, services
@@ -31,7 +34,7 @@ from .forms import (
     TemplateForm,
 )
 from .models import Indicator
-from .selectors import EDIT_ROLES, REOPEN_ROLES, REVIEW_ROLES
+from .selectors import EDIT_ROLES, EXPORT_ROLES, REOPEN_ROLES, REVIEW_ROLES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -401,26 +404,110 @@ class TemplateView(ScopedViewMixin, View):
 
 class ExportView(ScopedViewMixin, View):
     """The official layout of a unit's tables (or of a province, with a
-    summary sheet) as Excel, or a unit's as the PDF appendix."""
+    summary sheet) as Excel, or a unit's as the PDF appendix. A unit's file
+    is made during the request; an export of more units than
+    ``INDICATOR_EXPORT_INLINE_MAX_UNITS`` is a background job (asked for by
+    POST), whose page shows its progress and then the file."""
 
+    required_roles = tuple(EXPORT_ROLES)
     template_name = "indicators/export_form.html"
+
+    def context(self, form, **extra):
+        return {"form": form, "jobs": selectors.export_jobs(self.request.user)[:5], **extra}
 
     def get(self, request):
         units = selectors.units_visible(request.user)
         if "unit" not in request.GET:
-            return render(request, self.template_name, {"form": ExportForm(units=units)})
-        form = ExportForm(request.GET, units=units)
+            return render(request, self.template_name, self.context(ExportForm(units=units)))
+        return self.export(request, ExportForm(request.GET, units=units), start_job=False)
+
+    def post(self, request):
+        form = ExportForm(request.POST, units=selectors.units_visible(request.user))
+        return self.export(request, form, start_job=True)
+
+    def export(self, request, form, *, start_job: bool):
         if not form.is_valid():
-            if "unit" in form.errors and request.GET.get("unit", "").isdigit():
+            if "unit" in form.errors and str(form.data.get("unit", "")).isdigit():
                 raise Http404
-            return render(request, self.template_name, {"form": form}, status=400)
+            return render(request, self.template_name, self.context(form), status=400)
         unit = form.cleaned_data["unit"]
         first, last = form.cleaned_data["years"]
-        base = f"chi-tieu-{slugify(unit.code or unit.short_name or unit.pk)}-{first}-{last}"
         if form.cleaned_data["format"] == "pdf":
             return _file_response(
-                exports.export_pdf(unit=unit, first=first, last=last), f"{base}.pdf", "application/pdf"
+                exports.export_pdf(unit=unit, first=first, last=last),
+                services.export_file_name(unit, first, last, "pdf"),
+                "application/pdf",
             )
         units_ = selectors.export_units(request.user, unit=unit, with_children=form.cleaned_data["children"])
+        if services.export_in_background(units_):
+            if not start_job:
+                # A link (GET) does not start work: the form, filled in, asks.
+                return render(request, self.template_name, self.context(form, background_units=len(units_)))
+            job = services.indicator_export_create(
+                unit=unit, units=units_, first=first, last=last, user=request.user
+            )
+            return redirect("indicators:export_job", pk=job.pk)
         data = exports.export_workbook(units=units_, first=first, last=last, root=unit)
-        return _file_response(data, f"{base}.xlsx", XLSX)
+        return _file_response(data, services.export_file_name(unit, first, last), XLSX)
+
+
+class ExportJobMixin(ScopedViewMixin):
+    """An export job of the user's own, of a unit still in their scope."""
+
+    required_roles = tuple(EXPORT_ROLES)
+
+    def get_job(self, pk):
+        return get_object_or_404(selectors.export_jobs(self.request.user).select_related("unit"), pk=pk)
+
+
+def _job_context(job) -> dict:
+    return {"job": job, "ready": services.export_job_file(job) is not None}
+
+
+class ExportJobView(ExportJobMixin, View):
+    """The page of a background export: its progress, then the file."""
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        return render(request, "indicators/export_job.html", _job_context(job))
+
+
+class ExportJobStatusView(ExportJobMixin, View):
+    """The job's card alone, which the page polls (HTMX) while it runs."""
+
+    def get(self, request, pk):
+        return render(request, "indicators/partials/export_job.html", _job_context(self.get_job(pk)))
+
+
+class ExportJobRetryView(ExportJobMixin, View):
+    def post(self, request, pk):
+        job = self.get_job(pk)
+        try:
+            job_retry(job=job)
+        except JobError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Đã gửi lại yêu cầu xuất bảng số liệu."))
+        if request.htmx:
+            job.refresh_from_db()
+            return render(request, "indicators/partials/export_job.html", _job_context(job))
+        return redirect("indicators:export_job", pk=job.pk)
+
+
+class ExportJobFileView(ExportJobMixin, View):
+    """The finished workbook, to its requester only, while the unit is
+    still in their scope."""
+
+    def get(self, request, pk):
+        job = self.get_job(pk)
+        name = services.export_job_file(job)
+        if name is None:
+            raise Http404
+        response = FileResponse(
+            default_storage.open(name, "rb"),
+            as_attachment=True,
+            filename=job.result.get("name") or "chi-tieu.xlsx",
+            content_type=XLSX,
+        )
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
