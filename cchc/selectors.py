@@ -35,3 +35,11 @@ def jobs_visible(user):
     if not user.is_authenticated:
         return Job.objects.none()
     return Job.objects.filter(Q(created_by=user) | scope_q(user, "unit", STAFF_ROLES))
+
+
+def jobs_retryable(user):
+    """Jobs a user may put back in the queue: those they started, and those
+    of units where they inspect or administer (a leader only reads)."""
+    if not user.is_authenticated:
+        return Job.objects.none()
+    return Job.objects.filter(Q(created_by=user) | scope_q(user, "unit", EDITOR_ROLES))
