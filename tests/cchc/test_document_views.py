@@ -1,0 +1,246 @@
+"""Every document view, allowed, forbidden and out of scope.
+
+The province's inspector drafts and issues; a leader reads (403 on every
+action); a unit officer sees a document only once it is published to their
+unit; an inspector of a district or of another province has none of the
+province's documents in scope (404). Jobs are queued on commit, which the
+test transaction never makes: no broker is needed here (the pipeline with a
+real worker is in ``test_document_pipeline.py``)."""
+
+import pytest
+from django.urls import reverse
+
+from cchc.choices import Role
+from cchc.forms import DocumentContentForm, DocumentHeaderForm
+from cchc.models import DocumentStatus, Job
+from inspections.documents import notice_draft
+from tests.cchc.test_document_pipeline import inspection, plan  # noqa: F401 (fixtures)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def draft(inspection, inspector):  # noqa: F811
+    return notice_draft(inspection=inspection, user=inspector)
+
+
+@pytest.fixture
+def province_leader(make_member, units):
+    return make_member(Role.LEADER, units.province, username="lanhdao.tinh")
+
+
+def form_data(*forms) -> dict:
+    """What the page's forms would post, as they are filled in."""
+    data = {}
+    for form in forms:
+        for field in form:
+            value = field.value()
+            if value is not None:
+                data[field.html_name] = value
+    return data
+
+
+FORBIDDEN = ["province_leader", "officer_a"]
+OUT_OF_SCOPE = ["district_inspector", "other_province_inspector", "outsider"]
+
+
+class TestDetail:
+    def test_staff_in_scope_see_the_draft(self, client, draft, inspector, province_leader):
+        for user in (inspector, province_leader):
+            client.force_login(user)
+            response = client.get(reverse("document_detail", args=[draft.pk]))
+            assert response.status_code == 200
+        assert response.context["header_form"] is None and not response.context["can_edit"]
+
+    def test_the_editor_gets_the_forms(self, client, draft, inspector):
+        client.force_login(inspector)
+        response = client.get(reverse("document_detail", args=[draft.pk]))
+        assert response.context["header_form"] is not None and response.context["can_edit"]
+
+    @pytest.mark.parametrize("who", ["officer_a", "leader", *OUT_OF_SCOPE])
+    def test_a_draft_is_404_outside_the_province_staff(self, request, client, draft, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.get(reverse("document_detail", args=[draft.pk])).status_code == 404
+
+    def test_anonymous_goes_to_the_login(self, client, draft):
+        response = client.get(reverse("document_detail", args=[draft.pk]))
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+class TestPreview:
+    def test_staff_read_the_official_layout(self, client, draft, province_leader):
+        client.force_login(province_leader)
+        response = client.get(reverse("document_preview", args=[draft.pk]))
+        assert response.status_code == 200
+        assert "official/official.css" in response.content.decode()
+
+    def test_a_unit_officer_is_forbidden(self, client, draft, officer_a):
+        client.force_login(officer_a)
+        assert client.get(reverse("document_preview", args=[draft.pk])).status_code == 403
+
+    @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
+    def test_out_of_scope(self, request, client, draft, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.get(reverse("document_preview", args=[draft.pk])).status_code == 404
+
+
+class TestEdit:
+    def data(self, draft, **changes):
+        data = form_data(DocumentHeaderForm(instance=draft), DocumentContentForm(content=draft.content))
+        data.update(changes)
+        return data
+
+    def test_the_editor_saves_the_header_and_text(self, client, draft, inspector):
+        client.force_login(inspector)
+        response = client.post(
+            reverse("document_edit", args=[draft.pk]), self.data(draft, intro="Đoạn mở đầu đã sửa.")
+        )
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.content["intro"] == ["Đoạn mở đầu đã sửa."]
+
+    def test_a_refused_form_keeps_what_was_typed(self, client, draft, inspector):
+        client.force_login(inspector)
+        data = self.data(draft, intro="Đoạn vừa gõ, chưa lưu.", issuing_body="")
+        response = client.post(reverse("document_edit", args=[draft.pk]), data)
+        assert response.status_code == 400
+        assert "Đoạn vừa gõ, chưa lưu." in response.content.decode()
+
+    @pytest.mark.parametrize("who", FORBIDDEN)
+    def test_forbidden(self, request, client, draft, who):
+        client.force_login(request.getfixturevalue(who))
+        response = client.post(reverse("document_edit", args=[draft.pk]), self.data(draft, intro="X"))
+        assert response.status_code == 403
+
+    @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
+    def test_out_of_scope(self, request, client, draft, who):
+        client.force_login(request.getfixturevalue(who))
+        response = client.post(reverse("document_edit", args=[draft.pk]), self.data(draft, intro="X"))
+        assert response.status_code == 404
+        draft.refresh_from_db()
+        assert draft.content["intro"] != ["X"]
+
+
+class TestIssueSignPublish:
+    def test_the_editor_issues_and_a_render_job_is_queued(self, client, draft, inspector):
+        client.force_login(inspector)
+        response = client.post(reverse("document_issue", args=[draft.pk]))
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.status == DocumentStatus.ISSUED and draft.number == 1
+        job = Job.objects.get()
+        assert response["Location"].endswith(f"?job={job.pk}")
+
+    def test_signing_a_draft_is_refused_with_a_reason(self, client, draft, inspector):
+        client.force_login(inspector)
+        response = client.post(reverse("document_sign", args=[draft.pk]), follow=True)
+        assert "Hãy cấp số văn bản trước khi ký." in response.content.decode()
+        assert not Job.objects.exists()
+
+    def test_publishing_an_unsigned_document_is_refused(self, client, draft, inspector):
+        client.force_login(inspector)
+        response = client.post(reverse("document_publish", args=[draft.pk]), follow=True)
+        assert response.status_code == 200
+        draft.refresh_from_db()
+        assert draft.status == DocumentStatus.DRAFT
+
+    @pytest.mark.parametrize("view", ["document_issue", "document_sign", "document_publish"])
+    @pytest.mark.parametrize("who", FORBIDDEN)
+    def test_forbidden(self, request, client, draft, view, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.post(reverse(view, args=[draft.pk])).status_code == 403
+        draft.refresh_from_db()
+        assert draft.status == DocumentStatus.DRAFT and not Job.objects.exists()
+
+    @pytest.mark.parametrize("view", ["document_issue", "document_sign", "document_publish"])
+    @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
+    def test_out_of_scope(self, request, client, draft, view, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.post(reverse(view, args=[draft.pk])).status_code == 404
+        draft.refresh_from_db()
+        assert draft.status == DocumentStatus.DRAFT and not Job.objects.exists()
+
+
+class TestFilesAndUpload:
+    def test_a_draft_has_no_file_to_download(self, client, draft, inspector):
+        client.force_login(inspector)
+        assert client.get(reverse("document_file", args=[draft.pk, "issued"])).status_code == 404
+        assert client.get(reverse("document_file", args=[draft.pk, "other"])).status_code == 404
+
+    @pytest.mark.parametrize("who", ["officer_a", *OUT_OF_SCOPE])
+    def test_files_out_of_scope(self, request, client, draft, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.get(reverse("document_file", args=[draft.pk, "issued"])).status_code == 404
+
+    def test_an_upload_without_a_file_says_so(self, client, draft, inspector):
+        client.force_login(inspector)
+        response = client.post(reverse("document_upload_signed", args=[draft.pk]), {})
+        assert response.status_code == 400
+
+    @pytest.mark.parametrize("who", FORBIDDEN)
+    def test_upload_forbidden(self, request, client, draft, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.post(reverse("document_upload_signed", args=[draft.pk]), {}).status_code == 403
+
+    @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
+    def test_upload_out_of_scope(self, request, client, draft, who):
+        client.force_login(request.getfixturevalue(who))
+        assert client.post(reverse("document_upload_signed", args=[draft.pk]), {}).status_code == 404
+
+
+def plan_urls(plan, inspection):  # noqa: F811
+    return [
+        reverse("inspections:notice_draft", args=[inspection.pk]),
+        reverse("inspections:plan_document_draft", args=[plan.pk, "report"]),
+        reverse("inspections:plan_document_draft", args=[plan.pk, "letter"]),
+        reverse("inspections:plan_notices_issue", args=[plan.pk]),
+    ]
+
+
+class TestDraftingFromInspections:
+    def test_the_notice_is_drafted_once(self, client, inspection, inspector):  # noqa: F811
+        client.force_login(inspector)
+        url = reverse("inspections:notice_draft", args=[inspection.pk])
+        first = client.post(url)
+        second = client.post(url)
+        assert first.status_code == second.status_code == 302
+        assert first["Location"] == second["Location"]
+
+    @pytest.mark.parametrize("kind", ["report", "letter"])
+    def test_plan_documents_are_drafted(self, client, plan, inspection, inspector, kind):  # noqa: F811
+        client.force_login(inspector)
+        response = client.post(reverse("inspections:plan_document_draft", args=[plan.pk, kind]))
+        assert response.status_code == 302 and "/documents/" in response["Location"]
+
+    def test_an_unknown_plan_document_is_404(self, client, plan, inspector):  # noqa: F811
+        client.force_login(inspector)
+        assert client.post(reverse("inspections:plan_document_draft", args=[plan.pk, "x"])).status_code == 404
+
+    def test_the_plan_notices_are_one_job(self, client, plan, inspection, inspector):  # noqa: F811
+        client.force_login(inspector)
+        response = client.post(reverse("inspections:plan_notices_issue", args=[plan.pk]))
+        assert response.status_code == 302
+        job = Job.objects.get()
+        assert response["Location"].endswith(f"?job={job.pk}")
+
+    @pytest.mark.parametrize("who", FORBIDDEN)
+    def test_forbidden(self, request, client, plan, inspection, who):  # noqa: F811
+        client.force_login(request.getfixturevalue(who))
+        assert client.post(reverse("inspections:notice_draft", args=[inspection.pk])).status_code == 403
+        assert (
+            client.post(reverse("inspections:plan_document_draft", args=[plan.pk, "report"])).status_code
+            == 403
+        )
+        assert client.post(reverse("inspections:plan_notices_issue", args=[plan.pk])).status_code == 403
+        assert not Job.objects.exists()
+
+    @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
+    def test_out_of_scope(self, request, client, plan, inspection, who):  # noqa: F811
+        client.force_login(request.getfixturevalue(who))
+        assert client.post(reverse("inspections:notice_draft", args=[inspection.pk])).status_code == 404
+        assert (
+            client.post(reverse("inspections:plan_document_draft", args=[plan.pk, "report"])).status_code
+            == 404
+        )
+        assert client.post(reverse("inspections:plan_notices_issue", args=[plan.pk])).status_code == 404
+        assert not Job.objects.exists()
