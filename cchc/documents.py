@@ -179,6 +179,7 @@ def document_sign_on_server(*, document_id: int) -> OfficialDocument:
             signer=signing.describe_signer(
                 p12_path=settings.CCHC_SIGNING_P12, password=settings.CCHC_SIGNING_P12_PASSWORD
             ),
+            signatures=signing.read_signatures(signed),
         )
         return document
 
@@ -189,12 +190,16 @@ def _stamp_options(document: OfficialDocument) -> dict:
     return {"stamp_style": "signature", "number_symbol": document.number_symbol}
 
 
-def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, signer: str) -> None:
+def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, signer: str, signatures) -> None:
+    """Keep the signed copy and who signed it: ``signer`` (every signer's
+    certificate, ``; ``-separated) and ``signatures`` (:class:`SignerInfo`,
+    in signing order)."""
     document.signed_file.save(_file_name(document, "-signed"), ContentFile(signed), save=False)
     document.signed_sha256 = sha256(signed)
     document.signed_at = timezone.now()
     document.signed_by = signer[:500]
     document.signing_method = method
+    document.signatures = [info.as_record() for info in signatures]
     if document.status in (DocumentStatus.ISSUED, DocumentStatus.RENDERED):
         document.status = DocumentStatus.SIGNED
     document.save(
@@ -204,6 +209,7 @@ def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, sign
             "signed_at",
             "signed_by",
             "signing_method",
+            "signatures",
             "status",
             "updated_at",
         ]
@@ -213,9 +219,12 @@ def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, sign
 def document_attach_signed(
     *, document: OfficialDocument, data: bytes, user: User | None = None
 ) -> OfficialDocument:
-    """Keep a copy signed outside the app, if its signature is intact, it
-    covers the issued file byte for byte plus the signature, and it chains to
-    a configured root. Otherwise refuse with the reason."""
+    """Keep a copy signed outside the app (the competent person's signature,
+    then the records office's, possibly with timestamps and LTV data) if
+    :func:`cchc.signing.verify_signed_upload` accepts it: the issued file
+    byte for byte plus up to five updates, each adding a signature, every
+    signature intact and chaining to a configured root, nothing changing the
+    pages. Records every signer. Otherwise refuse with the reason."""
     from . import signing
 
     with transaction.atomic():
@@ -231,7 +240,7 @@ def document_attach_signed(
         )
         if not check.ok:
             raise ValidationError(check.reason)
-        _keep_signed(document, data, method="external", signer=check.signer)
+        _keep_signed(document, data, method="external", signer=check.signer, signatures=check.signatures)
         return document
 
 

@@ -5,11 +5,14 @@ Two ways to get a signed copy of an issued PDF (DESIGN.md, "Signing"):
 - on the server, :func:`sign_pdf` adds a PAdES baseline B-B signature made
   with the organisation's certificate (a PKCS#12 file and its password,
   configured by the administrator) and a visible stamp in Vietnamese;
-- outside the app, the office signs the issued PDF with its own tool and
-  uploads it; :func:`verify_signed_upload` keeps it only if the signature is
-  intact, the file is the issued one byte for byte plus one incremental
-  update holding the signature (which covers the whole file), and the
-  certificate chains to a root the administrator configured.
+- outside the app, the competent person signs the issued PDF with a USB
+  token through the Government Cipher Committee's tool, then the records
+  office (văn thư) adds the organisation's signature, and the office uploads
+  the result; :func:`verify_signed_upload` keeps it only if it is the issued
+  file byte for byte followed by one or more incremental updates, each adding
+  a signature (or only validation data, DSS/VRI), every signature intact and
+  chaining to a root the administrator configured, and nothing after the
+  issued bytes changing what the pages show.
 
 Signing never rewrites a file: it returns new bytes (the issued bytes plus an
 incremental update) and the caller stores them as a file of their own.
@@ -23,15 +26,26 @@ Limits, on purpose:
   information is a soft failure (accepted). A certificate revoked by its CA is
   therefore only caught when the uploaded file embeds the CRL or OCSP
   response that says so;
-- a certificate is checked at the time of the upload (there is no trusted
-  timestamp to check it at the signing time), so a file signed with a
-  certificate that has expired since is refused as expired;
-- a file signed outside must add exactly one revision to the issued file: a
-  file signed twice (the competent person's signature, then the
-  organisation's) is refused, as is a signature revision that changes
-  anything but the form, the signature widget and the metadata;
-- the signer and signing time reported for an upload are those the
-  signature claims (its certificate's subject, its signing-time attribute);
+- a certificate is checked at the time of the upload (not at the signing
+  time, even when a trusted timestamp would vouch for it), so a file signed
+  with a certificate that has expired since is refused as expired;
+- a file signed outside may add at most :data:`MAX_SIGNED_REVISIONS`
+  revisions to the issued file. The first must hold a signature (or a
+  document timestamp) and change nothing but adding it: the form, the
+  signature widget and its appearance, the metadata (checked here, object by
+  object: pyHanko's difference analysis needs a form in the base revision,
+  which the issued file doesn't have). Every later revision is judged by
+  pyHanko's difference analysis (its standard policy): from each signature on,
+  nothing beyond filling in or adding signature fields (ModificationLevel
+  FORM_FILLING) and validation data; a revision that holds no signature may
+  only add validation data (LTA_UPDATES); the DocMDP and field locks of the
+  signatures are obeyed. A revision that only prepares an empty signature
+  field is refused;
+- a document timestamp's or a signature timestamp's authority must chain to
+  a configured root too (pyHanko's bottom line);
+- the signers and signing times reported for an upload are those the
+  signatures claim (their certificates' subjects, their signing-time
+  attributes; a document timestamp's time);
 - the stamp's text is drawn with an embedded TrueType font (a subset covering
   Latin and Vietnamese), without OpenType shaping or kerning (pyHanko's own
   OpenType support needs uharfbuzz, which the project doesn't install):
@@ -43,6 +57,7 @@ Limits, on purpose:
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -62,6 +77,8 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.font.api import FontEngine, FontEngineFactory, ShapeResult
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -69,8 +86,9 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel, SuspiciousModification
 from pyhanko.sign.general import SigningError as PyHankoSigningError
-from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation import validate_pdf_signature, validate_pdf_timestamp
 from pyhanko.sign.validation.settings import KeyUsageConstraints
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.stamp import TextStamp, TextStampStyle
@@ -109,14 +127,44 @@ class SigningError(Exception):
 
 
 @dataclass(frozen=True)
+class SignerInfo:
+    """One signature of a signed file, as the document records it: who signed
+    (the certificate's subject: common name and organisation), when (the
+    signing time the signature claims; a document timestamp's time), and
+    whether it is a signature or a document timestamp."""
+
+    kind: Literal["signature", "timestamp"]
+    name: str
+    organisation: str = ""
+    certificate: str = ""  # describe_certificate(): subject, issuer, serial number
+    signed_at: dt.datetime | None = None
+    field: str = ""
+
+    def as_record(self) -> dict:
+        """A JSON-serialisable dict (for ``OfficialDocument.signatures``)."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "organisation": self.organisation,
+            "certificate": self.certificate,
+            "signed_at": self.signed_at.isoformat() if self.signed_at else None,
+            "field": self.field,
+        }
+
+
+@dataclass(frozen=True)
 class SignatureCheck:
     """What :func:`verify_signed_upload` found. ``reason`` is the refusal in
-    Vietnamese, empty when ``ok``."""
+    Vietnamese (in the active language), empty when ``ok``. ``signer`` and
+    ``signed_at`` name the signature refused, or, when ``ok``, every signer
+    (``; ``-separated) and the last signing time; ``signatures`` lists every
+    signature of an accepted file, in signing order."""
 
     ok: bool
     reason: str = ""
     signer: str = ""
     signed_at: dt.datetime | None = None
+    signatures: tuple[SignerInfo, ...] = ()
 
 
 # --------------------------------------------------------------------------
@@ -132,11 +180,17 @@ def create_demo_certificate(
     common_name: str | None = None,
     p12_path: Path | None = None,
     root_path: Path | None = None,
+    root_key_path: Path | None = None,
 ) -> tuple[Path, Path]:
     """Create a self-signed demonstration root and a signer certificate it
     issued, for ``organisation``: ``demo-signer.p12`` (key, certificate and
     chain, protected by ``password``) and ``demo-root.pem`` in ``directory``
     (or at ``p12_path`` / ``root_path``). Never for production.
+
+    With ``root_key_path``, the root's private key is also written there
+    (PEM, encrypted with ``password``), so that other demonstration signers
+    can be issued under the same root (a person's certificate beside the
+    organisation's, in tests and demonstrations).
 
     Idempotent: files that exist are kept as they are. Returns
     ``(p12_path, root_path)``."""
@@ -152,12 +206,15 @@ def create_demo_certificate(
         return p12_path, root_path
     if root_path.exists():
         raise SigningError(
-            f"Đã có chứng thư gốc {root_path} nhưng không có tệp chứng thư ký {p12_path}: "
-            "không thể tạo lại chứng thư ký từ chứng thư gốc đó. "
-            "Hãy xoá tệp chứng thư gốc minh họa rồi chạy lại."
+            _(
+                "Đã có chứng thư gốc %(root)s nhưng không có tệp chứng thư ký %(p12)s: "
+                "không thể tạo lại chứng thư ký từ chứng thư gốc đó. "
+                "Hãy xoá tệp chứng thư gốc minh họa rồi chạy lại."
+            )
+            % {"root": root_path, "p12": p12_path}
         )
     if not password:
-        raise SigningError("Cần mật khẩu để bảo vệ tệp chứng thư số minh họa (CCHC_SIGNING_P12_PASSWORD).")
+        raise SigningError(_("Cần mật khẩu để bảo vệ tệp chứng thư số minh họa (CCHC_SIGNING_P12_PASSWORD)."))
 
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     not_before = now - dt.timedelta(minutes=5)
@@ -258,8 +315,16 @@ def create_demo_certificate(
             password=password,
             p12_path=p12_path,
             root_path=root_path,
+            root_key_path=root_key_path,
         )
     _write_file(root_path, root_cert.public_bytes(serialization.Encoding.PEM), mode=0o644)
+    if root_key_path is not None:
+        key_pem = root_key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(password.encode("utf-8")),
+        )
+        _write_file(Path(root_key_path), key_pem, mode=0o600)
     return p12_path, root_path
 
 
@@ -281,7 +346,7 @@ def _root_from_p12(p12_path: Path, password: str) -> x509.Certificate:
     for candidate in [*(extra or []), cert]:
         if candidate is not None and candidate.issuer == candidate.subject:
             return candidate
-    raise SigningError(f"Tệp {p12_path} không chứa chứng thư gốc để ghi ra tệp PEM.")
+    raise SigningError(_("Tệp %(path)s không chứa chứng thư gốc để ghi ra tệp PEM.") % {"path": p12_path})
 
 
 # --------------------------------------------------------------------------
@@ -290,10 +355,10 @@ def _root_from_p12(p12_path: Path, password: str) -> x509.Certificate:
 
 
 def _wrong_password_message(path: Path) -> str:
-    return (
-        f"Không mở được tệp chứng thư số {path.name}: mật khẩu không đúng hoặc tệp không phải PKCS#12. "
+    return _(
+        "Không mở được tệp chứng thư số %(name)s: mật khẩu không đúng hoặc tệp không phải PKCS#12. "
         "Quản trị viên cần kiểm tra CCHC_SIGNING_P12 và CCHC_SIGNING_P12_PASSWORD."
-    )
+    ) % {"name": path.name}
 
 
 def _file_key(path: Path) -> tuple[str, int, int]:
@@ -309,9 +374,12 @@ def load_signer(p12_path, password) -> _CachedKeySigner:
     path = Path(p12_path) if p12_path else None
     if path is None or not path.is_file():
         raise SigningError(
-            f"Không tìm thấy tệp chứng thư số (PKCS#12) {path or '(chưa cấu hình)'}. "
-            "Quản trị viên cần cấu hình CCHC_SIGNING_P12 (hoặc chạy manage.py create_demo_certificate "
-            "trên máy trình diễn)."
+            _(
+                "Không tìm thấy tệp chứng thư số (PKCS#12) %(path)s. "
+                "Quản trị viên cần cấu hình CCHC_SIGNING_P12 (hoặc chạy manage.py create_demo_certificate "
+                "trên máy trình diễn)."
+            )
+            % {"path": path or _("(chưa cấu hình)")}
         )
     return _load_signer_cached(*_file_key(path), password or "")
 
@@ -359,7 +427,9 @@ def _load_signer_cached(path: str, _mtime_ns: int, _size: int, password: str) ->
     except (ValueError, TypeError) as error:
         raise SigningError(_wrong_password_message(Path(path))) from error
     if loaded.signing_cert is None or loaded.signing_key is None:
-        raise SigningError(f"Tệp chứng thư số {Path(path).name} không có khóa bí mật hoặc chứng thư ký.")
+        raise SigningError(
+            _("Tệp chứng thư số %(name)s không có khóa bí mật hoặc chứng thư ký.") % {"name": Path(path).name}
+        )
     return _CachedKeySigner(
         signing_cert=loaded.signing_cert, signing_key=loaded.signing_key, cert_registry=loaded.cert_registry
     )
@@ -423,8 +493,10 @@ def _font_assets() -> _FontAssets:
             if assets is not None:
                 return assets
     raise SigningError(
-        "Không tìm thấy phông chữ TrueType có đủ chữ tiếng Việt để vẽ dấu chữ ký "
-        "(cần /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf, gói fonts-dejavu-core)."
+        _(
+            "Không tìm thấy phông chữ TrueType có đủ chữ tiếng Việt để vẽ dấu chữ ký "
+            "(cần /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf, gói fonts-dejavu-core)."
+        )
     )
 
 
@@ -760,13 +832,13 @@ def _check_validity_period(cert: asn1_x509.Certificate) -> None:
     local = "%d/%m/%Y"
     if now < not_before:
         raise SigningError(
-            f"Chứng thư số của cơ quan chưa đến thời hạn sử dụng (từ ngày "
-            f"{not_before.astimezone(VIETNAM_TZ).strftime(local)})."
+            _("Chứng thư số của cơ quan chưa đến thời hạn sử dụng (từ ngày %(date)s).")
+            % {"date": not_before.astimezone(VIETNAM_TZ).strftime(local)}
         )
     if now > not_after:
         raise SigningError(
-            f"Chứng thư số của cơ quan đã hết hạn ngày {not_after.astimezone(VIETNAM_TZ).strftime(local)}; "
-            "quản trị viên cần cấu hình chứng thư mới."
+            _("Chứng thư số của cơ quan đã hết hạn ngày %(date)s; quản trị viên cần cấu hình chứng thư mới.")
+            % {"date": not_after.astimezone(VIETNAM_TZ).strftime(local)}
         )
 
 
@@ -806,9 +878,9 @@ def sign_pdf(
     try:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
     except (PdfError, ValueError) as error:
-        raise SigningError("Không đọc được tệp PDF cần ký.") from error
+        raise SigningError(_("Không đọc được tệp PDF cần ký.")) from error
     if writer.security_handler is not None:
-        raise SigningError("Tệp PDF được mã hóa; không ký được.")
+        raise SigningError(_("Tệp PDF được mã hóa; không ký được."))
 
     if stamp_style == "appendix":
         page = 0
@@ -825,7 +897,7 @@ def sign_pdf(
     try:
         x0, y0, x1, y1 = _page_size(writer, page)
     except (PdfError, IndexError, KeyError, ValueError) as error:
-        raise SigningError(f"Văn bản không có trang {page} để đặt chữ ký.") from error
+        raise SigningError(_("Văn bản không có trang %(page)s để đặt chữ ký.") % {"page": page}) from error
     if box is None:
         text_width = max(factory.text_width(line, STAMP_FONT_SIZE) for line in lines) + 2 * padding + 2
         height = STAMP_LEADING * len(lines) + 2 * padding + 2
@@ -870,9 +942,9 @@ def sign_pdf(
                 signed = _write_signature(pdf_signer, writer, text_params, None)
     except (PyHankoSigningError, PdfError) as error:
         logger.exception("PDF signing failed")
-        raise SigningError(f"Ký số không thành công: {error}") from error
+        raise SigningError(_("Ký số không thành công: %(error)s") % {"error": error}) from error
     if not signed.startswith(pdf):  # pragma: no cover - an incremental update never rewrites
-        raise SigningError("Ký số không thành công: bản ký không giữ nguyên bản phát hành.")
+        raise SigningError(_("Ký số không thành công: bản ký không giữ nguyên bản phát hành."))
     return signed
 
 
@@ -888,27 +960,62 @@ def _write_signature(pdf_signer: signers.PdfSigner, writer, text_params: dict, b
 # Verifying a file signed outside the app
 # --------------------------------------------------------------------------
 
-NOT_ISSUED_REASON = (
+# The most revisions an upload may add to the issued file: the person's
+# signature, the organisation's, and room for LTV data and timestamps.
+MAX_SIGNED_REVISIONS = 5
+
+NOT_ISSUED_REASON = gettext_lazy(
     "Tệp đã ký không phải là bản đã phát hành: phần đầu tệp phải trùng từng byte với bản PDF "
     "do hệ thống phát hành (hãy tải đúng bản phát hành về rồi ký, không lưu lại hay in ra PDF mới)."
 )
-NOT_INTACT_REASON = "Chữ ký không toàn vẹn: tệp đã bị sửa sau khi ký."
-UNTRUSTED_REASON = "Chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy."
-NO_SIGNATURE_REASON = "Tệp tải lên không có chữ ký số."
-CHANGED_AFTER_SIGNING_REASON = (
+NOT_INTACT_REASON = gettext_lazy("Chữ ký không toàn vẹn: tệp đã bị sửa sau khi ký.")
+INVALID_REASON = gettext_lazy("Chữ ký không hợp lệ: giá trị chữ ký không khớp với chứng thư số.")
+UNREADABLE_SIGNATURE_REASON = gettext_lazy("Chữ ký số trong tệp không đọc được hoặc không đúng định dạng.")
+UNTRUSTED_REASON = gettext_lazy("Chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy.")
+NO_SIGNATURE_REASON = gettext_lazy("Tệp tải lên không có chữ ký số.")
+NOT_A_PDF_REASON = gettext_lazy("Tệp tải lên không phải là tệp PDF đọc được.")
+ISSUED_UNREADABLE_REASON = gettext_lazy("Không đọc được bản đã phát hành để đối chiếu.")
+NO_TRUSTED_ROOTS_REASON = gettext_lazy(
+    "Chưa cấu hình chứng thư gốc tin cậy (CCHC_TRUSTED_ROOTS) nên không kiểm tra được chữ ký."
+)
+CHANGED_AFTER_SIGNING_REASON = gettext_lazy(
     "Tệp đã bị thay đổi sau khi ký: chữ ký không bao trùm toàn bộ tệp (có phần được thêm vào sau chữ ký)."
 )
-EXTRA_REVISIONS_REASON = (
-    "Tệp đã ký có nhiều hơn một lần cập nhật so với bản đã phát hành: chỉ nhận bản phát hành "
-    "cộng đúng một chữ ký số."
+TOO_MANY_REVISIONS_REASON = gettext_lazy(
+    "Tệp đã ký có %(count)s lần cập nhật sau bản đã phát hành: chỉ nhận tối đa %(limit)s "
+    "(mỗi lần thêm một chữ ký số)."
 )
-CHANGED_CONTENT_REASON = (
+NOT_A_SIGNATURE_REVISION_REASON = gettext_lazy(
+    "Lần cập nhật thứ %(number)s sau bản đã phát hành không phải là một lần ký số: ngoài các lần ký "
+    "(mỗi lần thêm một chữ ký cùng ô chữ ký, hình thể hiện và dấu thời gian của nó), tệp chỉ được thêm "
+    "dữ liệu kiểm tra chứng thư (LTV)."
+)
+NOT_COVERING_REASON = gettext_lazy(
+    "Chữ ký không bao trùm trọn bản đã phát hành và lần ký của nó (phạm vi ký không chuẩn)."
+)
+CHANGED_CONTENT_REASON = gettext_lazy(
     "Lần ký đã thay đổi nội dung văn bản so với bản đã phát hành (ngoài việc thêm chữ ký)."
 )
+CHANGED_LATER_REASON = gettext_lazy(
+    "Nội dung văn bản đã bị thay đổi sau chữ ký này (ngoài việc thêm chữ ký)."
+)
+DOCMDP_REASON = gettext_lazy(
+    "Chữ ký không cho phép thay đổi văn bản sau khi ký (chữ ký chứng nhận hoặc ô chữ ký bị khóa), "
+    "nhưng tệp đã được cập nhật sau đó."
+)
+TIMESTAMP_REASON = gettext_lazy(
+    "Dấu thời gian kèm chữ ký không hợp lệ hoặc đơn vị cấp dấu thời gian không được tin cậy."
+)
+SEED_VALUE_REASON = gettext_lazy("Chữ ký không đáp ứng các ràng buộc do ô chữ ký quy định.")
+NOT_VALID_REASON = gettext_lazy("Chữ ký không hợp lệ theo kiểm tra chữ ký số PDF (PAdES).")
 
 
-def _refuse(reason: str, *, signer: str = "", signed_at: dt.datetime | None = None) -> SignatureCheck:
-    return SignatureCheck(ok=False, reason=reason, signer=signer, signed_at=signed_at)
+_COVERING = (SignatureCoverageLevel.ENTIRE_FILE, SignatureCoverageLevel.ENTIRE_REVISION)
+
+
+def _refuse(reason, *, signer: str = "", signed_at: dt.datetime | None = None) -> SignatureCheck:
+    """A refusal; ``reason`` (lazy or not) is rendered in the active language."""
+    return SignatureCheck(ok=False, reason=str(reason), signer=signer, signed_at=signed_at)
 
 
 def _load_roots(trusted_roots) -> list[asn1_x509.Certificate]:
@@ -949,19 +1056,19 @@ def _trust_reason(status) -> str:
     pyHanko's AdES sub-indication."""
     indication = getattr(status.trust_problem_indic, "name", "") or ""
     if status.revoked or indication.startswith("REVOKED"):
-        return "Chứng thư số đã bị thu hồi."
+        return _("Chứng thư số đã bị thu hồi.")
     if indication in ("EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"):
-        return "Chứng thư số đã hết hạn."
+        return _("Chứng thư số đã hết hạn.")
     if indication == "NOT_YET_VALID":
-        return "Chứng thư số chưa đến thời hạn sử dụng."
+        return _("Chứng thư số chưa đến thời hạn sử dụng.")
     if indication in ("SIG_CONSTRAINTS_FAILURE", "CHAIN_CONSTRAINTS_FAILURE") and not _usage_allows_signing(
         status.signing_cert
     ):
         # pyHanko reports a key usage mismatch as a chain constraint failure.
-        return "Chứng thư số không được cấp cho mục đích ký số (thiếu mục đích sử dụng khóa phù hợp)."
+        return _("Chứng thư số không được cấp cho mục đích ký số (thiếu mục đích sử dụng khóa phù hợp).")
     if indication in ("CRYPTO_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"):
-        return "Chữ ký dùng thuật toán không còn được chấp nhận."
-    return UNTRUSTED_REASON
+        return _("Chữ ký dùng thuật toán không còn được chấp nhận.")
+    return str(UNTRUSTED_REASON)
 
 
 # What the revision that adds a signature may change in objects that were
@@ -1063,91 +1170,243 @@ def _changes_besides_signature(reader: PdfFileReader, *, base: int, revision: in
     return ""
 
 
-def verify_signed_upload(*, issued: bytes, signed: bytes, trusted_roots: list[Path]) -> SignatureCheck:
+def _signer_info(embedded) -> SignerInfo:
+    """Who made one embedded signature (or document timestamp), and when it
+    says it was made. Nothing is validated here."""
+    kind = "timestamp" if embedded.sig_object_type == "/DocTimeStamp" else "signature"
+    name = organisation = certificate = ""
+    signed_at = None
+    with contextlib.suppress(Exception):  # a malformed signature is described as far as it reads
+        cert = embedded.signer_cert
+        subject = cert.subject.native
+        name = _flat(subject.get("common_name") or "") or cert.subject.human_friendly
+        organisation = _flat(subject.get("organization_name") or "")
+        certificate = describe_certificate(cert)
+    with contextlib.suppress(Exception):
+        if kind == "timestamp":
+            signed_at = embedded.signed_data["encap_content_info"]["content"].parsed["gen_time"].native
+        else:
+            signed_at = embedded.self_reported_timestamp
+    field = ""
+    with contextlib.suppress(Exception):
+        field = str(embedded.field_name or "")
+    return SignerInfo(
+        kind=kind,
+        name=name,
+        organisation=organisation,
+        certificate=certificate,
+        signed_at=signed_at,
+        field=field,
+    )
+
+
+def read_signatures(pdf: bytes) -> list[SignerInfo]:
+    """The signatures and document timestamps embedded in ``pdf``, in
+    signing order, as they describe themselves (not validated: for a file the
+    server has just signed, or one :func:`verify_signed_upload` accepted)."""
+    reader = PdfFileReader(BytesIO(pdf), strict=False)
+    return [_signer_info(embedded) for embedded in reader.embedded_signatures]
+
+
+def _which(index: int, infos: list[SignerInfo]) -> str:
+    """ "Chữ ký thứ 2/3 (Nguyễn Văn A)" for the refusal of one signature among
+    several; empty when the file has only one."""
+    if len(infos) < 2:
+        return ""
+    info = infos[index]
+    params = {"number": index + 1, "total": len(infos), "name": info.name or "?"}
+    if info.kind == "timestamp":
+        return _("Dấu thời gian thứ %(number)s/%(total)s (%(name)s)") % params
+    return _("Chữ ký thứ %(number)s/%(total)s (%(name)s)") % params
+
+
+def _about(index: int | None, infos: list[SignerInfo], reason) -> str:
+    which = _which(index, infos) if index is not None else ""
+    if not which:
+        return str(reason)
+    return _("%(which)s: %(reason)s") % {"which": which, "reason": reason}
+
+
+def _level_between(reader: PdfFileReader, base: int, revision: int) -> ModificationLevel:
+    """pyHanko's verdict on what ``revision`` changes compared with ``base``
+    (its standard difference policy); OTHER when it finds the change
+    suspicious."""
+    try:
+        result = DEFAULT_DIFF_POLICY.apply(
+            reader.get_historical_resolver(base), reader.get_historical_resolver(revision)
+        )
+    except SuspiciousModification:
+        logger.info(
+            "Revision %s of an upload changes more than revision %s allows", revision, base, exc_info=True
+        )
+        return ModificationLevel.OTHER
+    return result.modification_level
+
+
+def verify_signed_upload(
+    *, issued: bytes, signed: bytes, trusted_roots: list[Path], max_revisions: int = MAX_SIGNED_REVISIONS
+) -> SignatureCheck:
     """Check a file signed outside the app against the issued one. It is
-    kept only if: it carries a signature; the signature is intact; the file
-    starts with the issued bytes, byte for byte, and adds exactly one
-    revision, which holds the signature and changes nothing but adding it;
-    the signature covers the whole file (nothing after it); and the
-    certificate chains to one of ``trusted_roots`` (PEM or DER files).
+    kept only if all of these hold:
+
+    - it starts with the issued bytes, byte for byte, and adds at most
+      ``max_revisions`` incremental updates;
+    - it carries at least one signature; every signature and document
+      timestamp in it is intact and cryptographically valid, was added after
+      the issued file and covers all of it up to the end of its own revision;
+    - the first update holds a signature and adds nothing but it (its field,
+      widget and appearance, the form, metadata), checked object by object;
+    - every later update holds a signature or document timestamp, or only
+      validation data (pyHanko: ModificationLevel.LTA_UPDATES); from each
+      signature on, pyHanko's difference analysis finds nothing beyond
+      signature fields filled in or added and validation data
+      (at most FORM_FILLING), within what each signature's DocMDP and field
+      locks allow;
+    - every certificate (signers', timestamp authorities') chains to one of
+      ``trusted_roots`` (PEM or DER files), and pyHanko's bottom line holds
+      (timestamp tokens trusted, seed values met).
+
+    Otherwise the answer says why, naming the signature at fault when there
+    are several ("Chữ ký thứ 2/2 (Nguyễn Văn A): ...").
 
     No network: revocation is checked only against information in the file;
     missing revocation information is accepted (soft-fail)."""
     try:
         reader = PdfFileReader(BytesIO(signed), strict=False)
-        signatures = reader.embedded_regular_signatures
+        embedded = list(reader.embedded_signatures)
+        total = reader.xrefs.total_revisions
     except Exception:  # whatever the parser trips on, the answer is the same refusal
         logger.info("Uploaded signed file is not readable", exc_info=True)
-        return _refuse("Tệp tải lên không phải là tệp PDF đọc được.")
-    if not signatures:
+        return _refuse(NOT_A_PDF_REASON)
+    if not any(item.sig_object_type == "/Sig" for item in embedded):
         return _refuse(NO_SIGNATURE_REASON)
-
-    signature = signatures[-1]
-    signer = ""
-    signed_at = None
-    try:
-        signer = describe_certificate(signature.signer_cert)
-        signed_at = signature.self_reported_timestamp
-    except Exception:
-        logger.info("Cannot read the signer of an uploaded file", exc_info=True)
-
-    roots = _load_roots(trusted_roots)
-    if not roots:
-        return _refuse(
-            "Chưa cấu hình chứng thư gốc tin cậy (CCHC_TRUSTED_ROOTS) nên không kiểm tra được chữ ký.",
-            signer=signer,
-            signed_at=signed_at,
-        )
-    context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
-    try:
-        # Diff analysis is done below, against the issued revision.
-        status = validate_pdf_signature(
-            signature,
-            signer_validation_context=context,
-            key_usage_settings=KeyUsageConstraints(
-                key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
-            ),
-            skip_diff=True,
-        )
-    except Exception:  # a malformed signature is refused, not a server error
-        logger.info("Validation of an uploaded signature failed", exc_info=True)
-        return _refuse("Chữ ký số trong tệp không đọc được hoặc không đúng định dạng.", signer=signer)
-    signed_at = status.signer_reported_dt or signed_at
-
-    if not status.intact:
-        return _refuse(NOT_INTACT_REASON, signer=signer, signed_at=signed_at)
-    if not status.valid:
-        return _refuse(
-            "Chữ ký không hợp lệ: giá trị chữ ký không khớp với chứng thư số.",
-            signer=signer,
-            signed_at=signed_at,
-        )
-
-    if not signed.startswith(issued):
-        return _refuse(NOT_ISSUED_REASON, signer=signer, signed_at=signed_at)
-
     try:
         issued_revisions = PdfFileReader(BytesIO(issued), strict=False).xrefs.total_revisions
     except Exception:
         logger.exception("The issued file cannot be read")
-        return _refuse("Không đọc được bản đã phát hành để đối chiếu.", signer=signer, signed_at=signed_at)
-    total = reader.xrefs.total_revisions
-    if len(signatures) > 1 or signature.signed_revision != issued_revisions:
-        return _refuse(EXTRA_REVISIONS_REASON, signer=signer, signed_at=signed_at)
-    if status.coverage != SignatureCoverageLevel.ENTIRE_FILE or total != issued_revisions + 1:
-        return _refuse(CHANGED_AFTER_SIGNING_REASON, signer=signer, signed_at=signed_at)
+        return _refuse(ISSUED_UNREADABLE_REASON)
 
-    # The signed revision may add the signature field, its appearance and
-    # the signature, and nothing else (no change to the pages' content).
+    # Bound the work before validating anything: each signature's difference
+    # analysis reads every revision after it.
+    added = total - issued_revisions
+    if added > max_revisions or len(embedded) > max_revisions:
+        if not signed.startswith(issued):
+            return _refuse(NOT_ISSUED_REASON)
+        return _refuse(
+            TOO_MANY_REVISIONS_REASON % {"count": max(added, len(embedded)), "limit": max_revisions}
+        )
+
+    infos = [_signer_info(item) for item in embedded]
+
+    def refuse(index: int | None, reason) -> SignatureCheck:
+        info = infos[index] if index is not None else None
+        return _refuse(
+            _about(index, infos, reason),
+            signer=info.certificate if info else "",
+            signed_at=info.signed_at if info else None,
+        )
+
+    roots = _load_roots(trusted_roots)
+    if not roots:
+        return refuse(len(infos) - 1, NO_TRUSTED_ROOTS_REASON)
+
+    # Every signature: intact, valid; pyHanko's difference analysis of what
+    # follows it.
+    statuses = []
+    for index, item in enumerate(embedded):
+        context = ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        try:
+            if infos[index].kind == "timestamp":
+                status = validate_pdf_timestamp(
+                    item, validation_context=context, diff_policy=DEFAULT_DIFF_POLICY
+                )
+            else:
+                status = validate_pdf_signature(
+                    item,
+                    signer_validation_context=context,
+                    key_usage_settings=KeyUsageConstraints(
+                        key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False
+                    ),
+                    diff_policy=DEFAULT_DIFF_POLICY,
+                )
+        except Exception:  # a malformed signature is refused, not a server error
+            logger.info("Validation of an uploaded signature failed", exc_info=True)
+            return refuse(index, UNREADABLE_SIGNATURE_REASON)
+        if infos[index].kind == "signature" and status.signer_reported_dt is not None:
+            infos[index] = dataclasses.replace(infos[index], signed_at=status.signer_reported_dt)
+        if not status.intact:
+            return refuse(index, NOT_INTACT_REASON)
+        if not status.valid:
+            return refuse(index, INVALID_REASON)
+        statuses.append(status)
+
+    if not signed.startswith(issued):
+        return refuse(None, NOT_ISSUED_REASON)
+    for index, (item, status) in enumerate(zip(embedded, statuses, strict=True)):
+        if item.signed_revision < issued_revisions:  # pragma: no cover - the issued file is never signed
+            return refuse(index, NOT_ISSUED_REASON)
+        if status.coverage not in _COVERING:
+            return refuse(index, NOT_COVERING_REASON)
+
+    # The revisions after the issued file, one by one.
+    signature_revisions = {item.signed_revision for item in embedded}
+    last_signed = max(signature_revisions)
+    if embedded[0].signed_revision != issued_revisions:
+        return refuse(None, NOT_A_SIGNATURE_REVISION_REASON % {"number": 1})
+    # The first: its signature and nothing else. pyHanko's difference
+    # analysis can't judge it (it needs a form in the base revision, and the
+    # issued file has none), hence this check of every object it rewrites.
     try:
         unexpected = _changes_besides_signature(reader, base=issued_revisions - 1, revision=issued_revisions)
     except Exception:
         logger.info("Comparing an uploaded file with the issued one failed", exc_info=True)
         unexpected = "?"
     if unexpected:
-        logger.info("Uploaded signed file changes %s besides adding the signature", unexpected)
-        return _refuse(CHANGED_CONTENT_REASON, signer=signer, signed_at=signed_at)
+        logger.info("Uploaded signed file changes %s besides adding the first signature", unexpected)
+        return refuse(0, CHANGED_CONTENT_REASON)
+    # The others: a signature each, or validation data only.
+    for revision in range(issued_revisions + 1, total):
+        if revision in signature_revisions:
+            continue
+        if _level_between(reader, revision - 1, revision) > ModificationLevel.LTA_UPDATES:
+            if revision > last_signed:
+                return refuse(None, CHANGED_AFTER_SIGNING_REASON)
+            return refuse(None, NOT_A_SIGNATURE_REVISION_REASON % {"number": revision - issued_revisions + 1})
+    # What follows the first signature, by pyHanko's difference analysis:
+    # no more than signatures (FORM_FILLING) and validation data. The
+    # revision at fault is named.
+    by_revision = {item.signed_revision: index for index, item in enumerate(embedded)}
+    first_signed = embedded[0].signed_revision
+    for revision in range(first_signed + 1, total):
+        if _level_between(reader, first_signed, revision) > ModificationLevel.FORM_FILLING:
+            return refuse(by_revision.get(revision), CHANGED_CONTENT_REASON)
+    # What each signature's own rules (DocMDP, field locks) allow after it,
+    # as pyHanko judged it while validating the signature.
+    for index, status in enumerate(statuses):
+        if status.docmdp_ok is False:
+            return refuse(index, DOCMDP_REASON)
+        level = status.modification_level
+        if level is not None and level > ModificationLevel.FORM_FILLING:
+            return refuse(index, CHANGED_LATER_REASON)
 
-    if not status.trusted:
-        return _refuse(_trust_reason(status), signer=signer, signed_at=signed_at)
-    return SignatureCheck(ok=True, reason="", signer=signer, signed_at=signed_at)
+    # Trust, and pyHanko's bottom line.
+    for index, status in enumerate(statuses):
+        if not status.trusted:
+            return refuse(index, _trust_reason(status))
+        if infos[index].kind == "signature":
+            timestamp = status.timestamp_validity
+            if timestamp is not None and not (timestamp.intact and timestamp.valid and timestamp.trusted):
+                return refuse(index, TIMESTAMP_REASON)
+            if not status.seed_value_ok:
+                return refuse(index, SEED_VALUE_REASON)
+            if not status.bottom_line:
+                return refuse(index, NOT_VALID_REASON)
+
+    signers = [info for info in infos if info.kind == "signature"]
+    return SignatureCheck(
+        ok=True,
+        reason="",
+        signer="; ".join(info.certificate for info in signers if info.certificate),
+        signed_at=signers[-1].signed_at,
+        signatures=tuple(infos),
+    )

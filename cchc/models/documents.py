@@ -13,6 +13,7 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Q
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -156,6 +157,18 @@ class OfficialDocument(TimeStampedModel):
         blank=True,
         choices=[("server", _("Ký trên máy chủ")), ("external", _("Ký ngoài, tải lên"))],
     )
+    # Every signature of the signed copy, in signing order (the competent
+    # person's, then the organisation's): [{"kind": "signature" | "timestamp",
+    # "name": "<certificate CN>", "organisation": "<O>", "certificate":
+    # "<subject, issuer, serial>", "signed_at": "<ISO 8601>", "field": "..."}].
+    signatures = models.JSONField(
+        _("các chữ ký số"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Từng chữ ký trong bản đã ký, theo thứ tự ký: người ký theo chứng thư số và thời gian ký."
+        ),
+    )
     verification_code = models.CharField(
         _("mã tra cứu"), max_length=12, unique=True, default=new_verification_code, editable=False
     )
@@ -217,3 +230,19 @@ class OfficialDocument(TimeStampedModel):
     @property
     def is_issued(self) -> bool:
         return self.status in ISSUED_STATUSES
+
+    @property
+    def signature_records(self) -> list[dict]:
+        """:attr:`signatures` for display: each entry with its signing time
+        as an aware datetime (None when unknown) and ``is_timestamp``."""
+        records = []
+        for item in self.signatures or []:
+            if not isinstance(item, dict):
+                continue
+            signed_at = item.get("signed_at")
+            try:
+                signed_at = parse_datetime(signed_at) if isinstance(signed_at, str) else None
+            except ValueError:
+                signed_at = None
+            records.append({**item, "signed_at": signed_at, "is_timestamp": item.get("kind") == "timestamp"})
+        return records

@@ -17,6 +17,7 @@ from cchc.models import DocumentStatus, JobStatus, OfficialDocument
 from inspections.choices import FindingKind, TeamRole
 from inspections.documents import notice_draft, plan_notices_issue
 from inspections.services import finding_create, team_create
+from tests.cchc.demo_signers import PERSON_NAME, issue_signer, sign_as
 from tests.factories import InspectionFactory, InspectionPlanFactory
 from tests.worker import wait_for_job
 
@@ -24,7 +25,10 @@ from tests.worker import wait_for_job
 @pytest.fixture
 def signing_files(settings, tmp_path):
     p12, root = signing.create_demo_certificate(
-        directory=tmp_path, organisation="UBND tỉnh Quảng Nam", password="mật-khẩu-thử"
+        directory=tmp_path,
+        organisation="UBND tỉnh Quảng Nam",
+        password="mật-khẩu-thử",
+        root_key_path=tmp_path / "demo-root-key.pem",
     )
     settings.CCHC_SIGNING_P12 = p12
     settings.CCHC_SIGNING_P12_PASSWORD = "mật-khẩu-thử"
@@ -66,6 +70,9 @@ def inspection(plan, units, reform_areas, inspector):
                 inspection=inspection, kind=kind, reform_area=area, text=text, created_by=inspector
             )
     return inspection
+
+
+ORGANISATION_SIGNER = "Văn phòng UBND tỉnh Quảng Nam (chứng thư minh họa)"
 
 
 def pdftotext(data: bytes, tmp_path) -> str:
@@ -110,6 +117,15 @@ def test_a_notice_is_issued_rendered_signed_and_published_through_the_worker(
         issued=issued, signed=signed, trusted_roots=settings.CCHC_TRUSTED_ROOTS
     )
     assert check.ok, check.reason
+    # The server's signature is recorded as the document's one signature.
+    assert document.signing_method == "server"
+    (record,) = document.signature_records
+    assert (record["kind"], record["name"], record["organisation"]) == (
+        "signature",
+        ORGANISATION_SIGNER,
+        "UBND tỉnh Quảng Nam",
+    )
+    assert record["signed_at"] == check.signed_at
 
     # Running the job again allocates no second number and keeps no second file.
     files = (document.issued_file.name, document.signed_file.name)
@@ -137,7 +153,9 @@ def test_a_notice_is_issued_rendered_signed_and_published_through_the_worker(
     # Anyone holding a copy can check it.
     client.logout()
     verify = reverse("verify", args=[document.verification_code])
-    assert document.signed_sha256 in client.get(verify).content.decode()
+    verify_page = client.get(verify).content.decode()
+    assert document.signed_sha256 in verify_page
+    assert ORGANISATION_SIGNER in verify_page
     good = client.post(verify, {"file": SimpleUploadedFile("tb.pdf", signed)})
     assert "Tệp khớp với bản đã ký số của văn bản này." in good.content.decode()
     bad = client.post(verify, {"file": SimpleUploadedFile("tb.pdf", signed[:-10] + b"0000000000")})
@@ -191,15 +209,20 @@ def test_issuing_a_plans_notices_is_one_job_with_progress(
     assert set(OfficialDocument.objects.values_list("status", flat=True)) == {DocumentStatus.SIGNED}
 
 
-def test_an_upload_signed_outside_is_refused_when_altered(
-    db, signing_files, inspection, inspector, client, tmp_path, django_capture_on_commit_callbacks
-):
+def rendered_notice(inspection, inspector, capture) -> OfficialDocument:
+    """A notice issued and rendered here (the job the issue queues is not run)."""
     from cchc.documents import document_render
 
     document = notice_draft(inspection=inspection, user=inspector)
-    with django_capture_on_commit_callbacks(execute=False):
+    with capture(execute=False):
         document_issue(document_id=document.pk, user=inspector)
-    document = document_render(document_id=document.pk)
+    return document_render(document_id=document.pk)
+
+
+def test_an_upload_signed_outside_is_refused_when_altered(
+    db, signing_files, inspection, inspector, client, tmp_path, django_capture_on_commit_callbacks
+):
+    document = rendered_notice(inspection, inspector, django_capture_on_commit_callbacks)
     issued = document.issued_file.read()
     p12, _root = signing_files
     signed = signing.sign_pdf(
@@ -220,3 +243,84 @@ def test_an_upload_signed_outside_is_refused_when_altered(
     assert document.signing_method == "external" and document.status == DocumentStatus.SIGNED
     again = client.post(url, {"file": SimpleUploadedFile("signed.pdf", signed)})
     assert "không bao giờ bị ghi đè" in again.content.decode()
+
+
+def test_an_upload_signed_by_the_person_then_the_records_office_keeps_and_shows_both_signers(
+    db, signing_files, inspection, inspector, client, tmp_path, django_capture_on_commit_callbacks
+):
+    document = rendered_notice(inspection, inspector, django_capture_on_commit_callbacks)
+    issued = document.issued_file.read()
+    p12, root = signing_files
+    person = issue_signer(
+        tmp_path,
+        root_pem=root,
+        root_key=tmp_path / "demo-root-key.pem",
+        password="mật-khẩu-thử",
+        common_name=PERSON_NAME,
+        organisation="UBND tỉnh Quảng Nam",
+    )
+    by_person = sign_as(issued, person, "mật-khẩu-thử")
+    signed = signing.sign_pdf(
+        by_person, p12_path=p12, password="mật-khẩu-thử", signer_name="Văn thư", organisation="UBND"
+    )
+
+    client.force_login(inspector)
+    response = client.post(
+        reverse("document_upload_signed", args=[document.pk]),
+        {"file": SimpleUploadedFile("signed.pdf", signed)},
+    )
+    assert response.status_code == 302, response.content.decode()
+    document.refresh_from_db()
+    assert (document.status, document.signing_method) == (DocumentStatus.SIGNED, "external")
+    assert document.signed_file.read() == signed
+    first, second = document.signature_records
+    assert (first["name"], second["name"]) == (PERSON_NAME, ORGANISATION_SIGNER)
+    assert first["signed_at"] <= second["signed_at"]
+    assert document.signed_by.startswith(f"{PERSON_NAME}, UBND tỉnh Quảng Nam (cấp bởi: ")
+    assert f"; {ORGANISATION_SIGNER}" in document.signed_by
+
+    page = client.get(reverse("document_detail", args=[document.pk])).content.decode()
+    assert page.count('class="js-signature"') == 2
+    assert page.index(PERSON_NAME) < page.index(ORGANISATION_SIGNER)
+    assert "ký lúc" in page
+
+    client.logout()
+    verify_page = client.get(reverse("verify", args=[document.verification_code])).content.decode()
+    assert verify_page.count('class="js-signature"') == 2
+    assert PERSON_NAME in verify_page and ORGANISATION_SIGNER in verify_page
+    # The public page names the signers, not their certificates' serial numbers.
+    assert "số sê-ri" not in verify_page
+
+
+def test_an_upload_whose_second_signature_does_not_chain_is_refused_with_its_reason(
+    db, signing_files, inspection, inspector, client, tmp_path, django_capture_on_commit_callbacks
+):
+    document = rendered_notice(inspection, inspector, django_capture_on_commit_callbacks)
+    issued = document.issued_file.read()
+    p12, root = signing_files
+    person = issue_signer(
+        tmp_path,
+        root_pem=root,
+        root_key=tmp_path / "demo-root-key.pem",
+        password="mật-khẩu-thử",
+        common_name=PERSON_NAME,
+        organisation="UBND tỉnh Quảng Nam",
+    )
+    stranger, _stranger_root = signing.create_demo_certificate(
+        directory=tmp_path / "stranger", organisation="Nơi khác", password="x"
+    )
+    by_person = sign_as(issued, person, "mật-khẩu-thử")
+    signed = signing.sign_pdf(by_person, p12_path=stranger, password="x", signer_name="Lạ", organisation="Lạ")
+
+    client.force_login(inspector)
+    response = client.post(
+        reverse("document_upload_signed", args=[document.pk]),
+        {"file": SimpleUploadedFile("signed.pdf", signed)},
+    )
+    assert response.status_code == 400
+    assert (
+        "Chữ ký thứ 2/2 (Văn phòng Nơi khác (chứng thư minh họa)): "
+        "Chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy."
+    ) in response.content.decode()
+    document.refresh_from_db()
+    assert not document.signed_file and document.signatures == []

@@ -21,11 +21,13 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.dss import DocumentSecurityStore
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from weasyprint import HTML
 
 from cchc import signing
+from tests.cchc.demo_signers import PERSON_NAME, demo_timestamper, issue_signer, sign_as
 
 ORGANISATION = "UBND tỉnh Quảng Nam"
 SIGNER_NAME = "Nguyễn Thị Ánh Tuyết"
@@ -58,9 +60,27 @@ def make_pdf(title: str, pages: int = 3) -> bytes:
 def demo(tmp_path_factory):
     directory = tmp_path_factory.mktemp("demo-signing")
     p12, root = signing.create_demo_certificate(
-        directory=directory, organisation=ORGANISATION, password=PASSWORD
+        directory=directory,
+        organisation=ORGANISATION,
+        password=PASSWORD,
+        root_key_path=directory / "demo-root-key.pem",
     )
     return p12, root
+
+
+@pytest.fixture(scope="module")
+def person(demo, tmp_path_factory):
+    """The competent person's certificate, issued by the same demo root as
+    the organisation's (as the Government Cipher Committee's CA issues both)."""
+    _p12, root = demo
+    return issue_signer(
+        tmp_path_factory.mktemp("person-signing"),
+        root_pem=root,
+        root_key=root.parent / "demo-root-key.pem",
+        password=PASSWORD,
+        common_name=PERSON_NAME,
+        organisation=ORGANISATION,
+    )
 
 
 @pytest.fixture(scope="module")
@@ -68,7 +88,10 @@ def other(tmp_path_factory):
     """A demo certificate from another root, which nobody configured."""
     directory = tmp_path_factory.mktemp("other-signing")
     return signing.create_demo_certificate(
-        directory=directory, organisation="Công ty Chữ ký Lạ", password="khác"
+        directory=directory,
+        organisation="Công ty Chữ ký Lạ",
+        password="khác",
+        root_key_path=directory / "demo-root-key.pem",
     )
 
 
@@ -186,6 +209,19 @@ class TestDemoCertificate:
         again = signing.create_demo_certificate(directory=tmp_path, organisation="Khác", password="a")
         assert again == (p12, root)
         assert (p12.read_bytes(), root.read_bytes()) == before
+
+    def test_the_roots_key_is_kept_only_when_asked_private_and_encrypted(self, demo, tmp_path):
+        _p12, root_path = demo
+        key_path = root_path.parent / "demo-root-key.pem"
+        assert key_path.stat().st_mode & 0o077 == 0
+        with pytest.raises(TypeError):
+            serialization.load_pem_private_key(key_path.read_bytes(), None)
+        key = serialization.load_pem_private_key(key_path.read_bytes(), PASSWORD.encode())
+        root = x509.load_pem_x509_certificate(root_path.read_bytes())
+        assert key.public_key().public_numbers() == root.public_key().public_numbers()
+
+        signing.create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-root.pem", "demo-signer.p12"]
 
     def test_a_missing_root_is_written_again_from_the_pkcs12_chain(self, tmp_path):
         p12, root = signing.create_demo_certificate(
@@ -531,7 +567,8 @@ class TestVerifySignedUpload:
 
         check = signing.verify_signed_upload(issued=issued, signed=signed_later, trusted_roots=[root])
         assert check.ok is False
-        assert check.reason.startswith("Tệp đã ký có nhiều hơn một lần cập nhật so với bản đã phát hành")
+        # An update that only prepares an empty field is not a signature.
+        assert check.reason.startswith("Lần cập nhật thứ 1 sau bản đã phát hành không phải là một lần ký số")
 
     def test_an_expired_certificate_is_refused(self, tmp_path, issued):
         p12, root = make_certificate(tmp_path, not_after_days=-1)
@@ -552,6 +589,263 @@ class TestVerifySignedUpload:
         )
         assert check.ok is False
         assert check.reason.startswith("Chưa cấu hình chứng thư gốc tin cậy")
+
+
+ORGANISATION_SIGNER = "Văn phòng UBND tỉnh Quảng Nam (chứng thư minh họa)"
+
+
+@pytest.fixture(scope="module")
+def signed_by_person(issued, person):
+    """The issued file signed by the competent person, with a tool of their own."""
+    return sign_as(issued, person, PASSWORD)
+
+
+@pytest.fixture(scope="module")
+def signed_twice(demo, signed_by_person):
+    """... then by the records office, with the organisation's certificate."""
+    p12, _root = demo
+    return signing.sign_pdf(
+        signed_by_person,
+        p12_path=p12,
+        password=PASSWORD,
+        signer_name="Văn thư",
+        organisation=ISSUING_BODY,
+    )
+
+
+def add_red_block(pdf: bytes, page: int = 0) -> IncrementalPdfFileWriter:
+    """A writer over ``pdf`` whose pending update draws over a page."""
+    writer = IncrementalPdfFileWriter(BytesIO(pdf))
+    overlay = writer.add_object(generic.StreamObject(stream_data=b"q 1 0 0 rg 100 400 200 40 re f Q"))
+    writer.add_stream_to_page(page, overlay)
+    return writer
+
+
+def written(writer: IncrementalPdfFileWriter) -> bytes:
+    output = BytesIO()
+    writer.write(output)
+    return output.getvalue()
+
+
+class TestSignedMoreThanOnce:
+    """The competent person signs, then the records office adds the
+    organisation's signature: both kept, each checked."""
+
+    def test_a_file_signed_by_the_person_then_the_records_office_is_accepted(
+        self, demo, issued, signed_by_person, signed_twice
+    ):
+        assert signed_twice.startswith(signed_by_person) and signed_by_person.startswith(issued)
+        check = signing.verify_signed_upload(issued=issued, signed=signed_twice, trusted_roots=[demo[1]])
+        assert check.ok, check.reason
+        assert [(s.kind, s.name, s.organisation) for s in check.signatures] == [
+            ("signature", PERSON_NAME, ORGANISATION),
+            ("signature", ORGANISATION_SIGNER, ORGANISATION),
+        ]
+        assert [s.field for s in check.signatures] == ["ChuKyCaNhan", "ChuKySoCoQuan1"]
+        first, second = (s.signed_at for s in check.signatures)
+        assert first.tzinfo is not None and first <= second
+        assert abs(second - dt.datetime.now(dt.UTC)) < dt.timedelta(minutes=10)
+        assert check.signed_at == second
+        assert check.signer.startswith(f"{PERSON_NAME}, {ORGANISATION} (cấp bởi: cchc demo root")
+        assert f"; {ORGANISATION_SIGNER}, {ORGANISATION}" in check.signer
+        record = check.signatures[0].as_record()
+        assert record["signed_at"] == first.isoformat() and record["name"] == PERSON_NAME
+
+    def test_any_pdf_reader_validates_both_signatures(self, signed_twice, tmp_path):
+        path = tmp_path / "signed-twice.pdf"
+        path.write_bytes(signed_twice)
+        output = subprocess.run(["pdfsig", str(path)], capture_output=True, text=True).stdout
+        assert output.count("Signature Validation: Signature is Valid.") == 2
+        assert f"Signer Certificate Common Name: {PERSON_NAME}" in output
+        assert f"Signer Certificate Common Name: {ORGANISATION_SIGNER}" in output
+
+    def test_a_second_signature_that_does_not_chain_to_a_trusted_root_is_refused_by_name(
+        self, demo, other, issued, signed_by_person
+    ):
+        other_p12, _other_root = other
+        signed_elsewhere = signing.sign_pdf(
+            signed_by_person, p12_path=other_p12, password="khác", signer_name="Lạ", organisation="Lạ"
+        )
+        check = signing.verify_signed_upload(issued=issued, signed=signed_elsewhere, trusted_roots=[demo[1]])
+        assert check.ok is False
+        assert check.reason == (
+            "Chữ ký thứ 2/2 (Văn phòng Công ty Chữ ký Lạ (chứng thư minh họa)): "
+            "Chứng thư số không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy."
+        )
+        assert "Công ty Chữ ký Lạ" in check.signer and check.signatures == ()
+
+    def test_a_first_signature_that_does_not_chain_is_refused_by_name(self, demo, other, issued):
+        other_p12, _other_root = other
+        first = sign_as(issued, other_p12, "khác")
+        signed = signing.sign_pdf(
+            first, p12_path=demo[0], password=PASSWORD, signer_name="Văn thư", organisation=ISSUING_BODY
+        )
+        check = signing.verify_signed_upload(issued=issued, signed=signed, trusted_roots=[demo[1]])
+        assert check.ok is False
+        assert check.reason.startswith("Chữ ký thứ 1/2 (Văn phòng Công ty Chữ ký Lạ (chứng thư minh họa)): ")
+        assert check.reason.endswith("không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy.")
+
+    def test_an_update_changing_a_page_between_the_signatures_is_refused(
+        self, demo, issued, signed_by_person
+    ):
+        changed = written(add_red_block(signed_by_person))
+        signed = signing.sign_pdf(
+            changed, p12_path=demo[0], password=PASSWORD, signer_name="Văn thư", organisation=ISSUING_BODY
+        )
+        assert signed.startswith(signed_by_person)
+        check = signing.verify_signed_upload(issued=issued, signed=signed, trusted_roots=[demo[1]])
+        assert check.ok is False
+        assert check.reason.startswith(
+            "Lần cập nhật thứ 2 sau bản đã phát hành không phải là một lần ký số: ngoài các lần ký "
+        )
+
+    def test_a_second_signature_that_also_changes_a_page_is_refused_by_name(
+        self, demo, issued, signed_by_person
+    ):
+        signed = sign_with_pyhanko(add_red_block(signed_by_person, page=1), demo[0], PASSWORD)
+        check = signing.verify_signed_upload(issued=issued, signed=signed, trusted_roots=[demo[1]])
+        assert check.ok is False
+        assert check.reason == (
+            f"Chữ ký thứ 2/2 ({ORGANISATION_SIGNER}): "
+            "Lần ký đã thay đổi nội dung văn bản so với bản đã phát hành (ngoài việc thêm chữ ký)."
+        )
+
+    def test_a_note_added_after_both_signatures_is_refused(self, demo, issued, signed_twice):
+        writer = IncrementalPdfFileWriter(BytesIO(signed_twice))
+        page_ref, _resources = writer.find_page_for_modification(0)
+        note = writer.add_object(
+            generic.DictionaryObject(
+                {
+                    "/Type": generic.NameObject("/Annot"),
+                    "/Subtype": generic.NameObject("/FreeText"),
+                    "/Rect": generic.ArrayObject([generic.FloatObject(v) for v in (100, 400, 400, 440)]),
+                    "/Contents": generic.TextStringObject("Đã hủy"),
+                    "/DA": generic.pdf_string("/Helv 24 Tf 1 0 0 rg"),
+                }
+            )
+        )
+        page = page_ref.get_object()
+        page["/Annots"] = generic.ArrayObject([*page.get("/Annots", []), note])
+        writer.update_container(page)
+        check = signing.verify_signed_upload(issued=issued, signed=written(writer), trusted_roots=[demo[1]])
+        assert check.ok is False
+        assert check.reason.startswith("Tệp đã bị thay đổi sau khi ký")
+
+    def test_the_first_signature_altered_is_refused_by_name(self, demo, issued, signed_twice):
+        offset = signed_twice.index(b"ChuKyCaNhan", len(issued))
+        check = signing.verify_signed_upload(
+            issued=issued, signed=flip_byte(signed_twice, offset), trusted_roots=[demo[1]]
+        )
+        assert check.ok is False
+        assert check.reason == (
+            f"Chữ ký thứ 1/2 ({PERSON_NAME}): Chữ ký không toàn vẹn: tệp đã bị sửa sau khi ký."
+        )
+
+    def test_a_signature_locking_the_document_refuses_a_later_signature(self, demo, person, issued):
+        # The person's field locks the document (/Lock, DocMDP "no changes"):
+        # readers then flag any later signature. pyHanko, signing, enforces
+        # only a certification's DocMDP, so the second tool signs anyway.
+        signer = signers.SimpleSigner.load_pkcs12(str(person), passphrase=PASSWORD.encode())
+        meta = signers.PdfSignatureMetadata(field_name="KhoaVanBan", subfilter=fields.SigSeedSubFilter.PADES)
+        spec = fields.SigFieldSpec(
+            sig_field_name="KhoaVanBan",
+            field_mdp_spec=fields.FieldMDPSpec(fields.FieldMDPAction.ALL),
+            doc_mdp_update_value=fields.MDPPerm.NO_CHANGES,
+        )
+        output = BytesIO()
+        signers.PdfSigner(meta, signer=signer, new_field_spec=spec).sign_pdf(
+            IncrementalPdfFileWriter(BytesIO(issued)), output=output
+        )
+        locked = output.getvalue()
+        assert signing.verify_signed_upload(issued=issued, signed=locked, trusted_roots=[demo[1]]).ok
+        signed = signing.sign_pdf(
+            locked, p12_path=demo[0], password=PASSWORD, signer_name="Văn thư", organisation=ISSUING_BODY
+        )
+
+        check = signing.verify_signed_upload(issued=issued, signed=signed, trusted_roots=[demo[1]])
+        assert check.ok is False
+        assert check.reason == (
+            f"Chữ ký thứ 1/2 ({PERSON_NAME}): Chữ ký không cho phép thay đổi văn bản sau khi ký "
+            "(chữ ký chứng nhận hoặc ô chữ ký bị khóa), nhưng tệp đã được cập nhật sau đó."
+        )
+
+    def test_validation_data_and_a_document_timestamp_after_the_signatures_are_accepted(
+        self, demo, issued, signed_twice
+    ):
+        _p12, root = demo
+        root_key = root.parent / "demo-root-key.pem"
+        # LTV: the certificates in a DSS, in an update of its own...
+        embedded = PdfFileReader(BytesIO(signed_twice)).embedded_signatures
+        stream = BytesIO(signed_twice)
+        DocumentSecurityStore.add_dss(
+            stream, embedded[-1].pkcs7_content, certs=[load_cert_from_pemder(str(root))]
+        )
+        with_dss = stream.getvalue()
+        assert with_dss.startswith(signed_twice) and len(with_dss) > len(signed_twice)
+        # ... then a document timestamp from a TSA the same root certified.
+        timestamper = demo_timestamper(root_pem=root, root_key=root_key, password=PASSWORD)
+        output = BytesIO()
+        signers.PdfTimeStamper(timestamper).timestamp_pdf(
+            IncrementalPdfFileWriter(BytesIO(with_dss)), md_algorithm="sha256", output=output
+        )
+        final = output.getvalue()
+
+        check = signing.verify_signed_upload(issued=issued, signed=final, trusted_roots=[root])
+        assert check.ok, check.reason
+        assert [(s.kind, s.name) for s in check.signatures] == [
+            ("signature", PERSON_NAME),
+            ("signature", ORGANISATION_SIGNER),
+            ("timestamp", "Dịch vụ cấp dấu thời gian minh họa"),
+        ]
+        assert check.signatures[2].signed_at >= check.signatures[1].signed_at
+        # The signers are the two signatures; the timestamp is not a signer.
+        assert check.signer.count("cấp bởi") == 2
+
+    def test_a_signature_with_a_timestamp_token_is_accepted(self, demo, person, issued):
+        _p12, root = demo
+        timestamper = demo_timestamper(
+            root_pem=root, root_key=root.parent / "demo-root-key.pem", password=PASSWORD
+        )
+        signed = sign_as(issued, person, PASSWORD, timestamper=timestamper)
+        check = signing.verify_signed_upload(issued=issued, signed=signed, trusted_roots=[root])
+        assert check.ok, check.reason
+
+    def test_a_timestamp_token_from_an_untrusted_authority_is_refused(self, demo, other, person, issued):
+        _other_p12, other_root = other
+        timestamper = demo_timestamper(
+            root_pem=other_root, root_key=other_root.parent / "demo-root-key.pem", password="khác"
+        )
+        signed = sign_as(issued, person, PASSWORD, timestamper=timestamper)
+        check = signing.verify_signed_upload(issued=issued, signed=signed, trusted_roots=[demo[1]])
+        assert check.ok is False
+        assert check.reason == (
+            "Dấu thời gian kèm chữ ký không hợp lệ hoặc đơn vị cấp dấu thời gian không được tin cậy."
+        )
+        assert check.signer.startswith(PERSON_NAME)
+
+    def test_up_to_five_updates_are_accepted_and_six_refused(self, demo, issued):
+        p12, root = demo
+        data = issued
+        for _ in range(5):
+            data = signing.sign_pdf(
+                data, p12_path=p12, password=PASSWORD, signer_name="Văn thư", organisation=ISSUING_BODY
+            )
+        check = signing.verify_signed_upload(issued=issued, signed=data, trusted_roots=[root])
+        assert check.ok, check.reason
+        assert len(check.signatures) == 5
+        sixth = signing.sign_pdf(
+            data, p12_path=p12, password=PASSWORD, signer_name="Văn thư", organisation=ISSUING_BODY
+        )
+        check = signing.verify_signed_upload(issued=issued, signed=sixth, trusted_roots=[root])
+        assert (check.ok, check.reason) == (
+            False,
+            "Tệp đã ký có 6 lần cập nhật sau bản đã phát hành: chỉ nhận tối đa 5 "
+            "(mỗi lần thêm một chữ ký số).",
+        )
+
+    def test_read_signatures_lists_who_signed_without_validating(self, signed_twice):
+        names = [(s.kind, s.name) for s in signing.read_signatures(signed_twice)]
+        assert names == [("signature", PERSON_NAME), ("signature", ORGANISATION_SIGNER)]
 
 
 class TestCommand:
