@@ -39,7 +39,7 @@ class IndicatorTemplateAdmin(admin.ModelAdmin):
 class EventInline(admin.TabularInline):
     model = IndicatorReportEvent
     extra = 0
-    readonly_fields = ["action", "text", "author", "created_at"]
+    readonly_fields = ["action", "text", "data", "author", "created_at"]
     can_delete = False
 
 

@@ -5,7 +5,9 @@ the PDF appendix.
 Every output is built from the same view-model (``TableSection``: an
 appendix version, its periods as columns, its rows with the cells as the
 table prints them), so the workbook, the template and the PDF show the same
-figures, and a workbook exported here imports back unchanged.
+figures, and a workbook exported here imports back unchanged. They are in
+Vietnamese whatever the language of the page they are asked from
+(``official()``): the import reads their headers back.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
@@ -34,6 +36,8 @@ from .selectors import reports_for_export
 from .xlsx import put
 
 SUMMARY_TITLE = "Tổng hợp"
+#: The language of the official layout.
+OFFICIAL_LANGUAGE = "vi"
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -63,6 +67,15 @@ class TableSection:
 
     @property
     def range_label(self) -> str:
+        """The header above the period columns. It must not name a period
+        other than its first column's, since the import reads it as that
+        column's header too: one column has its own header ("Năm 2020
+        (Tính đến 31/3)" over itself); several years are a range ("Giai
+        đoạn 2015 - 2020", which names no period); a year and a part of it
+        are grouped under the year ("Năm 2020"), which the import takes as
+        a group header over the part-year column below it."""
+        if len(self.periods) == 1:
+            return self.periods[0].header
         years = sorted({p.year for p in self.periods})
         if not years:
             return ""
@@ -87,6 +100,15 @@ class SheetSpec:
 
 
 # --- view-models -------------------------------------------------------------------
+
+
+def official():
+    """The official tables are in Vietnamese whatever the language of the
+    page they are asked from: provinces file them as they are, and the
+    import reads their headers back ("Chỉ tiêu", "Năm 2020 (Tính đến
+    31/3)", "Mã đơn vị: ..."). Text written into a table is made inside
+    this; what the user reads meanwhile (a job's progress) is not."""
+    return translation.override(OFFICIAL_LANGUAGE)
 
 
 def _versions(first: int, last: int) -> list[IndicatorTemplate]:
@@ -228,24 +250,28 @@ def iter_export(
     for done, unit in enumerate(units, start=1):
         if unit.pk in by_unit or not (summary or len(units) > 1):
             names.append(str(unit))
-            yield SheetSpec(
-                title=_sheet_title(unit, used),
-                lines=_unit_lines(unit),
-                sections=unit_sections(by_unit.get(unit.pk, []), versions, first, last),
-                unit=unit,
-            )
+            with official():
+                spec = SheetSpec(
+                    title=_sheet_title(unit, used),
+                    lines=_unit_lines(unit),
+                    sections=unit_sections(by_unit.get(unit.pk, []), versions, first, last),
+                    unit=unit,
+                )
+            yield spec
         if progress:
             progress(done, _("Đã xuất: %(unit)s") % {"unit": unit})
     if summary:
         if progress:
             progress(len(units), _("Đang lập trang tổng hợp"))
-        lines = [
-            _("TỔNG HỢP SỐ LIỆU %(unit)s") % {"unit": str(root or "").upper()},
-            _("Tổng hợp %(n)s đơn vị: %(names)s") % {"n": len(names), "names": ", ".join(names)},
-        ]
-        yield SheetSpec(
-            SUMMARY_TITLE, lines, summary_sections(by_unit, versions, first, last), first_sheet=True
-        )
+        with official():
+            lines = [
+                _("TỔNG HỢP SỐ LIỆU %(unit)s") % {"unit": str(root or "").upper()},
+                _("Tổng hợp %(n)s đơn vị: %(names)s") % {"n": len(names), "names": ", ".join(names)},
+            ]
+            spec = SheetSpec(
+                SUMMARY_TITLE, lines, summary_sections(by_unit, versions, first, last), first_sheet=True
+            )
+        yield spec
 
 
 def unit_export(
@@ -262,6 +288,11 @@ def unit_export(
 def template_sheets(*, unit: Unit, period: Period) -> list[SheetSpec]:
     """The app's own template for one unit and period, with the figures it
     already has and a column saying how to write each cell."""
+    with official():
+        return _template_sheets(unit, period)
+
+
+def _template_sheets(unit: Unit, period: Period) -> list[SheetSpec]:
     report = (
         IndicatorReport.objects.filter(unit=unit, year=period.year, through=period.through)
         .prefetch_related("values")
@@ -364,11 +395,15 @@ def write_workbook(sheets: Iterable[SheetSpec], *, progress: Progress | None = N
     workbook.remove(workbook.active)
     for named in _styles():
         workbook.add_named_style(named)
+    # The sheets are taken outside ``official()``: a generator may report
+    # progress in the user's language while it builds them.
     for spec in sheets:
-        _write_sheet(workbook.create_sheet(spec.title, 0 if spec.first_sheet else None), spec)
+        with official():
+            _write_sheet(workbook.create_sheet(spec.title, 0 if spec.first_sheet else None), spec)
     if not workbook.worksheets:
-        sheet = workbook.create_sheet(_("Không có số liệu"))
-        put(sheet, 1, 1, _("Không có bảng số liệu nào trong khoảng thời gian đã chọn."), "ind_line")
+        with official():
+            sheet = workbook.create_sheet(_("Không có số liệu"))
+            put(sheet, 1, 1, _("Không có bảng số liệu nào trong khoảng thời gian đã chọn."), "ind_line")
     workbook.properties.creator = "cchc"
     workbook.properties.created = timezone.now().replace(tzinfo=None)
     if progress:
@@ -481,19 +516,21 @@ def template_workbook(*, unit: Unit, period: Period) -> bytes:
 
 
 def table_html(*, unit: Unit, first: int, last: int) -> str:
-    """The PDF appendix's HTML (landscape A4): the unit's tables."""
-    sheets = unit_export(units=[unit], first=first, last=last, summary=False)
-    sections = sheets[0].sections if sheets else []
-    return render_to_string(
-        "official/indicator_table.html",
-        {
-            "unit": unit,
-            "sections": sections,
-            "first": first,
-            "last": last,
-            "title": _("Số liệu chỉ tiêu cải cách hành chính %(unit)s") % {"unit": unit},
-        },
-    )
+    """The PDF appendix's HTML (landscape A4): the unit's tables, in
+    Vietnamese whatever the page's language."""
+    with official():
+        sheets = unit_export(units=[unit], first=first, last=last, summary=False)
+        sections = sheets[0].sections if sheets else []
+        return render_to_string(
+            "official/indicator_table.html",
+            {
+                "unit": unit,
+                "sections": sections,
+                "first": first,
+                "last": last,
+                "title": _("Số liệu chỉ tiêu cải cách hành chính %(unit)s") % {"unit": unit},
+            },
+        )
 
 
 def export_pdf(*, unit: Unit, first: int, last: int) -> bytes:

@@ -6,9 +6,11 @@ table with more or less around it:
 - the official layout offices already fill: title rows ("Phụ lục 03: Thống
   kê các chỉ tiêu ..."), a header row "STT | Chỉ tiêu | Giai đoạn 2015 -
   2020" with the merged period header above one column per year or period
-  ("Năm 2016", "Năm 2020 (Tính đến 31/3)"), then one row per indicator. A
-  sheet may hold several appendices one under the other, and the header may
-  repeat where a printed page ended; a name broken over two rows is joined;
+  ("Năm 2016", "Năm 2020 (Tính đến 31/3)"; a year over a part of it,
+  "Năm 2020" over "Năm 2020 (Tính đến 31/3)", only groups it), then one
+  row per indicator. A sheet may hold several appendices one under the
+  other, and the header may repeat where a printed page ended; a name
+  broken over two rows is joined;
 - the app's own template (the same table, with "Mã đơn vị: ..." in its
   title rows and a column of hints);
 - a province-wide workbook: one sheet per unit (named by the unit's code or
@@ -534,9 +536,15 @@ class LayoutReader:
                 continue
             found = True
             if column in header.periods:
-                if header.periods[column] != period:
+                above = header.periods[column]
+                if above == period:
+                    continue
+                if not (above.through is None and period.through is not None and above.year == period.year):
                     self._problem(_("Cột có hai tiêu đề kỳ báo cáo khác nhau."), sheet, row_number, column)
-                continue
+                    continue
+                # "Năm 2020" over "Năm 2020 (Tính đến 31/3)": the year groups
+                # the columns below it, each of which names its own period.
+                del header.periods[column]
             duplicate = next((c for c, p in header.periods.items() if p == period), None)
             if duplicate is not None:
                 self._problem(

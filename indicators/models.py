@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -440,6 +441,10 @@ class IndicatorReportEvent(models.Model):
         blank=True,
     )
     created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+    #: What an entry the app wrote says, as data, so that it is shown in the
+    #: reader's language; ``text`` keeps the same sentence in Vietnamese as
+    #: the record. An import: {"file": the file's name, "cells": how many}.
+    data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("lịch sử, ý kiến về bảng số liệu")
@@ -461,6 +466,25 @@ class IndicatorReportEvent(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.report}"
+
+    @property
+    def display_text(self) -> str:
+        """The entry's text in the active language: an import's sentence is
+        made from its data; a comment or a reason is shown as written."""
+        if self.action == ReportAction.IMPORT and isinstance(self.data, dict) and "cells" in self.data:
+            return import_event_text(self.data.get("file") or "", int(self.data["cells"]))
+        return self.text
+
+
+def import_event_text(name: str, cells: int) -> str:
+    """ "Nhập từ bao-cao.xlsx: 36 ô thay đổi." in the active language (a
+    table's history says it in the reader's; the record keeps it in
+    Vietnamese)."""
+    return ngettext(
+        "Nhập từ %(name)s: %(n)s ô thay đổi.",
+        "Nhập từ %(name)s: %(n)s ô thay đổi.",
+        cells,
+    ) % {"name": name or gettext("tệp Excel"), "n": cells}
 
 
 def import_upload_to(instance, filename: str) -> str:

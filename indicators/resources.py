@@ -26,7 +26,7 @@ import tablib
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
@@ -34,7 +34,7 @@ from import_export.instance_loaders import BaseInstanceLoader
 from .cells import BLANK, Cell, CellError, cell_text, parse_cell, stored_cell, value_warnings
 from .choices import ReportAction, ReportStatus
 from .layouts import ParsedWorkbook
-from .models import Indicator, IndicatorReport, IndicatorReportEvent, IndicatorValue
+from .models import Indicator, IndicatorReport, IndicatorReportEvent, IndicatorValue, import_event_text
 
 UNIT, YEAR, THROUGH = "unit", "year", "through"
 #: How many single changes a preview lists in full (the counts cover all).
@@ -418,21 +418,25 @@ class IndicatorReportResource(resources.ModelResource):
         touched_ids = [report.pk for report in self.touched if report.pk]
         if touched_ids and not dry_run:
             IndicatorReport.objects.filter(pk__in=touched_ids).update(updated_at=now)
-            name = self.source_import.original_name if self.source_import else _("tệp Excel")
             IndicatorReportEvent.objects.bulk_create(
-                [
-                    IndicatorReportEvent(
-                        report=report,
-                        action=ReportAction.IMPORT,
-                        author=self.user,
-                        created_at=now,
-                        text=_("Nhập từ %(name)s: %(n)s ô thay đổi.")
-                        % {"name": name, "n": len(report._cells)},
-                    )
-                    for report in self.touched
-                    if report.pk
-                ]
+                [self._import_event(report, now) for report in self.touched if report.pk]
             )
+
+    def _import_event(self, report: IndicatorReport, now) -> IndicatorReportEvent:
+        """The history entry of an import: its file and count as data (shown
+        in the reader's language) and, as the record, in Vietnamese."""
+        name = self.source_import.original_name if self.source_import else ""
+        cells = len(report._cells)
+        with translation.override("vi"):
+            text = import_event_text(name, cells)
+        return IndicatorReportEvent(
+            report=report,
+            action=ReportAction.IMPORT,
+            author=self.user,
+            created_at=now,
+            text=text,
+            data={"file": name, "cells": cells},
+        )
 
 
 _VALUE_FIELDS = [
