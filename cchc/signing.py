@@ -114,6 +114,9 @@ FONT_CANDIDATES = (
 )
 
 STAMP_FONT_SIZE = 10
+#: The id of the signing block's blank space in the official templates: the
+#: stamp of a signature made on the server goes there.
+SIGNATURE_ANCHOR = "signature-space"
 STAMP_LEADING = 12
 MM = 72 / 25.4
 
@@ -807,6 +810,46 @@ def _page_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[float, floa
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
+def _pages_in_order(writer: IncrementalPdfFileWriter) -> list:
+    """The references of the pages, in order (the page tree walked)."""
+    refs, stack = [], [writer.root.raw_get("/Pages")]
+    while stack:
+        ref = stack.pop()
+        node = ref.get_object()
+        kids = node.get("/Kids")
+        if kids is None:
+            refs.append(ref)
+        else:
+            stack.extend(reversed([kids.raw_get(i) for i in range(len(kids))]))
+    return refs
+
+
+def _named_destination(writer: IncrementalPdfFileWriter, name: str) -> tuple[int, float, float] | None:
+    """(page index, x, y) of the named destination ``name``, which
+    WeasyPrint writes for every element with an ``id``; None without it."""
+    names = writer.root.get("/Names")
+    tree = names.get("/Dests") if names is not None else None
+    stack = [tree] if tree is not None else []
+    while stack:
+        node = stack.pop()
+        node = node.get_object() if hasattr(node, "get_object") else node
+        stack.extend(node.get("/Kids") or [])
+        pairs = node.get("/Names") or []
+        for index in range(0, len(pairs) - 1, 2):
+            if str(pairs[index]) != name:
+                continue
+            destination = pairs[index + 1]
+            destination = destination.get_object() if hasattr(destination, "get_object") else destination
+            if isinstance(destination, dict):
+                destination = destination.get("/D")
+            page_ref = destination.raw_get(0) if hasattr(destination, "raw_get") else destination[0]
+            refs = _pages_in_order(writer)
+            matches = [i for i, ref in enumerate(refs) if getattr(ref, "idnum", None) == page_ref.idnum]
+            if matches and str(destination[1]) == "/XYZ":
+                return matches[0], float(destination[2]), float(destination[3])
+    return None
+
+
 def _inherited(page_obj, key):
     node = page_obj
     while node is not None:
@@ -894,10 +937,29 @@ def sign_pdf(
         padding = _SIGNATURE_PADDING
         style = _signature_style(factory, fit=box is not None)
 
+    anchor = None
+    if stamp_style == "signature" and box is None and page == -1:
+        try:
+            anchor = _named_destination(writer, SIGNATURE_ANCHOR)
+        except (PdfError, IndexError, KeyError, TypeError, ValueError, AttributeError):
+            anchor = None
+        if anchor is not None:
+            page = anchor[0]
     try:
         x0, y0, x1, y1 = _page_size(writer, page)
     except (PdfError, IndexError, KeyError, ValueError) as error:
         raise SigningError(_("Văn bản không có trang %(page)s để đặt chữ ký.") % {"page": page}) from error
+    if box is None and anchor is not None:
+        # Over the space left for the signature in the signing block, whose
+        # top left corner the document marks (see templates/official/base.html),
+        # kept inside the right margin: a long name is shrunk to the width
+        # of the block rather than spill over "Nơi nhận".
+        height = STAMP_LEADING * len(lines) + 2 * padding + 2
+        _page, left, top = anchor
+        right = max(x1 - 15 * MM, left + 40 * MM)
+        top = top - 2 * MM
+        box = (left, top - height, right, top)
+        style = _signature_style(factory, fit=True)
     if box is None:
         text_width = max(factory.text_width(line, STAMP_FONT_SIZE) for line in lines) + 2 * padding + 2
         height = STAMP_LEADING * len(lines) + 2 * padding + 2

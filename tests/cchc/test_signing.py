@@ -322,6 +322,52 @@ class TestSignOnServer:
         signed_at = status.signer_reported_dt.astimezone(VIETNAM)
         assert f"Thời gian ký: {signed_at:%H:%M %d/%m/%Y}" in text
 
+    def test_the_stamp_goes_where_the_document_marks_the_signing_block(self, demo, tmp_path):
+        """An official document marks the blank of its signing block (the id
+        ``signature-space``, a named destination in the PDF): the stamp goes
+        there, between the position and the name, on that page even when an
+        appendix follows, and never over "Nơi nhận"."""
+        html = PAGE_HTML.format(
+            sections=(
+                "<section><p>Nội dung kết luận.</p>"
+                '<table style="width:100%"><tr>'
+                '<td style="width:45%;vertical-align:top"><p>Nơi nhận:</p><p>- Lưu: VT.</p></td>'
+                '<td style="width:55%;text-align:center;vertical-align:top"><p>TRƯỞNG ĐOÀN</p>'
+                f'<div id="{signing.SIGNATURE_ANCHOR}" style="height:28mm"></div><p>Lê Ngọc Quảng</p></td>'
+                "</tr></table></section><section><h1>PHỤ LỤC</h1></section>"
+            )
+        )
+        p12, _root = demo
+        signed = signing.sign_pdf(
+            HTML(string=html).write_pdf(),
+            p12_path=p12,
+            password=PASSWORD,
+            signer_name=SIGNER_NAME,
+            organisation=ISSUING_BODY,
+        )
+        assert widget_on(signed, -1)[0] == []
+        (widget,), (_x0, _y0, x1, y1), pages = widget_on(signed, 0)
+        assert pages == 2
+        left, bottom, right, top = (float(v) for v in widget["/Rect"])
+
+        path = tmp_path / "signed.pdf"
+        path.write_bytes(signed)
+        boxes = subprocess.run(
+            ["pdftotext", "-f", "1", "-l", "1", "-bbox", str(path), "-"], capture_output=True, text=True
+        ).stdout
+        words = {
+            m["word"]: (float(m["x0"]), y1 - float(m["y1"]), float(m["x1"]), y1 - float(m["y0"]))
+            for m in re.finditer(
+                r'xMin="(?P<x0>[\d.]+)" yMin="(?P<y0>[\d.]+)" xMax="(?P<x1>[\d.]+)" yMax="(?P<y1>[\d.]+)">'
+                r"(?P<word>[^<]+)<",
+                boxes,
+            )
+        }
+        position, name, recipients = words["TRƯỞNG"], words["Quảng"], words["nhận:"]
+        assert top <= position[1] and bottom >= name[3]  # between the position and the name
+        assert left >= recipients[2]  # right of "Nơi nhận:"
+        assert right <= x1 - 15 * MM + 0.01  # inside the right margin (rounded to 0.01 pt)
+
     def test_the_stamp_font_is_embedded_and_covers_vietnamese(self, signed):
         reader = PdfFileReader(BytesIO(signed))
         (widget,) = widget_on(signed, -1)[0]
