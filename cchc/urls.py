@@ -23,6 +23,7 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("indicators/", include("indicators.urls")),
     path("dashboards/", include("dashboards.urls")),
+    path("official/fonts.css", views.official_fonts_css, name="official_fonts_css"),
     path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
     path("documents/<int:pk>/edit/", views.DocumentEditView.as_view(), name="document_edit"),
     path("documents/<int:pk>/preview/", views.DocumentPreviewView.as_view(), name="document_preview"),

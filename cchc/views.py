@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
+from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
 from . import documents as services
@@ -39,6 +40,15 @@ def home(request):
     if has_role(request.user, *STAFF_ROLES):
         return redirect("inspections:inspection_list")
     return redirect("inspections:unit_home")
+
+
+@cache_control(public=True, max_age=24 * 3600)
+def official_fonts_css(request):
+    """The ``@font-face`` rules of official documents for the HTML preview:
+    the same faces and subsets the PDF renderer declares (``cchc.pdf``)."""
+    from .pdf import font_face_css
+
+    return HttpResponse(font_face_css(), content_type="text/css; charset=utf-8")
 
 
 class DocumentDetailView(ScopedViewMixin, DetailView):

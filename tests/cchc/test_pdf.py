@@ -17,6 +17,7 @@ import pytest
 from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.urls import reverse
 
 from cchc import official, pdf
 from cchc.models import DocumentKind, DocumentStatus
@@ -465,6 +466,17 @@ class TestStylesheets:
         document = make_document(province_unit())
         assert "official/official.css" in official.document_html(document)
         assert "official/official.css" not in official.document_html(document, for_pdf=True)
+
+    def test_the_preview_gets_the_fonts_the_pdf_declares(self, client, db):
+        document = make_document(province_unit())
+        html = official.document_html(document)
+        assert reverse("official_fonts_css") in html
+        response = client.get(reverse("official_fonts_css"))
+        assert response.status_code == 200 and response["Content-Type"].startswith("text/css")
+        css = response.content.decode()
+        assert css == pdf.font_face_css()
+        assert 'font-family: "Tinos Vietnamese"; font-style: italic; font-weight: 700;' in css
+        assert "U+1EA0-1EF9" in css
 
     def test_parsed_once_and_again_when_the_file_changes(self, tmp_path, settings):
         static = tmp_path / "static"
