@@ -63,15 +63,20 @@ def has_role(user, *roles: str) -> bool:
 def _reachable_units(user) -> tuple[list[tuple[int, str]], dict[int, list[str]]]:
     """Every unit any of the user's memberships can reach, as (id, path),
     and for each unit the paths of the units it took over. Fetched once per
-    request (a few queries), whatever the number of role sets asked for."""
+    request (a few queries), whatever the number of role sets asked for.
+
+    Each query for units holds one path-prefix condition per *top* root
+    only: a root under another root (a membership in a district and in its
+    province; a new commune that took over an old district and the old
+    communes of that district) adds nothing, so it is left out
+    (``minimal_prefixes``)."""
     cache = _cache(user)
     if "reachable" in cache:
         return cache["reachable"]
-    roots = {path for _role, path in _memberships(user)}
-    units = _units_under(roots)
+    known_paths = minimal_prefixes(path for _role, path in _memberships(user))
+    units = _units_under(known_paths)
     predecessors: dict[int, list[str]] = {}
     frontier = {pk for pk, _path in units}
-    known_paths = set(roots)
     while frontier:
         links = list(
             UnitSuccession.objects.filter(successor_id__in=frontier).values_list(
@@ -81,9 +86,10 @@ def _reachable_units(user) -> tuple[list[tuple[int, str]], dict[int, list[str]]]
         new_roots = set()
         for successor_id, path in links:
             predecessors.setdefault(successor_id, []).append(path)
-            if not any(path.startswith(root) for root in known_paths):
+            if not _covered(path, known_paths):
                 new_roots.add(path)
-        known_paths |= new_roots
+        new_roots = minimal_prefixes(new_roots)
+        known_paths = minimal_prefixes([*known_paths, *new_roots])
         added = _units_under(new_roots)
         seen = {pk for pk, _path in units}
         added = [(pk, path) for pk, path in added if pk not in seen]
@@ -93,7 +99,28 @@ def _reachable_units(user) -> tuple[list[tuple[int, str]], dict[int, list[str]]]
     return cache["reachable"]
 
 
+def minimal_prefixes(paths: Iterable[str]) -> list[str]:
+    """The paths of ``paths`` that do not lie under another of them, sorted.
+
+    A unit's path starts with the path of every unit above it, so a prefix
+    condition on the top paths alone matches the same units. Once sorted, a
+    path under another one comes after it, and after any path between the
+    two (which starts with it too), so comparing with the last path kept is
+    enough."""
+    kept: list[str] = []
+    for path in sorted(set(paths)):
+        if not kept or not path.startswith(kept[-1]):
+            kept.append(path)
+    return kept
+
+
+def _covered(path: str, roots: Iterable[str]) -> bool:
+    return any(path.startswith(root) for root in roots)
+
+
 def _units_under(paths) -> list[tuple[int, str]]:
+    """Units under ``paths`` (one query, one prefix condition per top path)."""
+    paths = minimal_prefixes(paths)
     if not paths:
         return []
     condition = Q()
@@ -117,12 +144,12 @@ def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES) -> frozenset[int] | N
     if key in cache:
         return cache[key]
     units, predecessors = _reachable_units(user)
-    roots = {path for role, path in _memberships(user) if role in roles}
+    roots = minimal_prefixes(path for role, path in _memberships(user) if role in roles)
     ids: set[int] = set()
     while roots:
-        reached = {pk for pk, path in units if any(path.startswith(root) for root in roots)} - ids
+        reached = {pk for pk, path in units if _covered(path, roots)} - ids
         ids |= reached
-        roots = {path for pk in reached for path in predecessors.get(pk, [])}
+        roots = minimal_prefixes(path for pk in reached for path in predecessors.get(pk, []))
     cache[key] = frozenset(ids)
     return cache[key]
 
