@@ -321,9 +321,16 @@ CCHC_REMINDER_DAYS = [int(d) for d in env_list("CCHC_REMINDER_DAYS", ["7", "1"])
 CCHC_UPLOAD_MAX_FILE_MB = env_int("CCHC_UPLOAD_MAX_FILE_MB", 20)
 CCHC_UPLOAD_MAX_REPORT_MB = env_int("CCHC_UPLOAD_MAX_REPORT_MB", 100)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Dashboard PDF handouts are kept this many days (per user and filters, only
+# the latest); a daily task deletes the others.
+CCHC_HANDOUT_KEEP_DAYS = env_int("CCHC_HANDOUT_KEEP_DAYS", 7)
 CELERY_BEAT_SCHEDULE = {
     "send-remediation-reminders": {
         "task": "inspections.send_reminders",
         "schedule": crontab(hour=7, minute=0),
+    },
+    "clean-up-dashboard-handouts": {
+        "task": "dashboards.clean_up_handouts",
+        "schedule": crontab(hour=2, minute=30),
     },
 }

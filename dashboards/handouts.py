@@ -6,10 +6,20 @@ builds the four pages' view-models, renders ``dashboards/handout_pdf.html``
 with ``cchc.pdf.render_pdf`` and keeps the file under a name derived from
 the job, so running the job twice renders once. Only the user who asked
 for a handout downloads it: it holds the figures of their scope.
+
+Handouts are not kept for long: once a handout is made, the earlier ones of
+the same user and filters go (``handouts_superseded_delete``), and a daily
+task (``handouts_cleanup``, Celery beat) keeps, per user and filters, only
+the latest, none older than ``CCHC_HANDOUT_KEEP_DAYS`` days, and removes
+files no job holds any more. A handout goes with its job: the row, then its
+file once the deletion is committed.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
+from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -34,6 +44,10 @@ from .selectors import Scope
 
 HANDOUT_JOB = "dashboard_handout"
 STEPS = len(pages.BUILDERS) + 1
+HANDOUT_FOLDER = "private/dashboards/handouts"
+#: How long a handout is kept when the settings do not say.
+DEFAULT_KEEP_DAYS = 7
+FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
 
 def _job_unit(scope: Scope, user: User) -> Unit:
@@ -66,7 +80,7 @@ def query_of(job: Job) -> str:
 
 
 def storage_name(job: Job) -> str:
-    return f"private/dashboards/handouts/{job.pk}.pdf"
+    return f"{HANDOUT_FOLDER}/{job.pk}.pdf"
 
 
 def handout_name(job: Job) -> str:
@@ -107,6 +121,7 @@ def handout_work(job: Job) -> dict:
     name = storage_name(job)
     result = {"file": name, "name": handout_name(job)}
     if default_storage.exists(name):
+        handouts_superseded_delete(job)
         return result
     user = job.created_by
     if user is None or not user.is_active:
@@ -133,6 +148,103 @@ def handout_work(job: Job) -> dict:
     pdf = render_pdf(html)
     if not default_storage.exists(name):
         default_storage.save(name, ContentFile(pdf))
+    handouts_superseded_delete(job)
     result["bytes"] = len(pdf)
     result["title"] = fold(pages.scope_title(scope))[:200]
     return result
+
+
+# --- keeping only what is needed ---------------------------------------------------------
+
+
+def keep_days() -> int:
+    return int(getattr(settings, "CCHC_HANDOUT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+
+
+def handout_key(job: Job) -> tuple:
+    """Handouts of the same user and the same filters replace each other."""
+    return job.created_by_id, json.dumps(job.params, sort_keys=True)
+
+
+def handouts_delete(jobs: Iterable[Job]) -> int:
+    """Delete handout jobs and, once that is committed, their files."""
+    jobs = list(jobs)
+    ids = [job.pk for job in jobs]
+    if not ids:
+        return 0
+    names = [storage_name(job) for job in jobs]
+    Job.objects.filter(pk__in=ids, kind=HANDOUT_JOB).delete()
+    transaction.on_commit(lambda: _delete_files(names))
+    return len(ids)
+
+
+def _delete_files(names: Iterable[str]) -> None:
+    for name in names:
+        default_storage.delete(name)  # nothing happens if it is not there
+
+
+def handouts_superseded_delete(job: Job) -> int:
+    """The handout of ``job`` is made: the other finished handouts of the same
+    user and filters go (a job still waiting or running is left alone)."""
+    key = handout_key(job)
+    others = (
+        Job.objects.filter(kind=HANDOUT_JOB, created_by_id=job.created_by_id, status__in=FINISHED)
+        .exclude(pk=job.pk)
+        .only("pk", "created_by_id", "params")
+    )
+    return handouts_delete([other for other in others if handout_key(other) == key])
+
+
+def handouts_cleanup(now: datetime.datetime | None = None) -> dict:
+    """Run daily: delete the handouts older than ``CCHC_HANDOUT_KEEP_DAYS``
+    days (whatever their state) and those of users who are gone; of the
+    others, keep per user and filters the latest made, a failed attempt
+    made after it and any job still waiting or running; delete the files no
+    job holds."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=keep_days())
+    jobs = Job.objects.filter(kind=HANDOUT_JOB).only(
+        "pk", "created_by_id", "params", "status", "created_at", "finished_at"
+    )
+    expired, recent = [], []
+    for job in jobs:
+        (expired if job.created_at < cutoff or job.created_by_id is None else recent).append(job)
+    latest: dict[tuple, Job] = {}
+    for job in recent:
+        kept = latest.get(handout_key(job))
+        if job.status == JobStatus.SUCCEEDED and (kept is None or _made_at(job) > _made_at(kept)):
+            latest[handout_key(job)] = job
+    superseded = []
+    for job in recent:
+        kept = latest.get(handout_key(job))
+        if kept is None or job.pk == kept.pk or job.status not in FINISHED:
+            continue
+        if job.status == JobStatus.SUCCEEDED or _made_at(job) < _made_at(kept):
+            superseded.append(job)
+    handouts_delete(expired + superseded)
+    deleted = {storage_name(job) for job in expired + superseded}
+    return {"expired": len(expired), "superseded": len(superseded), "orphan_files": _orphans_delete(deleted)}
+
+
+def _made_at(job: Job) -> tuple:
+    return job.finished_at or job.created_at, job.pk
+
+
+def _orphans_delete(deleted: set[str]) -> int:
+    """Delete the files of the handout folder that no handout job holds,
+    except those of the jobs just ``deleted`` (they go once that is
+    committed). The folder is listed before the jobs are read: a job's row
+    is committed before its file is written, so a file listed without a row
+    is not one being made."""
+    try:
+        _folders, files = default_storage.listdir(HANDOUT_FOLDER)
+    except FileNotFoundError:
+        return 0
+    ids = [int(name[:-4]) for name in files if name.endswith(".pdf") and name[:-4].isdigit()]
+    held = {
+        f"{pk}.pdf" for pk in Job.objects.filter(kind=HANDOUT_JOB, pk__in=ids).values_list("pk", flat=True)
+    }
+    orphans = [f"{HANDOUT_FOLDER}/{name}" for name in files if name not in held]
+    orphans = [name for name in orphans if name not in deleted]
+    _delete_files(orphans)
+    return len(orphans)
