@@ -22,12 +22,23 @@ are written with ``bulk_create`` in batches, with ids allocated here (so
 ``path`` and the foreign keys are known before the insert, with no
 per-row save); the sequences are reset afterwards. It all runs in one
 transaction: an error leaves nothing behind.
+
+``reset`` removes what a generation wrote, found the way
+``already_generated`` finds it: the units whose code starts with "G-" and
+everything hanging from them (plans they issued and what those hold, their
+indicator tables, the links between them), and the generated accounts. It
+refuses unless that is clearly safe: every such code has the generator's
+form, and no other row (a record made in the app, its history, a job, a
+notification, an account's other membership) refers to a row it would
+delete. The reference data that a generation loads (reform areas, the
+indicator catalogue) and every other row stay.
 """
 
 from __future__ import annotations
 
 import datetime
 import random
+import re
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
@@ -36,6 +47,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.hashers import make_password
 from django.core.management.color import no_style
 from django.db import connection, models, transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cchc.choices import Role, SuccessionKind, UnitKind
@@ -66,6 +78,10 @@ from inspections.models import (
 
 #: Codes of generated units start with this, so a second run can tell.
 CODE_PREFIX = "G-"
+#: The whole code of a generated unit: a letter for the kind, five digits.
+CODE_FORM = re.compile(rf"^{re.escape(CODE_PREFIX)}[THSX]\d{{5}}$")
+#: The generated superuser's full name (its username is quantri.<scale>).
+ADMIN_FULL_NAME = "Quản trị dữ liệu mẫu"
 MERGER_DAY = datetime.date(2025, 7, 1)
 EARLY_MERGER_DAY = datetime.date(2020, 1, 1)
 PLAN_YEARS = tuple(range(2017, 2027))
@@ -594,7 +610,7 @@ class Generator:
             return user_id
 
         national = f"quantri.{self.scale.name}"
-        user(national, "Quản trị dữ liệu mẫu", "Quản trị hệ thống", is_superuser=True, is_staff=True)
+        user(national, ADMIN_FULL_NAME, "Quản trị hệ thống", is_superuser=True, is_staff=True)
         logins.append((national, "superuser"))
         for number, province in enumerate(self.provinces_after, start=1):
             username = f"lanhdao.{self.scale.name}{number:02d}"
@@ -947,6 +963,165 @@ def _reset_sequences() -> None:
 
 def already_generated() -> bool:
     return Unit.objects.filter(code__startswith=CODE_PREFIX).exists()
+
+
+# --- what a generation wrote, and removing it ----------------------------------------------
+
+
+def generated_summary() -> dict[str, int | list[str]]:
+    """What generated data the database holds (a few counts)."""
+    units = Unit.objects.filter(code__startswith=CODE_PREFIX)
+    return {
+        "units": units.count(),
+        "inspections": Inspection.objects.filter(plan__issuer__code__startswith=CODE_PREFIX).count(),
+        "indicator_values": IndicatorValue.objects.filter(report__unit__code__startswith=CODE_PREFIX).count(),
+        "admins": sorted(
+            User.objects.filter(pk__in=_generated_user_ids(), is_superuser=True).values_list(
+                "username", flat=True
+            )
+        ),
+    }
+
+
+def _generated_user_ids() -> list[int]:
+    """The accounts a generation made: quantri.<scale> (by its name and full
+    name) and lanhdao.<scale>NN with a membership in a generated unit."""
+    admins = User.objects.filter(
+        username__in=[f"quantri.{name}" for name in SCALES], full_name=ADMIN_FULL_NAME
+    ).values_list("pk", flat=True)
+    leader = re.compile(rf"^lanhdao\.({'|'.join(map(re.escape, SCALES))})\d{{2,}}$")
+    leaders = (
+        Membership.objects.filter(unit__code__startswith=CODE_PREFIX, user__username__startswith="lanhdao.")
+        .values_list("user_id", "user__username")
+        .distinct()
+    )
+    return sorted({*admins, *(pk for pk, username in leaders if leader.match(username))})
+
+
+@dataclass
+class Generated:
+    """The rows of one model a generation wrote (``condition``, through
+    joins only, so that its negation is cheap), and the foreign keys that
+    alone make a row generated (a row pointing through them to a generated
+    row is generated itself)."""
+
+    model: type[models.Model]
+    condition: Q
+    defined_by: frozenset[str] = frozenset()
+
+    @property
+    def rows(self) -> QuerySet:
+        return self.model._base_manager.filter(self.condition).order_by()
+
+
+def generated_rows() -> list[Generated]:
+    """Every generated row, children before their parents (the order they
+    are deleted in)."""
+    users = _generated_user_ids()
+
+    def generated(model, path, defined_by=()):
+        """Rows of ``model`` whose unit at the end of ``path`` is generated."""
+        return Generated(model, Q(**{f"{path}code__startswith": CODE_PREFIX}), frozenset(defined_by))
+
+    inspected, issued = "inspection__plan__issuer__", "plan__issuer__"
+    return [
+        generated(IndicatorValue, "report__unit__", ["report"]),
+        generated(IndicatorReport, "unit__", ["unit"]),
+        generated(RemediationReportItem, f"report__{inspected}", ["report"]),
+        generated(RemediationReport, inspected, ["inspection"]),
+        generated(RemediationTask, inspected, ["inspection"]),
+        generated(Finding, inspected, ["inspection"]),
+        generated(Inspection, issued, ["plan"]),
+        generated(InspectionTeam, issued, ["plan"]),
+        generated(InspectionPlan.planned_units.through, "inspectionplan__issuer__", ["inspectionplan"]),
+        generated(InspectionPlan, "issuer__", ["issuer"]),
+        Generated(Membership, Q(user__in=users, unit__code__startswith=CODE_PREFIX)),
+        Generated(
+            UnitSuccession,
+            Q(predecessor__code__startswith=CODE_PREFIX, successor__code__startswith=CODE_PREFIX),
+        ),
+        Generated(User, Q(pk__in=users)),
+        generated(Unit, ""),
+    ]
+
+
+def _derived_models() -> tuple[type[models.Model], ...]:
+    """Rows derived from the units: rebuilt after a reset, not checked."""
+    from .models import RollupState, UnitRollup
+
+    return UnitRollup, RollupState
+
+
+def reset_problems(plan: list[Generated] | None = None) -> list[str]:
+    """Why removing the generated data would not be clearly safe (empty if
+    it is): a unit coded "G-" that the generator did not make, or any row
+    outside the generated ones that refers to one of them."""
+    plan = plan or generated_rows()
+    problems = []
+    odd = [
+        code
+        for code in Unit.objects.filter(code__startswith=CODE_PREFIX).values_list("code", flat=True)
+        if not CODE_FORM.match(code)
+    ]
+    if odd:
+        problems.append(
+            f"{len(odd):,} đơn vị có mã bắt đầu bằng {CODE_PREFIX} nhưng không theo dạng mã của dữ liệu "
+            f"sinh (ví dụ: {', '.join(sorted(odd)[:3])})"
+        )
+    by_model = {generated.model: generated for generated in plan}
+    derived = _derived_models()
+    for generated in plan:
+        for relation in generated.model._meta.get_fields(include_hidden=True):
+            if not (relation.is_relation and relation.auto_created and not relation.concrete):
+                continue
+            if relation.many_to_many or relation.related_model in derived:
+                continue  # an M2M is checked through its own table's foreign keys
+            other, field = relation.related_model, relation.field.name
+            mine = by_model.get(other)
+            if mine is not None and field in mine.defined_by:
+                continue  # by definition, every row pointing there is generated
+            referring = other._base_manager.filter(**{f"{field}__in": generated.rows.values("pk")})
+            if mine is not None:
+                referring = referring.exclude(mine.condition)
+            count = referring.order_by().count()
+            if count:
+                problems.append(
+                    f"{count:,} dòng của {other._meta.verbose_name} ({other._meta.label}.{field}) "
+                    f"không phải dữ liệu sinh nhưng trỏ tới {generated.model._meta.verbose_name} sinh ra"
+                )
+    return problems
+
+
+class ResetRefused(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def reset() -> dict[str, int]:
+    """Delete every generated row, in one transaction, and rebuild the
+    roll-up of the units left; the number of rows deleted per model. Raises
+    ``ResetRefused`` (and deletes nothing) unless that is clearly safe."""
+    from .rollup import rollup_rebuild
+
+    with transaction.atomic():
+        plan = generated_rows()
+        problems = reset_problems(plan)
+        if problems:
+            raise ResetRefused(problems)
+        rollup, _state = _derived_models()
+        doomed = Q(unit__code__startswith=CODE_PREFIX) | Q(current__code__startswith=CODE_PREFIX)
+        rollup.objects.filter(doomed).order_by()._raw_delete(rollup.objects.db)
+        counts = {}
+        for generated in plan:
+            # One DELETE per table, without signals: nothing else refers to
+            # these rows (checked above), and the history app would otherwise
+            # write a "deleted" record for each of them.
+            deleted = generated.rows._raw_delete(generated.rows.db)
+            if deleted:
+                counts[generated.model._meta.label] = deleted
+        rollup_rebuild()
+    return counts
 
 
 def generate(scale: str, *, seed: int = 2026, today: datetime.date | None = None, log=None) -> dict:
