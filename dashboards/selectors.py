@@ -38,6 +38,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    Max,
     OuterRef,
     Q,
     Subquery,
@@ -212,6 +213,19 @@ def dashboard_roots(user) -> list[Unit]:
     return roots
 
 
+def default_year(root: Unit | None, today: datetime.date) -> int:
+    """The year a dashboard opens on: the latest year, up to this one, with
+    an inspection under ``root`` (counted under its own unit or under the
+    unit that carries it on today), else this year (one query)."""
+    inspections = Inspection.objects.filter(plan__year__lte=today.year)
+    if root is not None:
+        inspections = inspections.filter(
+            Q(unit__path__startswith=root.path)
+            | Q(unit__dashboard_rollup__current_path__startswith=root.path)
+        )
+    return inspections.aggregate(latest=Max("plan__year"))["latest"] or today.year
+
+
 def resolve_scope(
     user,
     *,
@@ -241,7 +255,7 @@ def resolve_scope(
     return Scope(
         user=user,
         root=root,
-        year=year or today.year,
+        year=year or default_year(root, today),
         current=(mode != "history") and not ended,
         area=area,
         today=today,

@@ -7,6 +7,9 @@ never a 403, so that ids cannot be probed."""
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
+
+from cchc.choices import Role
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +97,18 @@ def test_filters_that_do_not_parse_fall_back_to_the_defaults(client, dash, provi
     assert response.status_code == 200
     scope = response.context["scope"]
     assert (scope.root, scope.current, scope.area) == (dash.units.province, True, None)
+
+
+def test_the_dashboard_opens_on_the_latest_year_with_inspections(client, dash, province_leader, make_member):
+    client.force_login(province_leader)
+    assert client.get(reverse("dashboards:overview")).context["scope"].year == 2024
+    assert client.get(reverse("dashboards:overview"), {"year": 2023}).context["scope"].year == 2023
+    # A unit with no inspection at all opens on this year.
+    from tests.factories import UnitFactory
+
+    quiet = make_member(Role.LEADER, UnitFactory(province=True, name="UBND tỉnh Mới"), username="lanhdao.moi")
+    client.force_login(quiet)
+    assert client.get(reverse("dashboards:overview")).context["scope"].year == timezone.localdate().year
 
 
 def test_the_navigation_shows_the_dashboard_to_staff_only(client, dash, province_leader, officer_a):
