@@ -324,6 +324,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Dashboard PDF handouts are kept this many days (per user and filters, only
 # the latest); a daily task deletes the others.
 CCHC_HANDOUT_KEEP_DAYS = env_int("CCHC_HANDOUT_KEEP_DAYS", 7)
+# Indicator workbooks made by background exports are kept this many days.
+CCHC_EXPORT_KEEP_DAYS = env_int("CCHC_EXPORT_KEEP_DAYS", 7)
 CELERY_BEAT_SCHEDULE = {
     "send-remediation-reminders": {
         "task": "inspections.send_reminders",
@@ -332,5 +334,9 @@ CELERY_BEAT_SCHEDULE = {
     "clean-up-dashboard-handouts": {
         "task": "dashboards.clean_up_handouts",
         "schedule": crontab(hour=2, minute=30),
+    },
+    "clean-up-indicator-exports": {
+        "task": "indicators.clean_up_exports",
+        "schedule": crontab(hour=2, minute=40),
     },
 }

@@ -49,6 +49,9 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 #: Excel exports of more units than this are made by a background job
 #: (setting ``INDICATOR_EXPORT_INLINE_MAX_UNITS``); a single unit's never is.
 DEFAULT_EXPORT_INLINE_MAX_UNITS = 20
+#: Where background exports keep their workbooks, and for how long by default.
+EXPORT_FOLDER = "private/indicators/exports"
+DEFAULT_EXPORT_KEEP_DAYS = 7
 
 
 class StaleCellError(ValidationError):
@@ -792,7 +795,7 @@ def export_file_name(unit: Unit, first: int, last: int, extension: str = "xlsx")
 def _export_storage_name() -> str:
     """Where a job's workbook is kept: under MEDIA, with a random name, never
     served directly (only through the download view, which checks scope)."""
-    return f"private/indicators/exports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+    return f"{EXPORT_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
 
 
 @transaction.atomic
@@ -872,3 +875,53 @@ def export_work(job: Job) -> dict:
         "units": len(units),
         "bytes": len(data),
     }
+
+
+# --- keeping only what is needed ---------------------------------------------------------
+
+
+def export_keep_days() -> int:
+    return int(getattr(settings, "CCHC_EXPORT_KEEP_DAYS", DEFAULT_EXPORT_KEEP_DAYS))
+
+
+def exports_cleanup(now: datetime.datetime | None = None) -> dict:
+    """Run daily: delete the export jobs older than ``CCHC_EXPORT_KEEP_DAYS``
+    days and, once that is committed, their workbooks; then the workbooks
+    of the export folder that no job names (left by jobs deleted
+    otherwise). A job's row is committed before its worker writes the file,
+    so a file that no row names is never one being made."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=export_keep_days())
+    expired = list(Job.objects.filter(kind=EXPORT_JOB, created_at__lt=cutoff).only("pk", "params"))
+    names = [job.params.get("file") for job in expired if job.params.get("file")]
+    Job.objects.filter(pk__in=[job.pk for job in expired]).delete()
+    transaction.on_commit(lambda: _delete_files(names))
+
+    stored = _stored_exports()
+    held = {
+        name
+        for name in Job.objects.filter(kind=EXPORT_JOB).values_list("params__file", flat=True)
+        if isinstance(name, str)
+    }
+    orphans = [name for name in stored if name not in held and name not in names]
+    _delete_files(orphans)
+    return {"expired": len(expired), "orphan_files": len(orphans)}
+
+
+def _stored_exports() -> list[str]:
+    """Every file under the export folder (its YYYY/MM sub-folders)."""
+    found, folders = [], [EXPORT_FOLDER]
+    while folders:
+        folder = folders.pop()
+        try:
+            subfolders, files = default_storage.listdir(folder)
+        except FileNotFoundError:
+            continue
+        folders.extend(f"{folder}/{name}" for name in subfolders)
+        found.extend(f"{folder}/{name}" for name in files)
+    return found
+
+
+def _delete_files(names) -> None:
+    for name in names:
+        default_storage.delete(name)  # nothing happens if it is not there

@@ -9,6 +9,7 @@ from .services import (
     IMPORT_APPLY_JOB,
     IMPORT_CHECK_JOB,
     export_work,
+    exports_cleanup,
     import_apply_work,
     import_check_work,
 )
@@ -30,3 +31,9 @@ def apply_import(job_id: int) -> None:
 @shared_task(name="indicators.export")
 def export(job_id: int) -> None:
     job_run(job_id, export_work)
+
+
+@shared_task(name="indicators.clean_up_exports")
+def clean_up_exports() -> dict:
+    """Run daily by Celery beat (``CELERY_BEAT_SCHEDULE``)."""
+    return exports_cleanup()
