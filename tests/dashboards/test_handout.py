@@ -127,3 +127,55 @@ def test_the_handout_html_holds_the_four_parts(dash, province_leader):
         assert title in html
     assert "<script" not in html
     assert 'href="http://127.0.0.1:8000/dashboards/list/tasks/?' in html
+
+
+@pytest.fixture
+def failed_handout(dash, province_leader):
+    return Job.objects.create(
+        kind=handouts.HANDOUT_JOB,
+        unit=dash.units.province,
+        params={"year": 2024, "mode": "current"},
+        created_by=province_leader,
+        status=JobStatus.FAILED,
+        error="Không tạo được bản PDF.",
+        attempts=1,
+    )
+
+
+HANDOUT_VIEWS = [
+    ("get", "dashboards:handout"),
+    ("get", "dashboards:handout_status"),
+    ("post", "dashboards:handout_retry"),
+    ("get", "dashboards:handout_file"),
+]
+
+
+@pytest.mark.django_db
+class TestHandoutViews:
+    def test_its_author_sees_it_and_retries_it(self, client, failed_handout, province_leader):
+        client.force_login(province_leader)
+        page = client.get(reverse("dashboards:handout", args=[failed_handout.pk])).content.decode()
+        assert "Không tạo được bản PDF." in page
+        assert reverse("dashboards:handout_retry", args=[failed_handout.pk]) in page
+        assert client.get(reverse("dashboards:handout_status", args=[failed_handout.pk])).status_code == 200
+        response = client.post(reverse("dashboards:handout_retry", args=[failed_handout.pk]))
+        assert response.status_code == 302
+        failed_handout.refresh_from_db()
+        assert failed_handout.status == JobStatus.QUEUED
+        # Nothing to download before the handout is made.
+        assert client.get(reverse("dashboards:handout_file", args=[failed_handout.pk])).status_code == 404
+
+    @pytest.mark.parametrize(("method", "name"), HANDOUT_VIEWS)
+    def test_a_unit_officer_is_forbidden(self, client, failed_handout, officer_a, method, name):
+        client.force_login(officer_a)
+        response = getattr(client, method)(reverse(name, args=[failed_handout.pk]))
+        assert response.status_code == 403
+
+    @pytest.mark.parametrize(("method", "name"), HANDOUT_VIEWS)
+    def test_someone_else_gets_404(self, client, failed_handout, inspector, method, name):
+        # The province's inspector sees the same dashboards, not another's handout.
+        client.force_login(inspector)
+        response = getattr(client, method)(reverse(name, args=[failed_handout.pk]))
+        assert response.status_code == 404
+        failed_handout.refresh_from_db()
+        assert failed_handout.status == JobStatus.FAILED
