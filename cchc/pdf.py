@@ -11,10 +11,11 @@ What a rendered page may load is closed: the app's own static files
 WeasyPrint logs and skips, so a document can neither read the server's disk
 nor make the server call out.
 
-Fonts come from a known place: the ``@fontsource`` packages installed from
-the npm registry and served as static files under ``vendor/fonts/``. Tinos
-(metric-compatible with Times New Roman) is the document face; Noto Serif
-backs it up for any character Tinos lacks. Both are declared here for every
+Fonts come from a known place: npm packages installed from the registry
+and served as static files under ``vendor/fonts/``. Tinos (metric-
+compatible with Times New Roman, whole font files) is the document face;
+Noto Serif (Fontsource's subsets) backs it up for any character Tinos
+lacks. Both are declared here for every
 render, whatever the HTML, so no PDF depends on the fonts of the machine.
 """
 
@@ -41,10 +42,27 @@ from django.utils._os import safe_join
 # from disk without any network access.
 BASE_URL = "https://cchc-static.invalid/"
 
-# Fontsource's subsets and their Unicode ranges (the same for both
-# families). Vietnamese text needs all three: the base letters and the
-# Latin-1 vowels (latin), the letters with two marks and ơ/ư/đ
-# (vietnamese), and a few more (latin-ext).
+# The document face: Tinos (metric-compatible with Times New Roman) in whole
+# font files, one per face, from the Google Fonts release packaged on npm
+# (@expo-google-fonts/tinos). Whole files, not subsets: with the latin,
+# latin-ext and vietnamese subsets as separate fonts, every Vietnamese word
+# split into runs of two or three fonts, which Pango shaped one by one (a
+# fifth of a notice's render time), and WeasyPrint embedded up to three
+# fonts per face.
+TINOS_FILES = {
+    (400, "normal"): "400Regular/Tinos_400Regular.ttf",
+    (400, "italic"): "400Regular_Italic/Tinos_400Regular_Italic.ttf",
+    (700, "normal"): "700Bold/Tinos_700Bold.ttf",
+    (700, "italic"): "700Bold_Italic/Tinos_700Bold_Italic.ttf",
+}
+FONT_FACES = tuple(TINOS_FILES)
+
+# Noto Serif backs Tinos up for any character Tinos lacks, from Fontsource's
+# subsets with their Unicode ranges. Each subset is declared under a family
+# name of its own ("Noto Serif", "Noto Serif Vietnamese", "Noto Serif Latin
+# Ext"): WeasyPrint keys the fonts it embeds by family, weight and style, not
+# by file, so three files of one family would share one key and their glyphs
+# would be mixed up in the PDF.
 FONT_SUBSETS = {
     "vietnamese": (
         "U+0102-0103,U+0110-0111,U+0128-0129,U+0168-0169,U+01A0-01A1,U+01AF-01B0,"
@@ -61,20 +79,12 @@ FONT_SUBSETS = {
         "U+FEFF,U+FFFD"
     ),
 }
-# CSS family name -> folder under vendor/fonts/ (and file prefix).
-FONT_FAMILIES = {"Tinos": "tinos", "Noto Serif": "noto-serif"}
-FONT_FACES = ((400, "normal"), (400, "italic"), (700, "normal"), (700, "italic"))
-# Each subset is declared under a family name of its own ("Tinos",
-# "Tinos Vietnamese", "Tinos Latin Ext"). WeasyPrint keys the fonts it embeds
-# by family, weight and style, not by file: three files of one family would
-# share one key and their glyphs would be mixed up in the PDF. Stylesheets
-# list the three names (see FONT_STACK); fontconfig also keeps each file's own
-# family ("Tinos"), so plain ``font-family: Tinos`` still reaches all three.
 SUBSET_FAMILY = {"vietnamese": "{} Vietnamese", "latin-ext": "{} Latin Ext", "latin": "{}"}
+FALLBACK_FAMILY, FALLBACK_FOLDER = "Noto Serif", "noto-serif"
 FONT_STACK = ", ".join(
-    [
-        f'"{SUBSET_FAMILY[subset].format(family)}"'
-        for family in FONT_FAMILIES
+    ['"Tinos"']
+    + [
+        f'"{SUBSET_FAMILY[subset].format(FALLBACK_FAMILY)}"'
         for subset in ("latin", "vietnamese", "latin-ext")
     ]
     + ['"Times New Roman"', "serif"]
@@ -86,24 +96,28 @@ class URLRefused(ValueError):
 
 
 def font_face_css() -> str:
-    """``@font-face`` rules for Tinos and Noto Serif: regular, italic, bold
-    and bold italic, each in the vietnamese, latin-ext and latin subsets,
-    WOFF first: WeasyPrint unpacks a WOFF file with zlib, whereas WOFF2
-    goes through fontTools' pure-Python glyph decoder, some 100 ms a file on
-    the first render of each process. WOFF2 stays as the fallback."""
-    rules = []
+    """``@font-face`` rules: Tinos (regular, italic, bold, bold italic) in
+    whole TrueType files, and Noto Serif behind it in the vietnamese,
+    latin-ext and latin subsets, WOFF first (WeasyPrint unpacks WOFF with
+    zlib, whereas WOFF2 goes through fontTools' pure-Python decoder, some
+    100 ms a file on the first render of each process)."""
     static = settings.STATIC_URL
-    for family, folder in FONT_FAMILIES.items():
-        for weight, style in FONT_FACES:
-            for subset, unicode_range in FONT_SUBSETS.items():
-                stem = f"{static}vendor/fonts/{folder}/{folder}-{subset}-{weight}-{style}"
-                name = SUBSET_FAMILY[subset].format(family)
-                rules.append(
-                    "@font-face {"
-                    f' font-family: "{name}"; font-style: {style}; font-weight: {weight};'
-                    f' src: url("{stem}.woff") format("woff"), url("{stem}.woff2") format("woff2");'
-                    f" unicode-range: {unicode_range}; }}"
-                )
+    rules = [
+        "@font-face {"
+        f' font-family: "Tinos"; font-style: {style}; font-weight: {weight};'
+        f' src: url("{static}vendor/fonts/tinos/{path}") format("truetype"); }}'
+        for (weight, style), path in TINOS_FILES.items()
+    ]
+    for weight, style in FONT_FACES:
+        for subset, unicode_range in FONT_SUBSETS.items():
+            stem = f"{static}vendor/fonts/{FALLBACK_FOLDER}/{FALLBACK_FOLDER}-{subset}-{weight}-{style}"
+            name = SUBSET_FAMILY[subset].format(FALLBACK_FAMILY)
+            rules.append(
+                "@font-face {"
+                f' font-family: "{name}"; font-style: {style}; font-weight: {weight};'
+                f' src: url("{stem}.woff") format("woff"), url("{stem}.woff2") format("woff2");'
+                f" unicode-range: {unicode_range}; }}"
+            )
     return "\n".join(rules)
 
 

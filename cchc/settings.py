@@ -226,7 +226,7 @@ STATICFILES_DIRS = [
     ("vendor/bootstrap-icons", NODE_MODULES / "bootstrap-icons" / "font"),
     ("vendor/htmx", NODE_MODULES / "htmx.org" / "dist"),
     ("vendor/sortablejs", NODE_MODULES / "sortablejs"),
-    ("vendor/fonts/tinos", NODE_MODULES / "@fontsource" / "tinos" / "files"),
+    ("vendor/fonts/tinos", NODE_MODULES / "@expo-google-fonts" / "tinos"),
     ("vendor/fonts/noto-serif", NODE_MODULES / "@fontsource" / "noto-serif" / "files"),
 ]
 # Uploaded and generated files: outside the static root, served only through

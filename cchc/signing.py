@@ -490,6 +490,11 @@ def _font_assets() -> _FontAssets:
 
     configured = getattr(settings, "CCHC_SIGNING_FONT", None)
     candidates = [Path(configured)] if configured else []
+    # The documents' own face first (installed by the set-up with the
+    # front-end packages), then the system's.
+    candidates.append(
+        Path(settings.NODE_MODULES) / "@expo-google-fonts" / "tinos" / "400Regular" / "Tinos_400Regular.ttf"
+    )
     for path in [*candidates, *FONT_CANDIDATES]:
         if path.is_file():
             assets = _load_font_assets(*_file_key(path))

@@ -46,7 +46,7 @@ PALETTE = {
     "s-metric-3": "#8a1c1c",
 }
 #: The document face first (the PDF has it), then what a browser has.
-FONT = "Tinos, 'Tinos Vietnamese', 'Noto Serif', 'Liberation Serif', 'Times New Roman', serif"
+FONT = "Tinos, 'Noto Serif', 'Liberation Serif', 'Times New Roman', serif"
 
 
 def colour(css: str) -> str:
