@@ -142,6 +142,8 @@ class SignerInfo:
     certificate: str = ""  # describe_certificate(): subject, issuer, serial number
     signed_at: dt.datetime | None = None
     field: str = ""
+    issuer: str = ""  # the issuing CA's common name
+    serial: str = ""  # the certificate's serial number, in hexadecimal
 
     def as_record(self) -> dict:
         """A JSON-serialisable dict (for ``OfficialDocument.signatures``)."""
@@ -152,6 +154,8 @@ class SignerInfo:
             "certificate": self.certificate,
             "signed_at": self.signed_at.isoformat() if self.signed_at else None,
             "field": self.field,
+            "issuer": self.issuer,
+            "serial": self.serial,
         }
 
 
@@ -1241,7 +1245,7 @@ def _signer_info(embedded) -> SignerInfo:
     """Who made one embedded signature (or document timestamp), and when it
     says it was made. Nothing is validated here."""
     kind = "timestamp" if embedded.sig_object_type == "/DocTimeStamp" else "signature"
-    name = organisation = certificate = ""
+    name = organisation = certificate = issuer = serial = ""
     signed_at = None
     with contextlib.suppress(Exception):  # a malformed signature is described as far as it reads
         cert = embedded.signer_cert
@@ -1249,6 +1253,8 @@ def _signer_info(embedded) -> SignerInfo:
         name = _flat(subject.get("common_name") or "") or cert.subject.human_friendly
         organisation = _flat(subject.get("organization_name") or "")
         certificate = describe_certificate(cert)
+        issuer = _flat(cert.issuer.native.get("common_name") or "") or cert.issuer.human_friendly
+        serial = f"{cert.serial_number:x}"
     with contextlib.suppress(Exception):
         if kind == "timestamp":
             signed_at = embedded.signed_data["encap_content_info"]["content"].parsed["gen_time"].native
@@ -1264,6 +1270,8 @@ def _signer_info(embedded) -> SignerInfo:
         certificate=certificate,
         signed_at=signed_at,
         field=field,
+        issuer=issuer,
+        serial=serial,
     )
 
 
