@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from cchc.choices import UnitKind
-from cchc.models import Job, TimeStampedModel, Unit
+from cchc.models import AuthoredModel, Job, TimeStampedModel, Unit
 
 from .choices import ImportStatus, ReportAction, ReportStatus, Rollup, ValueKind
 
@@ -190,7 +190,7 @@ class Indicator(models.Model):
             raise ValidationError({"parent": _("Chỉ tiêu cha phải thuộc cùng phụ lục.")})
 
 
-class IndicatorReport(TimeStampedModel):
+class IndicatorReport(AuthoredModel):
     """One unit's table (số liệu) for a year or part of a year: "Năm 2019",
     or "Năm 2020 (tính đến 31/3)". Draft while the unit fills it in, then
     submitted, approved by provincial staff, and locked."""
@@ -204,14 +204,6 @@ class IndicatorReport(TimeStampedModel):
     )
     status = models.CharField(
         _("trạng thái"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)

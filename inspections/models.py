@@ -13,7 +13,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from cchc.models import ReformArea, TimeStampedModel, Unit
+from cchc.models import AuthoredModel, ReformArea, TimeStampedModel, Unit
 from cchc.text import fold
 
 from .choices import (
@@ -38,7 +38,7 @@ def private_upload_to(instance, filename: str) -> str:
     return f"private/{instance._meta.model_name}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{suffix[:8]}"
 
 
-class InspectionPlan(TimeStampedModel):
+class InspectionPlan(AuthoredModel):
     """A year's inspection plan (kế hoạch kiểm tra), e.g. Kế hoạch số
     2005/KH-UBND ngày 16/4/2019 của UBND tỉnh, with the units it plans to
     inspect."""
@@ -58,14 +58,6 @@ class InspectionPlan(TimeStampedModel):
         Unit, verbose_name=_("đơn vị được kiểm tra"), related_name="planned_in", blank=True
     )
     search_key = models.CharField(_("khóa tìm kiếm"), max_length=700, editable=False, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
 
     class Meta:
         verbose_name = _("kế hoạch kiểm tra")
@@ -187,7 +179,7 @@ class InspectionQuerySet(models.QuerySet):
         return self.filter(notice_issued_at__isnull=False)
 
 
-class Inspection(TimeStampedModel):
+class Inspection(AuthoredModel):
     """One visit (cuộc kiểm tra) of a team to one unit on a date, and the
     conclusion drawn from it."""
 
@@ -222,14 +214,6 @@ class Inspection(TimeStampedModel):
         help_text=_("Đoạn dẫn của thông báo kết luận: căn cứ, thành phần đoàn, nội dung làm việc."),
     )
     minutes = models.FileField(_("biên bản kiểm tra"), upload_to=private_upload_to, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
 
     objects = InspectionQuerySet.as_manager()
 
@@ -279,7 +263,7 @@ class Inspection(TimeStampedModel):
             raise ValidationError(errors)
 
 
-class Finding(TimeStampedModel):
+class Finding(AuthoredModel):
     """A numbered point of a conclusion: a result achieved, a shortcoming, or
     a recommendation, filed under a reform area. Points print in ``position``
     order within their part."""
@@ -295,14 +279,6 @@ class Finding(TimeStampedModel):
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
     version = models.PositiveIntegerField(
         _("phiên bản"), default=1, help_text=_("Tăng mỗi lần sửa; dùng để phát hiện hai người sửa cùng lúc.")
-    )
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
     )
     history = HistoricalRecords(verbose_name=_("lịch sử nội dung kết luận"))
 
@@ -348,7 +324,7 @@ class RemediationTaskQuerySet(models.QuerySet):
         return self.filter(deadline__lt=today, status__in=self.OPEN_STATUSES)
 
 
-class RemediationTask(TimeStampedModel):
+class RemediationTask(AuthoredModel):
     """What an inspected unit must fix (nhiệm vụ khắc phục), with the unit
     responsible and a deadline. Whether it is overdue follows from the date
     and the status; it is never set by hand."""
@@ -381,14 +357,6 @@ class RemediationTask(TimeStampedModel):
         _("trạng thái"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.OPEN
     )
     accepted_at = models.DateTimeField(_("ngày chấp nhận"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
     history = HistoricalRecords(verbose_name=_("lịch sử nhiệm vụ khắc phục"))
 
     objects = RemediationTaskQuerySet.as_manager()

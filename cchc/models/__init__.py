@@ -3,7 +3,7 @@
 from .documents import DocumentKind, DocumentStatus, NumberRegister, OfficialDocument
 from .jobs import Job, JobStatus
 from .notifications import Notification
-from .units import Membership, ReformArea, TimeStampedModel, Unit, UnitSuccession, User
+from .units import AuthoredModel, Membership, ReformArea, TimeStampedModel, Unit, UnitSuccession, User
 
 __all__ = [
     "DocumentKind",
@@ -15,6 +15,7 @@ __all__ = [
     "NumberRegister",
     "OfficialDocument",
     "ReformArea",
+    "AuthoredModel",
     "TimeStampedModel",
     "Unit",
     "UnitSuccession",

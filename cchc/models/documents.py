@@ -17,7 +17,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .units import TimeStampedModel, Unit
+from .units import AuthoredModel, Unit
 
 
 class DocumentKind(models.TextChoices):
@@ -78,7 +78,7 @@ def new_verification_code() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(10))
 
 
-class OfficialDocument(TimeStampedModel):
+class OfficialDocument(AuthoredModel):
     """An official document: its header (bodies, number and symbol, place
     and date), its text as edited before issue, the signing block and
     recipients, and the files made from it."""
@@ -181,14 +181,6 @@ class OfficialDocument(TimeStampedModel):
         blank=True,
     )
     published_at = models.DateTimeField(_("phát hành lúc"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("người tạo"),
-        related_name="+",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-    )
     history = HistoricalRecords(verbose_name=_("lịch sử văn bản"), excluded_fields=["content"])
 
     class Meta:

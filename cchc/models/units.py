@@ -26,6 +26,23 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class AuthoredModel(TimeStampedModel):
+    """A record people edit that remembers who created it (kept, as None,
+    when that account is deleted)."""
+
+    created_by = models.ForeignKey(
+        "cchc.User",
+        verbose_name=_("người tạo"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        abstract = True
+
+
 class User(AbstractUser):
     """A person who signs in: provincial staff, a unit's officer, a leader or
     an administrator. What they may see follows from their memberships."""
