@@ -12,6 +12,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
+from django.http import HttpResponse
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 LOGIN_AT = "cchc_login_at"
@@ -47,4 +49,33 @@ class SessionTimeoutMiddleware:
             if now - seen_at >= 60 or SEEN_AT not in request.session:
                 request.session[SEEN_AT] = now
                 request.session.setdefault(LOGIN_AT, now)
+        return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse, before anything reads it, a request body larger than any
+    upload the app takes (``CCHC_REQUEST_MAX_MB``: a whole remediation
+    report's files and the form around them). Django keeps uploads above
+    2 MB in temporary files: without a limit, one public form (the
+    verification page) would let anyone fill the server's disk."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.CCHC_REQUEST_MAX_MB * 1024 * 1024
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        if length > limit:
+            message = _("Dữ liệu gửi lên quá lớn (%(size)s MB); tối đa %(limit)s MB mỗi lần gửi.") % {
+                "size": round(length / 1024 / 1024, 1),
+                "limit": settings.CCHC_REQUEST_MAX_MB,
+            }
+            return HttpResponse(
+                f'<!DOCTYPE html><meta charset="utf-8"><title>413</title><p>{escape(message)}</p>',
+                status=413,
+                content_type="text/html; charset=utf-8",
+            )
         return self.get_response(request)

@@ -80,6 +80,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the body (CSRF reads the form of every POST).
+    "cchc.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -320,6 +322,8 @@ CCHC_TRUSTED_ROOTS = [
 CCHC_REMINDER_DAYS = [int(d) for d in env_list("CCHC_REMINDER_DAYS", ["7", "1"])]
 CCHC_UPLOAD_MAX_FILE_MB = env_int("CCHC_UPLOAD_MAX_FILE_MB", 20)
 CCHC_UPLOAD_MAX_REPORT_MB = env_int("CCHC_UPLOAD_MAX_REPORT_MB", 100)
+# No request body may be larger (checked before it is read).
+CCHC_REQUEST_MAX_MB = env_int("CCHC_REQUEST_MAX_MB", CCHC_UPLOAD_MAX_REPORT_MB + 1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Dashboard PDF handouts are kept this many days (per user and filters, only
 # the latest); a daily task deletes the others.

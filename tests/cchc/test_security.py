@@ -3,6 +3,7 @@ import time
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cchc.middleware import LOGIN_AT, SEEN_AT
@@ -155,3 +156,28 @@ class TestSecurityHeaders:
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         assert cookie["httponly"] is True
         assert cookie["samesite"] == "Lax"
+
+
+@pytest.mark.django_db
+class TestRequestSizeLimit:
+    """A body larger than any upload is refused before anything reads it."""
+
+    def test_a_public_form_refuses_a_body_over_the_limit(self, client, settings):
+        settings.CCHC_REQUEST_MAX_MB = 1
+        response = client.post(
+            "/verify/ABCDEFGHJK/",
+            {"file": SimpleUploadedFile("to.pdf", b"%PDF-" + b"0" * (2 * 1024 * 1024))},
+        )
+        assert response.status_code == 413
+        assert "Dữ liệu gửi lên quá lớn (2.0 MB); tối đa 1 MB mỗi lần gửi." in response.content.decode()
+
+    def test_a_declared_length_is_enough_to_refuse(self, client, settings):
+        response = client.post(
+            "/verify/ABCDEFGHJK/", data=b"", content_type="application/pdf", CONTENT_LENGTH=str(10**10)
+        )
+        assert response.status_code == 413
+
+    def test_a_body_within_the_limit_goes_through(self, client, settings):
+        settings.CCHC_REQUEST_MAX_MB = 1
+        response = client.post("/verify/ABCDEFGHJK/", {"file": SimpleUploadedFile("to.pdf", b"%PDF-1.7")})
+        assert response.status_code == 404  # no such document: the view ran
