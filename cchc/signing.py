@@ -819,18 +819,14 @@ def _page_size(writer: IncrementalPdfFileWriter, page: int) -> tuple[float, floa
     return min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1)
 
 
-def _pages_in_order(writer: IncrementalPdfFileWriter) -> list:
-    """The references of the pages, in order (the page tree walked)."""
-    refs, stack = [], [writer.root.raw_get("/Pages")]
-    while stack:
-        ref = stack.pop()
-        node = ref.get_object()
-        kids = node.get("/Kids")
-        if kids is None:
-            refs.append(ref)
-        else:
-            stack.extend(reversed([kids.raw_get(i) for i in range(len(kids))]))
-    return refs
+def _page_index(writer: IncrementalPdfFileWriter, page_ref) -> int | None:
+    """The index of the page ``page_ref`` points to, found with pyHanko's
+    own page lookup (the one signing uses to place the field)."""
+    for index in range(int(writer.root["/Pages"]["/Count"])):
+        ref, _resources = writer.find_page_for_modification(index)
+        if ref.idnum == page_ref.idnum:
+            return index
+    return None
 
 
 def _named_destination(writer: IncrementalPdfFileWriter, name: str) -> tuple[int, float, float] | None:
@@ -852,10 +848,9 @@ def _named_destination(writer: IncrementalPdfFileWriter, name: str) -> tuple[int
             if isinstance(destination, dict):
                 destination = destination.get("/D")
             page_ref = destination.raw_get(0) if hasattr(destination, "raw_get") else destination[0]
-            refs = _pages_in_order(writer)
-            matches = [i for i, ref in enumerate(refs) if getattr(ref, "idnum", None) == page_ref.idnum]
-            if matches and str(destination[1]) == "/XYZ":
-                return matches[0], float(destination[2]), float(destination[3])
+            index = _page_index(writer, page_ref)
+            if index is not None and str(destination[1]) == "/XYZ":
+                return index, float(destination[2]), float(destination[3])
     return None
 
 
