@@ -8,9 +8,10 @@ reported in general terms). ``job_retry`` puts a failed job back in the queue.
 """
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -125,3 +126,34 @@ def _fail(job_id: int, message: str) -> None:
     Job.objects.filter(pk=job_id).update(
         status=JobStatus.FAILED, error=message or _("Lỗi không rõ nguyên nhân."), finished_at=timezone.now()
     )
+
+
+# --- the files jobs make ---------------------------------------------------------
+
+
+def job_files_delete(names: Iterable[str]) -> None:
+    """Delete stored files once the current transaction commits, so that a
+    rollback of the rows that named them keeps them. A missing file is no
+    error."""
+    names = [name for name in names if name]
+
+    def delete() -> None:
+        for name in names:
+            default_storage.delete(name)
+
+    transaction.on_commit(delete)
+
+
+def job_files_stored(folder: str) -> list[str]:
+    """Every stored file under ``folder`` and its sub-folders (names as
+    storage knows them); empty when the folder does not exist."""
+    found, folders = [], [folder]
+    while folders:
+        current = folders.pop()
+        try:
+            subfolders, files = default_storage.listdir(current)
+        except FileNotFoundError:
+            continue
+        folders.extend(f"{current}/{name}" for name in subfolders)
+        found.extend(f"{current}/{name}" for name in files)
+    return found

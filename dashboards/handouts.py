@@ -32,7 +32,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.jobs import JobError, job_create, job_progress
+from cchc.jobs import JobError, job_create, job_files_delete, job_files_stored, job_progress
 from cchc.models import Job, JobStatus, Unit, User
 from cchc.pdf import FONT_STACK, render_pdf
 from cchc.text import fold
@@ -172,15 +172,9 @@ def handouts_delete(jobs: Iterable[Job]) -> int:
     ids = [job.pk for job in jobs]
     if not ids:
         return 0
-    names = [storage_name(job) for job in jobs]
     Job.objects.filter(pk__in=ids, kind=HANDOUT_JOB).delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    job_files_delete(storage_name(job) for job in jobs)
     return len(ids)
-
-
-def _delete_files(names: Iterable[str]) -> None:
-    for name in names:
-        default_storage.delete(name)  # nothing happens if it is not there
 
 
 def handouts_superseded_delete(job: Job) -> int:
@@ -236,15 +230,10 @@ def _orphans_delete(deleted: set[str]) -> int:
     committed). The folder is listed before the jobs are read: a job's row
     is committed before its file is written, so a file listed without a row
     is not one being made."""
-    try:
-        _folders, files = default_storage.listdir(HANDOUT_FOLDER)
-    except FileNotFoundError:
-        return 0
-    ids = [int(name[:-4]) for name in files if name.endswith(".pdf") and name[:-4].isdigit()]
-    held = {
-        f"{pk}.pdf" for pk in Job.objects.filter(kind=HANDOUT_JOB, pk__in=ids).values_list("pk", flat=True)
-    }
-    orphans = [f"{HANDOUT_FOLDER}/{name}" for name in files if name not in held]
-    orphans = [name for name in orphans if name not in deleted]
-    _delete_files(orphans)
+    files = job_files_stored(HANDOUT_FOLDER)
+    stems = [name.rsplit("/", 1)[-1].removesuffix(".pdf") for name in files]
+    ids = [int(stem) for stem in stems if stem.isdigit()]
+    held = {storage_name(job) for job in Job.objects.filter(kind=HANDOUT_JOB, pk__in=ids).only("pk")}
+    orphans = [name for name in files if name not in held and name not in deleted]
+    job_files_delete(orphans)
     return len(orphans)

@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cchc.jobs import JobError, job_create, job_progress
+from cchc.jobs import JobError, job_create, job_files_delete, job_files_stored, job_progress
 from cchc.models import Job, JobStatus, Unit, User
 
 from .cells import CellError, cell_text, parse_cell, stored_cell, value_warnings, warning_message
@@ -893,35 +893,16 @@ def exports_cleanup(now: datetime.datetime | None = None) -> dict:
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(days=export_keep_days())
     expired = list(Job.objects.filter(kind=EXPORT_JOB, created_at__lt=cutoff).only("pk", "params"))
-    names = [job.params.get("file") for job in expired if job.params.get("file")]
+    names = [job.params.get("file") for job in expired]
     Job.objects.filter(pk__in=[job.pk for job in expired]).delete()
-    transaction.on_commit(lambda: _delete_files(names))
+    job_files_delete(names)
 
-    stored = _stored_exports()
+    stored = job_files_stored(EXPORT_FOLDER)
     held = {
         name
         for name in Job.objects.filter(kind=EXPORT_JOB).values_list("params__file", flat=True)
         if isinstance(name, str)
     }
     orphans = [name for name in stored if name not in held and name not in names]
-    _delete_files(orphans)
+    job_files_delete(orphans)
     return {"expired": len(expired), "orphan_files": len(orphans)}
-
-
-def _stored_exports() -> list[str]:
-    """Every file under the export folder (its YYYY/MM sub-folders)."""
-    found, folders = [], [EXPORT_FOLDER]
-    while folders:
-        folder = folders.pop()
-        try:
-            subfolders, files = default_storage.listdir(folder)
-        except FileNotFoundError:
-            continue
-        folders.extend(f"{folder}/{name}" for name in subfolders)
-        found.extend(f"{folder}/{name}" for name in files)
-    return found
-
-
-def _delete_files(names) -> None:
-    for name in names:
-        default_storage.delete(name)  # nothing happens if it is not there
