@@ -14,63 +14,12 @@ from django.urls import reverse
 from cchc import signing
 from cchc.documents import document_issue, document_publish
 from cchc.models import DocumentStatus, JobStatus, OfficialDocument
-from inspections.choices import FindingKind, TeamRole
+from inspections.choices import FindingKind
 from inspections.documents import notice_draft, plan_notices_issue
-from inspections.services import finding_create, team_create
+from inspections.services import finding_create
 from tests.cchc.demo_signers import PERSON_NAME, issue_signer, sign_as
-from tests.factories import InspectionFactory, InspectionPlanFactory
+from tests.factories import InspectionFactory
 from tests.worker import wait_for_job
-
-
-@pytest.fixture
-def signing_files(settings, tmp_path):
-    p12, root = signing.create_demo_certificate(
-        directory=tmp_path,
-        organisation="UBND tỉnh Quảng Nam",
-        password="mật-khẩu-thử",
-        root_key_path=tmp_path / "demo-root-key.pem",
-    )
-    settings.CCHC_SIGNING_P12 = p12
-    settings.CCHC_SIGNING_P12_PASSWORD = "mật-khẩu-thử"
-    settings.CCHC_TRUSTED_ROOTS = [root]
-    return p12, root
-
-
-@pytest.fixture
-def plan(units):
-    plan = InspectionPlanFactory(issuer=units.province, year=2025)
-    team_create(
-        plan=plan,
-        name="Đoàn kiểm tra công tác cải cách hành chính năm 2025",
-        decision_number="1443/QĐ-UBND",
-        decision_date=datetime.date(2025, 5, 1),
-        decision_issuer=units.province,
-        document_symbol="ĐKT",
-        members=[{"full_name": "Lê Ngọc Quảng", "position": "Phó Chánh Văn phòng", "role": TeamRole.HEAD}],
-    )
-    return plan
-
-
-@pytest.fixture
-def inspection(plan, units, reform_areas, inspector):
-    inspection = InspectionFactory(
-        plan=plan, team=plan.teams.get(), unit=units.district_a, inspected_on=datetime.date(2025, 5, 10)
-    )
-    area = reform_areas.tthc
-    for kind, texts in {
-        FindingKind.ACHIEVEMENT: ["Ban hành kế hoạch CCHC năm 2025 đúng hạn.", "Công khai đầy đủ TTHC."],
-        FindingKind.SHORTCOMING: [
-            "Tỷ lệ hồ sơ trễ hạn còn cao (29,9%).",
-            "<script>alert(1)</script> chưa xin lỗi.",
-        ],
-        FindingKind.RECOMMENDATION: ["Khắc phục tình trạng trễ hạn.", "Chuyển đổi ISO 9001:2015."],
-    }.items():
-        for text in texts:
-            finding_create(
-                inspection=inspection, kind=kind, reform_area=area, text=text, created_by=inspector
-            )
-    return inspection
-
 
 ORGANISATION_SIGNER = "Văn phòng UBND tỉnh Quảng Nam (chứng thư minh họa)"
 

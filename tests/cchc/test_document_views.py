@@ -14,13 +14,12 @@ from cchc.choices import Role
 from cchc.forms import DocumentContentForm, DocumentHeaderForm
 from cchc.models import DocumentStatus, Job
 from inspections.documents import notice_draft
-from tests.cchc.test_document_pipeline import inspection, plan  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def draft(inspection, inspector):  # noqa: F811
+def draft(inspection, inspector):
     return notice_draft(inspection=inspection, user=inspector)
 
 
@@ -188,7 +187,7 @@ class TestFilesAndUpload:
         assert client.post(reverse("document_upload_signed", args=[draft.pk]), {}).status_code == 404
 
 
-def plan_urls(plan, inspection):  # noqa: F811
+def plan_urls(plan, inspection):
     return [
         reverse("inspections:notice_draft", args=[inspection.pk]),
         reverse("inspections:plan_document_draft", args=[plan.pk, "report"]),
@@ -198,7 +197,7 @@ def plan_urls(plan, inspection):  # noqa: F811
 
 
 class TestDraftingFromInspections:
-    def test_the_notice_is_drafted_once(self, client, inspection, inspector):  # noqa: F811
+    def test_the_notice_is_drafted_once(self, client, inspection, inspector):
         client.force_login(inspector)
         url = reverse("inspections:notice_draft", args=[inspection.pk])
         first = client.post(url)
@@ -207,16 +206,16 @@ class TestDraftingFromInspections:
         assert first["Location"] == second["Location"]
 
     @pytest.mark.parametrize("kind", ["report", "letter"])
-    def test_plan_documents_are_drafted(self, client, plan, inspection, inspector, kind):  # noqa: F811
+    def test_plan_documents_are_drafted(self, client, plan, inspection, inspector, kind):
         client.force_login(inspector)
         response = client.post(reverse("inspections:plan_document_draft", args=[plan.pk, kind]))
         assert response.status_code == 302 and "/documents/" in response["Location"]
 
-    def test_an_unknown_plan_document_is_404(self, client, plan, inspector):  # noqa: F811
+    def test_an_unknown_plan_document_is_404(self, client, plan, inspector):
         client.force_login(inspector)
         assert client.post(reverse("inspections:plan_document_draft", args=[plan.pk, "x"])).status_code == 404
 
-    def test_the_plan_notices_are_one_job(self, client, plan, inspection, inspector):  # noqa: F811
+    def test_the_plan_notices_are_one_job(self, client, plan, inspection, inspector):
         client.force_login(inspector)
         response = client.post(reverse("inspections:plan_notices_issue", args=[plan.pk]))
         assert response.status_code == 302
@@ -224,7 +223,7 @@ class TestDraftingFromInspections:
         assert response["Location"].endswith(f"?job={job.pk}")
 
     @pytest.mark.parametrize("who", FORBIDDEN)
-    def test_forbidden(self, request, client, plan, inspection, who):  # noqa: F811
+    def test_forbidden(self, request, client, plan, inspection, who):
         client.force_login(request.getfixturevalue(who))
         assert client.post(reverse("inspections:notice_draft", args=[inspection.pk])).status_code == 403
         assert (
@@ -235,7 +234,7 @@ class TestDraftingFromInspections:
         assert not Job.objects.exists()
 
     @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
-    def test_out_of_scope(self, request, client, plan, inspection, who):  # noqa: F811
+    def test_out_of_scope(self, request, client, plan, inspection, who):
         client.force_login(request.getfixturevalue(who))
         assert client.post(reverse("inspections:notice_draft", args=[inspection.pk])).status_code == 404
         assert (

@@ -4,12 +4,11 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from cchc.models import OfficialDocument
-from tests.cchc.test_document_pipeline import inspection, plan, signing_files  # noqa: F401 (fixtures)
 
 
 def test_the_notice_of_an_inspection_renders_as_a_draft_preview_and_signs(
-    inspection,  # noqa: F811
-    signing_files,  # noqa: F811
+    inspection,
+    signing_files,
     tmp_path,
 ):
     out = tmp_path / "tb.pdf"
