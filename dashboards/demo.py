@@ -372,6 +372,20 @@ class Generator:
         self.units.append(unit)
         return unit
 
+    def people_committee(self, *, kind, kind_word, place, parent, letter, seat, **extra) -> GenUnit:
+        """An Ủy ban nhân dân ("UBND <kind word> <place>", symbol UBND), whose
+        documents are dated at ``seat``."""
+        return self.new_unit(
+            kind=kind,
+            name=f"Ủy ban nhân dân {kind_word} {place}",
+            short_name=f"UBND {kind_word} {place}",
+            parent=parent,
+            letter=letter,
+            symbol="UBND",
+            place=seat,
+            **extra,
+        )
+
     # the tree ----------------------------------------------------------------------------
 
     def build_units(self) -> None:
@@ -382,15 +396,14 @@ class Generator:
         for index in range(old_count):
             continuing = index < scale.continuing
             place = self.place_name(province_names)
-            unit = self.new_unit(
+            unit = self.people_committee(
                 kind=UnitKind.PROVINCE,
-                name=f"Ủy ban nhân dân tỉnh {place}",
-                short_name=f"UBND tỉnh {place}",
+                kind_word="tỉnh",
+                place=place,
                 parent=None,
                 letter="T",
                 valid_to=None if continuing else last_day,
-                symbol="UBND",
-                place=place,
+                seat=place,
             )
             self.provinces_before.append(Province(unit))
         # Districts and communes as they were until 30/6/2025.
@@ -414,15 +427,14 @@ class Generator:
             for _ in range(scale.districts_per_province):
                 place = self.place_name(taken)
                 kind_word = self.random.choices(["huyện", "thị xã", "thành phố"], weights=[8, 1, 1])[0]
-                district = self.new_unit(
+                district = self.people_committee(
                     kind=UnitKind.DISTRICT,
-                    name=f"Ủy ban nhân dân {kind_word} {place}",
-                    short_name=f"UBND {kind_word} {place}",
+                    kind_word=kind_word,
+                    place=place,
                     parent=province.unit,
                     letter="H",
                     valid_to=last_day,
-                    symbol="UBND",
-                    place=province.unit.place,
+                    seat=province.unit.place,
                 )
                 province.districts.append(district)
                 count = per_district[0] + (1 if district_index < per_district[1] else 0)
@@ -433,15 +445,14 @@ class Generator:
                     place = self.place_name(commune_names)
                     kind_word = self.random.choices(["xã", "phường", "thị trấn"], weights=[8, 2, 1])[0]
                     communes.append(
-                        self.new_unit(
+                        self.people_committee(
                             kind=UnitKind.COMMUNE,
-                            name=f"Ủy ban nhân dân {kind_word} {place}",
-                            short_name=f"UBND {kind_word} {place}",
+                            kind_word=kind_word,
+                            place=place,
                             parent=district,
                             letter="X",
                             valid_to=last_day,
-                            symbol="UBND",
-                            place=province.unit.place,
+                            seat=province.unit.place,
                         )
                     )
                 # Some communes were merged into a neighbour on 1/1/2020.
@@ -480,15 +491,14 @@ class Generator:
                 province = Province(group[0].unit, departments=list(group[0].departments))
             else:
                 place = self.place_name(names)
-                unit = self.new_unit(
+                unit = self.people_committee(
                     kind=UnitKind.PROVINCE,
-                    name=f"Ủy ban nhân dân tỉnh {place}",
-                    short_name=f"UBND tỉnh {place}",
+                    kind_word="tỉnh",
+                    place=place,
                     parent=None,
                     letter="T",
                     valid_from=MERGER_DAY,
-                    symbol="UBND",
-                    place=place,
+                    seat=place,
                 )
                 province = Province(unit)
                 for number, (name, symbol) in enumerate(DEPARTMENTS[: scale.departments_per_province]):
@@ -523,15 +533,14 @@ class Generator:
                 chunk = alive[number * len(alive) // share : (number + 1) * len(alive) // share]
                 place = self.place_name(commune_names)
                 kind_word = self.random.choices(["xã", "phường", "đặc khu"], weights=[12, 4, 1])[0]
-                commune = self.new_unit(
+                commune = self.people_committee(
                     kind=UnitKind.COMMUNE,
-                    name=f"Ủy ban nhân dân {kind_word} {place}",
-                    short_name=f"UBND {kind_word} {place}",
+                    kind_word=kind_word,
+                    place=place,
                     parent=province.unit,
                     letter="X",
                     valid_from=MERGER_DAY,
-                    symbol="UBND",
-                    place=province.unit.place,
+                    seat=province.unit.place,
                 )
                 # The same place keeps its weak points after the merger.
                 commune.weak_areas = chunk[0].weak_areas
