@@ -18,8 +18,22 @@ from django.db.models import Q
 from .choices import Role
 from .models import Membership, Unit, UnitSuccession
 
-STAFF_ROLES = frozenset({Role.INSPECTOR, Role.LEADER, Role.ADMINISTRATOR})
+# The named role sets: every permission in the app is one of these, spelled
+# here once. A view's ``required_roles`` and a selector's scope use the same set.
 ALL_ROLES = frozenset(Role.values)
+# Provincial staff: read plans, inspections, documents and dashboards.
+STAFF = frozenset({Role.INSPECTOR, Role.LEADER, Role.ADMINISTRATOR})
+# Write plans, teams, findings and documents; review remediation reports.
+EDITORS = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
+# The inspected unit's people: report on remediation tasks.
+REPORTERS = frozenset({Role.UNIT_OFFICER, Role.LEADER})
+# Indicator tables: entered by the unit, approved by the province, reopened
+# by an administrator only.
+TABLE_EDITORS = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
+TABLE_REVIEWERS = EDITORS
+TABLE_REOPENERS = frozenset({Role.ADMINISTRATOR})
+
+STAFF_ROLES = STAFF  # the earlier name, kept for callers not yet moved
 
 _CACHE_ATTR = "_cchc_scope_cache"
 
