@@ -316,6 +316,9 @@ CCHC_SIGNING_P12_PASSWORD = env_str("CCHC_SIGNING_P12_PASSWORD", "cchc-demo-sign
 CCHC_TRUSTED_ROOTS = [
     Path(p) for p in env_list("CCHC_TRUSTED_ROOTS", [str(VAR_DIR / "signing" / "demo-root.pem")])
 ]
+# The TrueType font of the signature stamp (it must cover Vietnamese); empty:
+# the documents' own face (Tinos), then the system's Liberation or DejaVu Serif.
+CCHC_SIGNING_FONT = env_str("CCHC_SIGNING_FONT", "")
 
 # Remediation: reminders this many days before a deadline (and on the day
 # after it passed), and upload limits for reports and their evidence.
