@@ -1,5 +1,6 @@
 """Benchmark: render and sign the seed-000 conclusion notice the way the
-worker does (cchc.official.document_pdf, then cchc.signing.sign_pdf), beside
+worker does (cchc.documents.official.document_pdf, then
+cchc.documents.services.document_pdf_sign, the production signing call), beside
 LibreOffice headless converting the same content to PDF, in the same run.
 
 Run with ``make bench-documents`` (installs LibreOffice for the benchmark
@@ -54,8 +55,8 @@ def setup_document():
     call_command("migrate", verbosity=0)
     call_command("load_demo", verbosity=0)
     call_command("create_demo_certificate", verbosity=0)
-    from cchc.models import DocumentStatus
-    from inspections.documents import notice_unsaved
+    from cchc.choices import DocumentStatus
+    from inspections.drafting import notice_unsaved
     from inspections.models import Inspection
 
     inspection = Inspection.objects.get(unit__name__contains="Duy Xuyên", plan__number="2005/KH-UBND")
@@ -67,20 +68,10 @@ def setup_document():
 
 
 def render_and_sign(document) -> bytes:
-    from django.conf import settings
+    from cchc.documents import official
+    from cchc.documents.services import document_pdf_sign
 
-    from cchc import official, signing
-
-    pdf = official.document_pdf(document)
-    return signing.sign_pdf(
-        pdf,
-        p12_path=settings.CCHC_SIGNING_P12,
-        password=settings.CCHC_SIGNING_P12_PASSWORD,
-        signer_name=document.signer_name,
-        organisation=document.issuing_body,
-        reason=document.summary,
-        location=document.place,
-    )
+    return document_pdf_sign(document=document, pdf=official.document_pdf(document))
 
 
 def page_count(pdf: bytes) -> int:
@@ -121,7 +112,7 @@ def interleaved_ratio(document, rounds: int, renders: int) -> tuple[list, list, 
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         return None
-    from cchc import official
+    from cchc.documents import official
 
     source = WORK / "notice.html"
     source.write_text(official.document_html(document), encoding="utf-8")

@@ -26,3 +26,29 @@ class Role(models.TextChoices):
     UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
     LEADER = "leader", _("Lãnh đạo")
     ADMINISTRATOR = "administrator", _("Quản trị")
+
+
+class DocumentKind(models.TextChoices):
+    """The official documents the app drafts."""
+
+    CONCLUSION_NOTICE = "conclusion_notice", _("Thông báo kết luận kiểm tra")
+    INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
+    REPORT_APPENDIX = "report_appendix", _("Phụ lục báo cáo kết quả kiểm tra")
+    FOLLOW_UP_LETTER = "follow_up_letter", _("Công văn chấn chỉnh, khắc phục")
+
+
+class DocumentStatus(models.TextChoices):
+    """Where an official document is from draft to publication."""
+
+    DRAFT = "draft", _("Dự thảo")
+    ISSUED = "issued", _("Đã cấp số")
+    RENDERED = "rendered", _("Đã tạo bản PDF")
+    SIGNED = "signed", _("Đã ký số")
+    PUBLISHED = "published", _("Đã phát hành")
+
+
+class SigningMethod(models.TextChoices):
+    """How a document's signed copy was made."""
+
+    SERVER = "server", _("Ký trên máy chủ")
+    EXTERNAL = "external", _("Ký ngoài, tải lên")

@@ -6,3 +6,8 @@ from django.dispatch import Signal
 # ``successors`` and ``last_day``: the apps hand over what the unit still had
 # open (the inspections app passes remediation tasks to the successor).
 unit_ended = Signal()
+
+# Sent by cchc.documents.services.document_publish inside its transaction,
+# with ``document`` (published): the apps act on publication (the inspections
+# app marks an inspection concluded when its conclusion notice is published).
+document_published = Signal()

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .documents import RENDER_JOB, render_job_work
+from .documents.services import RENDER_JOB, render_job_work
 from .jobs import job_run, job_task
 
 

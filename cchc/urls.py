@@ -23,23 +23,8 @@ urlpatterns = [
     path("inspections/", include("inspections.urls")),
     path("indicators/", include("indicators.urls")),
     path("dashboards/", include("dashboards.urls")),
-    path("official/fonts.css", views.official_fonts_css, name="official_fonts_css"),
-    path("documents/<int:pk>/", views.DocumentDetailView.as_view(), name="document_detail"),
-    path("documents/<int:pk>/edit/", views.DocumentEditView.as_view(), name="document_edit"),
-    path("documents/<int:pk>/preview/", views.DocumentPreviewView.as_view(), name="document_preview"),
-    path("documents/<int:pk>/issue/", views.DocumentIssueView.as_view(), name="document_issue"),
-    path("documents/<int:pk>/sign/", views.DocumentSignView.as_view(), name="document_sign"),
-    path(
-        "documents/<int:pk>/signed/", views.DocumentUploadSignedView.as_view(), name="document_upload_signed"
-    ),
-    path("documents/<int:pk>/publish/", views.DocumentPublishView.as_view(), name="document_publish"),
-    path(
-        "documents/<int:pk>/file/<str:which>/",
-        views.DocumentFileView.as_view(),
-        name="document_file",
-    ),
+    path("", include("cchc.documents.urls")),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/retry/", views.JobRetryView.as_view(), name="job_retry"),
-    path("verify/<str:code>/", views.VerifyView.as_view(), name="verify"),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@
 ``handout_create`` records a job with the dashboard's filters; the worker
 (``handout_work``) checks again that the user may still see the unit,
 builds the four pages' view-models, renders ``dashboards/handout_pdf.html``
-with ``cchc.pdf.render_pdf`` and keeps the file under a name derived from
+with ``cchc.documents.pdf.render_pdf`` and keeps the file under a name derived from
 the job, so running the job twice renders once. Only the user who asked
 for a handout downloads it: it holds the figures of their scope.
 
@@ -32,9 +32,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.documents.pdf import FONT_STACK, render_pdf
 from cchc.jobs import JobError, job_create, job_files_delete, job_files_stored, job_progress
 from cchc.models import Job, JobStatus, Unit, User
-from cchc.pdf import FONT_STACK, render_pdf
 from cchc.text import fold
 
 from . import pages, selectors

@@ -534,6 +534,6 @@ def table_html(*, unit: Unit, first: int, last: int) -> str:
 
 
 def export_pdf(*, unit: Unit, first: int, last: int) -> bytes:
-    from cchc.pdf import render_pdf
+    from cchc.documents.pdf import render_pdf
 
     return render_pdf(table_html(unit=unit, first=first, last=last))

@@ -7,5 +7,5 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Kiểm tra cải cách hành chính")
 
     def ready(self):
-        # Register the job runners, publish hooks and signal handlers in every process.
-        from . import documents, handlers, tasks  # noqa: F401
+        # Register the job runners and signal handlers in every process.
+        from . import handlers, tasks  # noqa: F401

@@ -9,14 +9,15 @@ import functools
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from cchc import documents as document_services
+from cchc.choices import DocumentKind, DocumentStatus
+from cchc.documents import services as document_services
 from cchc.jobs import job_create, job_progress
-from cchc.models import DocumentKind, DocumentStatus, Job, OfficialDocument, User
+from cchc.models import Job, OfficialDocument, User
 
-from .choices import FindingKind, InspectionStatus, TeamRole
+from .choices import FindingKind, TeamRole
 from .models import Finding, Inspection, InspectionPlan, InspectionTeam
 
 PLAN_NOTICES_JOB = "plan_notices_issue"
@@ -174,11 +175,6 @@ def notice_draft(*, inspection: Inspection, user: User | None = None) -> Officia
     document.save()
     document.recipient_units.set([inspection.unit])
     return document
-
-
-def notice_refresh(*, document: OfficialDocument) -> OfficialDocument:
-    """Copy the findings' current text into a draft notice again."""
-    return document_services.document_update(document=document, content=notice_content(document.source))
 
 
 def _distinct_texts(findings: list[Finding]) -> list[str]:
@@ -375,17 +371,6 @@ def follow_up_draft(*, plan: InspectionPlan, user: User | None = None) -> Offici
     return document
 
 
-@document_services.on_publish(DocumentKind.CONCLUSION_NOTICE)
-def _notice_published(document: OfficialDocument) -> None:
-    """Publishing a conclusion notice issues the inspection's conclusion:
-    from now on the inspected unit sees it and its tasks."""
-    inspection = Inspection.objects.select_for_update().get(pk=document.source_id)
-    if inspection.notice_issued_at is None:
-        inspection.notice_issued_at = document.published_at or timezone.now()
-        inspection.status = InspectionStatus.CONCLUDED
-        inspection.save(update_fields=["notice_issued_at", "status", "updated_at"])
-
-
 def plan_notices_issue(*, plan: InspectionPlan, user: User | None = None, sign: bool = True) -> Job:
     """Issue the notices of all inspections of a plan in one job."""
     return job_create(
@@ -408,10 +393,7 @@ def plan_notices_work(job: Job) -> dict:
         job_progress(job.pk, done=index, total=len(inspections), step=str(inspection.unit))
         document = notice_draft(inspection=inspection, user=user)
         if document.status == DocumentStatus.DRAFT:
-            with transaction.atomic():
-                locked = OfficialDocument.objects.select_for_update().get(pk=document.pk)
-                if locked.status == DocumentStatus.DRAFT:
-                    document_services.issue_locked(locked, user=user, issued_on=None)
+            document_services.document_number(document=document, user=user)
         document_services.document_render(document_id=document.pk)
         if job.params.get("sign"):
             document_services.document_sign_on_server(document_id=document.pk)

@@ -3,13 +3,15 @@
 import datetime
 
 from django.dispatch import receiver
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.models import Unit
-from cchc.signals import unit_ended
+from cchc.choices import DocumentKind
+from cchc.models import OfficialDocument, Unit
+from cchc.signals import document_published, unit_ended
 
-from .choices import TaskStatus
-from .models import RemediationTask
+from .choices import InspectionStatus, TaskStatus
+from .models import Inspection, RemediationTask
 
 
 @receiver(unit_ended, sender=Unit, dispatch_uid="inspections_tasks_follow_successor")
@@ -34,3 +36,16 @@ def tasks_follow_successor(sender, unit, successors, last_day, **kwargs):
                 "names": names,
             }
         task.save()
+
+
+@receiver(document_published, sender=OfficialDocument, dispatch_uid="inspections_notice_published")
+def notice_published(sender, document, **kwargs):
+    """Publishing a conclusion notice issues the inspection's conclusion:
+    from now on the inspected unit sees it and its tasks."""
+    if document.kind != DocumentKind.CONCLUSION_NOTICE:
+        return
+    inspection = Inspection.objects.select_for_update().get(pk=document.source_id)
+    if inspection.notice_issued_at is None:
+        inspection.notice_issued_at = document.published_at or timezone.now()
+        inspection.status = InspectionStatus.CONCLUDED
+        inspection.save(update_fields=["notice_issued_at", "status", "updated_at"])

@@ -15,11 +15,11 @@ from django.views import View
 from django.views.generic import ListView
 
 from cchc.access import STAFF_ROLES
-from cchc.choices import Role
+from cchc.choices import DocumentKind, DocumentStatus, Role
+from cchc.documents.selectors import documents_visible
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
-from cchc.models import DocumentKind, DocumentStatus, Notification
-from cchc.selectors import documents_visible
+from cchc.models import Notification
 
 from . import remediation, selectors
 from .choices import ItemProgress, ReportFileKind, ReportStatus, ReviewDecision

@@ -4,7 +4,7 @@ from celery import shared_task
 
 from cchc.jobs import job_run, job_task
 
-from .documents import PLAN_NOTICES_JOB, plan_notices_work
+from .drafting import PLAN_NOTICES_JOB, plan_notices_work
 
 
 @job_task(PLAN_NOTICES_JOB)

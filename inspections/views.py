@@ -19,7 +19,8 @@ from cchc.choices import Role
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
 
-from . import documents, selectors, services
+from . import drafting as documents
+from . import selectors, services
 from .choices import FindingKind
 from .forms import (
     BulkDeadlineForm,

@@ -6,7 +6,7 @@ of the page as it will be printed: the header, the number and the date line,
 the type and summary, the body, the signing block and the recipients. Tests
 check the content there, without a PDF; the templates under
 ``templates/official/`` only lay it out (``official/official.css``), and
-:mod:`cchc.pdf` turns that HTML into the PDF.
+:mod:`cchc.documents.pdf` turns that HTML into the PDF.
 
 The fixed words of the format ("Số:", "Nơi nhận:", "CỘNG HÒA XÃ HỘI CHỦ
 NGHĨA VIỆT NAM", ...) are not translated: a Vietnamese official document is
@@ -36,7 +36,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import DocumentKind, DocumentStatus, OfficialDocument
+from ..choices import DocumentKind, DocumentStatus
+from ..models import OfficialDocument
 
 NATION = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
@@ -220,11 +221,6 @@ class DocumentView:
     title: str
     draft_label: str = DRAFT_LABEL
     addressee_heading: str = ADDRESSEE_HEADING
-
-    @property
-    def is_cong_van(self) -> bool:
-        """A công văn has no type line: its summary is the "V/v" line."""
-        return bool(self.subject_line)
 
 
 def _points(values, *, numbered: bool) -> list[Point]:
@@ -446,7 +442,7 @@ def document_html(document: OfficialDocument, *, for_pdf: bool = False) -> str:
     if document.kind == DocumentKind.REPORT_APPENDIX:
         return appendix_html(document, for_pdf=for_pdf)
     view = document_view(document)
-    context = {"view": view, "document": document, "for_pdf": for_pdf}
+    context = {"view": view, "for_pdf": for_pdf}
     return render_to_string(_template(document.kind), context)
 
 
@@ -455,7 +451,7 @@ def appendix_html(document: OfficialDocument, *, for_pdf: bool = False) -> str:
     or signing block: the organisation signs it digitally at the top right
     of its first page)."""
     view = document_view(document)
-    context = {"view": view, "document": document, "for_pdf": for_pdf}
+    context = {"view": view, "for_pdf": for_pdf}
     return render_to_string("official/report_appendix.html", context)
 
 

@@ -13,7 +13,7 @@ and its retry uses it.
 
 import hashlib
 import logging
-from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -23,24 +23,16 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from .jobs import JobError, job_create
-from .models import DocumentStatus, Job, NumberRegister, OfficialDocument, User
+from ..choices import DocumentStatus, SigningMethod
+from ..jobs import JobError, job_create, job_progress
+from ..models import Job, NumberRegister, OfficialDocument, User
+from ..signals import document_published
 
 logger = logging.getLogger(__name__)
 
+#: The job that renders a document's PDF (and its appendices'), and signs
+#: them on the server when asked; its work is :func:`render_job_work`.
 RENDER_JOB = "document_render"
-
-# kind -> callables run when a document of that kind is published (the
-# inspections app marks the inspection's conclusion as issued, for example).
-_PUBLISH_HOOKS: dict[str, list[Callable[[OfficialDocument], None]]] = {}
-
-
-def on_publish(kind: str):
-    def register(hook):
-        _PUBLISH_HOOKS.setdefault(kind, []).append(hook)
-        return hook
-
-    return register
 
 
 def sha256(data: bytes) -> str:
@@ -81,25 +73,52 @@ def document_update(
 
 
 def document_issue(
-    *, document_id: int, user: User | None = None, issued_on=None, sign: bool = False
+    *, document: OfficialDocument, user: User | None = None, issued_on=None, sign: bool = False
 ) -> Job | None:
     """Issue a draft: allocate its number and date, then queue its render
     (and server signature when ``sign``). Issuing an issued document again
     changes nothing and queues nothing."""
     with transaction.atomic():
-        document = OfficialDocument.objects.select_for_update().get(pk=document_id)
-        if document.status != DocumentStatus.DRAFT:
+        if not document_number(document=document, user=user, issued_on=issued_on):
             return None
-        issue_locked(document, user=user, issued_on=issued_on)
-        return job_create(
-            kind=RENDER_JOB,
-            unit=document.issuing_unit,
-            params={"document_id": document.pk, "sign": sign},
-            user=user,
-        )
+        return document_render_enqueue(document=document, user=user, sign=sign)
 
 
-def issue_locked(document: OfficialDocument, *, user, issued_on) -> None:
+def document_number(*, document: OfficialDocument, user: User | None = None, issued_on=None) -> bool:
+    """The lock-and-number step of issuing: lock the document's row and, if
+    it is still a draft, allocate its number and date (its appendices are
+    issued with it). False when it was issued already; when True,
+    ``document`` is refreshed with its number."""
+    with transaction.atomic():
+        locked = OfficialDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.status != DocumentStatus.DRAFT:
+            return False
+        _issue_locked(locked, user=user, issued_on=issued_on)
+        document.refresh_from_db()
+        return True
+
+
+def document_render_enqueue(*, document: OfficialDocument, user: User | None = None, sign: bool) -> Job:
+    """Queue the render of an issued document (and its appendices), signed
+    on the server when ``sign``; the job runs once the transaction commits."""
+    return job_create(
+        kind=RENDER_JOB,
+        unit=document.issuing_unit,
+        params={"document_id": document.pk, "sign": sign},
+        user=user,
+    )
+
+
+def document_sign(*, document: OfficialDocument, user: User | None = None) -> Job:
+    """Sign an issued document (and its appendices) with the organisation's
+    certificate, as a job: it renders what is not rendered yet, then signs.
+    A draft is refused: it has no number to sign."""
+    if document.status == DocumentStatus.DRAFT:
+        raise ValidationError(_("Hãy cấp số văn bản trước khi ký."))
+    return document_render_enqueue(document=document, user=user, sign=True)
+
+
+def _issue_locked(document: OfficialDocument, *, user, issued_on) -> None:
     """Allocate the number of a draft whose row the caller has locked."""
     if not document.parent_id and not (document.signer_name.strip() and document.signer_position.strip()):
         raise ValidationError(_("Chưa nhập chức vụ và họ tên người ký; không cấp số được."))
@@ -121,8 +140,12 @@ def issue_locked(document: OfficialDocument, *, user, issued_on) -> None:
         appendix.save(update_fields=["status", "issued_on", "year", "issued_by", "updated_at"])
 
 
-def _file_name(document: OfficialDocument, suffix: str) -> str:
+def document_file_name(document: OfficialDocument, *, signed: bool = False) -> str:
+    """The file name of a document's PDF, issued or signed: the name it is
+    stored under and the name it is downloaded as ("146-tb-dkt-12.pdf",
+    "146-tb-dkt-12-signed.pdf"; "van-ban-12.pdf" without a number)."""
     base = slugify(document.number_symbol.replace("/", "-")) or f"van-ban-{document.pk}"
+    suffix = "-signed" if signed else ""
     return f"{base}-{document.pk}{suffix}.pdf"
 
 
@@ -138,7 +161,7 @@ def document_render(*, document_id: int) -> OfficialDocument:
         from . import official  # WeasyPrint loads only where documents are rendered.
 
         pdf = official.document_pdf(document)
-        document.issued_file.save(_file_name(document, ""), ContentFile(pdf), save=False)
+        document.issued_file.save(document_file_name(document), ContentFile(pdf), save=False)
         document.issued_sha256 = sha256(pdf)
         if document.status == DocumentStatus.ISSUED:
             document.status = DocumentStatus.RENDERED
@@ -160,28 +183,39 @@ def document_sign_on_server(*, document_id: int) -> OfficialDocument:
         with document.issued_file.open("rb") as handle:
             issued = handle.read()
         try:
-            signed = signing.sign_pdf(
-                issued,
-                p12_path=settings.CCHC_SIGNING_P12,
-                password=settings.CCHC_SIGNING_P12_PASSWORD,
-                signer_name=document.signer_name,
-                organisation=document.issuing_body,
-                reason=document.summary,
-                location=document.place,
-                **_stamp_options(document),
-            )
+            signed = document_pdf_sign(document=document, pdf=issued)
         except signing.SigningError as error:
             raise JobError(str(error)) from error
         _keep_signed(
             document,
             signed,
-            method="server",
+            method=SigningMethod.SERVER,
             signer=signing.describe_signer(
                 p12_path=settings.CCHC_SIGNING_P12, password=settings.CCHC_SIGNING_P12_PASSWORD
             ),
             signatures=signing.read_signatures(signed),
         )
         return document
+
+
+def document_pdf_sign(*, document: OfficialDocument, pdf: bytes) -> bytes:
+    """``pdf`` (the document's PDF) signed with the organisation's
+    certificate (``CCHC_SIGNING_P12``) and the document's stamp: the
+    signature stamp in its signing block, or an appendix's number and time.
+    The one signing call of the app (the render job, ``render_document
+    --sign``, the benchmark). Raises :class:`signing.SigningError`."""
+    from . import signing
+
+    return signing.sign_pdf(
+        pdf,
+        p12_path=settings.CCHC_SIGNING_P12,
+        password=settings.CCHC_SIGNING_P12_PASSWORD,
+        signer_name=document.signer_name,
+        organisation=document.issuing_body,
+        reason=document.summary,
+        location=document.place,
+        **_stamp_options(document),
+    )
 
 
 def _stamp_options(document: OfficialDocument) -> dict:
@@ -194,7 +228,7 @@ def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, sign
     """Keep the signed copy and who signed it: ``signer`` (every signer's
     certificate, ``; ``-separated) and ``signatures`` (:class:`SignerInfo`,
     in signing order)."""
-    document.signed_file.save(_file_name(document, "-signed"), ContentFile(signed), save=False)
+    document.signed_file.save(document_file_name(document, signed=True), ContentFile(signed), save=False)
     document.signed_sha256 = sha256(signed)
     document.signed_at = timezone.now()
     document.signed_by = signer[:500]
@@ -221,7 +255,7 @@ def document_attach_signed(
 ) -> OfficialDocument:
     """Keep a copy signed outside the app (the competent person's signature,
     then the records office's, possibly with timestamps and LTV data) if
-    :func:`cchc.signing.verify_signed_upload` accepts it: the issued file
+    :func:`cchc.documents.signing.verify_signed_upload` accepts it: the issued file
     byte for byte plus up to five updates, each adding a signature, every
     signature intact and chaining to a configured root, nothing changing the
     pages. Records every signer. Otherwise refuse with the reason."""
@@ -240,7 +274,9 @@ def document_attach_signed(
         )
         if not check.ok:
             raise ValidationError(check.reason)
-        _keep_signed(document, data, method="external", signer=check.signer, signatures=check.signatures)
+        _keep_signed(
+            document, data, method=SigningMethod.EXTERNAL, signer=check.signer, signatures=check.signatures
+        )
         return document
 
 
@@ -255,15 +291,44 @@ def document_publish(*, document: OfficialDocument, user: User | None = None) ->
         document.status = DocumentStatus.PUBLISHED
         document.published_at = timezone.now()
         document.save(update_fields=["status", "published_at", "updated_at"])
-        for hook in _PUBLISH_HOOKS.get(document.kind, []):
-            hook(document)
+        # In the transaction: what the apps do on publication commits with it.
+        document_published.send(sender=OfficialDocument, document=document)
         return document
 
 
-def render_job_work(job: Job) -> dict:
-    """The render job: make the issued PDF and, when asked, sign it."""
-    from .jobs import job_progress
+@dataclass(frozen=True)
+class CopyCheck:
+    """What :func:`document_verify_upload` found: the copy's SHA-256 and
+    which file of the document it is byte for byte ("signed", "issued"), or
+    "" when it is neither."""
 
+    digest: str
+    matches: str
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.matches)
+
+
+def document_verify_upload(*, document: OfficialDocument, upload) -> CopyCheck:
+    """Check a copy someone holds (an uploaded file) against the document's
+    issued record: its hash against the signed copy's, then the issued
+    file's."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    value = digest.hexdigest()
+    if document.signed_sha256 and value == document.signed_sha256:
+        return CopyCheck(digest=value, matches="signed")
+    if document.issued_sha256 and value == document.issued_sha256:
+        return CopyCheck(digest=value, matches="issued")
+    return CopyCheck(digest=value, matches="")
+
+
+def render_job_work(job: Job) -> dict:
+    """The render job (:data:`RENDER_JOB`): make the issued PDF of the
+    document and its appendices and, when asked, sign them. Takes the job;
+    the document is loaded by the id in its parameters."""
     document_id = job.params["document_id"]
     sign = job.params.get("sign", False)
     ids = [document_id, *OfficialDocument.objects.filter(parent_id=document_id).values_list("pk", flat=True)]

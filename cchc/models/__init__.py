@@ -1,13 +1,11 @@
 """Models of the shared kernel."""
 
-from .documents import DocumentKind, DocumentStatus, NumberRegister, OfficialDocument
+from .documents import NumberRegister, OfficialDocument
 from .jobs import Job, JobStatus
 from .notifications import Notification
 from .units import AuthoredModel, Membership, ReformArea, TimeStampedModel, Unit, UnitSuccession, User
 
 __all__ = [
-    "DocumentKind",
-    "DocumentStatus",
     "Job",
     "JobStatus",
     "Membership",

@@ -17,23 +17,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ..choices import DocumentKind, DocumentStatus, SigningMethod
 from .units import AuthoredModel, Unit
-
-
-class DocumentKind(models.TextChoices):
-    CONCLUSION_NOTICE = "conclusion_notice", _("Thông báo kết luận kiểm tra")
-    INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
-    REPORT_APPENDIX = "report_appendix", _("Phụ lục báo cáo kết quả kiểm tra")
-    FOLLOW_UP_LETTER = "follow_up_letter", _("Công văn chấn chỉnh, khắc phục")
-
-
-class DocumentStatus(models.TextChoices):
-    DRAFT = "draft", _("Dự thảo")
-    ISSUED = "issued", _("Đã cấp số")
-    RENDERED = "rendered", _("Đã tạo bản PDF")
-    SIGNED = "signed", _("Đã ký số")
-    PUBLISHED = "published", _("Đã phát hành")
-
 
 ISSUED_STATUSES = (
     DocumentStatus.ISSUED,
@@ -155,7 +140,7 @@ class OfficialDocument(AuthoredModel):
         _("cách ký"),
         max_length=20,
         blank=True,
-        choices=[("server", _("Ký trên máy chủ")), ("external", _("Ký ngoài, tải lên"))],
+        choices=SigningMethod.choices,
     )
     # Every signature of the signed copy, in signing order (the competent
     # person's, then the organisation's): [{"kind": "signature" | "timestamp",

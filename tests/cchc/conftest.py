@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from cchc import signing
+from cchc.documents import signing
 from inspections.choices import FindingKind, TeamRole
 from inspections.services import finding_create, team_create
 from tests.factories import InspectionFactory, InspectionPlanFactory

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from cchc import signing
-from cchc.documents import document_issue, document_publish
-from cchc.models import DocumentStatus, JobStatus, OfficialDocument
+from cchc.choices import DocumentStatus
+from cchc.documents import signing
+from cchc.documents.services import document_issue, document_publish
+from cchc.models import JobStatus, OfficialDocument
 from inspections.choices import FindingKind
-from inspections.documents import notice_draft, plan_notices_issue
+from inspections.drafting import notice_draft, plan_notices_issue
 from inspections.services import finding_create
 from tests.cchc.demo_signers import PERSON_NAME, issue_signer, sign_as
 from tests.factories import InspectionFactory
@@ -40,9 +41,7 @@ def test_a_notice_is_issued_rendered_signed_and_published_through_the_worker(
     assert document.status == DocumentStatus.DRAFT
     assert document.content["sections"][1]["points"][1] == "<script>alert(1)</script> chưa xin lỗi."
 
-    job = document_issue(
-        document_id=document.pk, user=inspector, sign=True, issued_on=datetime.date(2025, 6, 2)
-    )
+    job = document_issue(document=document, user=inspector, sign=True, issued_on=datetime.date(2025, 6, 2))
     job = wait_for_job(job.pk)
     assert job.status == JobStatus.SUCCEEDED, job.error
 
@@ -118,7 +117,7 @@ def test_a_render_that_fails_keeps_its_number_and_the_retry_uses_it(
     settings.CCHC_SIGNING_P12 = tmp_path / "missing.p12"
     settings.CCHC_SIGNING_P12_PASSWORD = "x"
     document = notice_draft(inspection=inspection, user=inspector)
-    job = wait_for_job(document_issue(document_id=document.pk, user=inspector, sign=True).pk)
+    job = wait_for_job(document_issue(document=document, user=inspector, sign=True).pk)
     assert job.status == JobStatus.FAILED
     assert "missing.p12" in job.error or "chứng thư" in job.error.lower()
     document.refresh_from_db()
@@ -160,11 +159,11 @@ def test_issuing_a_plans_notices_is_one_job_with_progress(
 
 def rendered_notice(inspection, inspector, capture) -> OfficialDocument:
     """A notice issued and rendered here (the job the issue queues is not run)."""
-    from cchc.documents import document_render
+    from cchc.documents.services import document_render
 
     document = notice_draft(inspection=inspection, user=inspector)
     with capture(execute=False):
-        document_issue(document_id=document.pk, user=inspector)
+        document_issue(document=document, user=inspector)
     return document_render(document_id=document.pk)
 
 

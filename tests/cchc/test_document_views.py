@@ -10,10 +10,10 @@ real worker is in ``test_document_pipeline.py``)."""
 import pytest
 from django.urls import reverse
 
-from cchc.choices import Role
-from cchc.forms import DocumentContentForm, DocumentHeaderForm
-from cchc.models import DocumentStatus, Job
-from inspections.documents import notice_draft
+from cchc.choices import DocumentStatus, Role
+from cchc.documents.forms import DocumentContentForm, DocumentHeaderForm
+from cchc.models import Job
+from inspections.drafting import notice_draft
 
 pytestmark = pytest.mark.django_db
 

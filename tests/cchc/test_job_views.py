@@ -5,7 +5,7 @@ enqueue waits for a commit that the test transaction never makes."""
 import pytest
 from django.urls import reverse
 
-from cchc.documents import RENDER_JOB
+from cchc.documents.services import RENDER_JOB
 from cchc.models import Job, JobStatus
 
 

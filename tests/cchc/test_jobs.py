@@ -2,7 +2,7 @@ import pytest
 from django.db import transaction
 
 from cchc.choices import UnitKind
-from cchc.documents import RENDER_JOB
+from cchc.documents.services import RENDER_JOB
 from cchc.jobs import job_create, job_retry
 from cchc.models import JobStatus
 from cchc.services import unit_create

@@ -1,4 +1,4 @@
-"""The view-model of official documents (cchc.official): what is printed,
+"""The view-model of official documents (cchc.documents.official): what is printed,
 checked without a PDF, and the HTML it is laid out in (escaped)."""
 
 import datetime
@@ -11,9 +11,9 @@ import segno
 from django.conf import settings
 from django.utils import timezone
 
-from cchc import official
-from cchc.choices import UnitKind
-from cchc.models import DocumentKind, DocumentStatus, OfficialDocument
+from cchc.choices import DocumentKind, DocumentStatus, UnitKind
+from cchc.documents import official
+from cchc.models import OfficialDocument
 from cchc.services import unit_create
 
 FIXTURE = Path(settings.BASE_DIR) / "fixtures" / "demo_province.json"
@@ -227,7 +227,7 @@ class TestHeader:
         assert view.motto == "Độc lập - Tự do - Hạnh phúc"
         assert view.type_name == "THÔNG BÁO"
         assert view.summary == "Kết luận kiểm tra công tác cải cách hành chính tại huyện Duy Xuyên"
-        assert view.subject_line == "" and not view.is_cong_van
+        assert view.subject_line == ""
         assert not view.is_draft
 
     def test_a_number_below_ten_has_a_leading_zero(self, unit):
@@ -271,7 +271,6 @@ class TestHeader:
         view = official.document_view(cong_van(unit))
         assert view.type_name == ""
         assert view.summary == ""
-        assert view.is_cong_van
         assert view.subject_line.startswith("V/v chấn chỉnh, khắc phục")
         assert view.number_line == "Số: 12/UBND-NC"
         assert view.place_date == "Quảng Trị, ngày 01 tháng 12 năm 2023"

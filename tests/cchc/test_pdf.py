@@ -19,8 +19,8 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.urls import reverse
 
-from cchc import official, pdf
-from cchc.models import DocumentKind, DocumentStatus
+from cchc.choices import DocumentKind, DocumentStatus
+from cchc.documents import official, pdf
 from tests.cchc.test_official import (
     MARKUP,
     appendix_content,

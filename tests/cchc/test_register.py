@@ -4,9 +4,9 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from cchc.choices import UnitKind
-from cchc.documents import document_issue, register_next_number
-from cchc.models import DocumentKind, DocumentStatus, Job, NumberRegister, OfficialDocument
+from cchc.choices import DocumentKind, DocumentStatus, UnitKind
+from cchc.documents.services import document_issue, register_next_number
+from cchc.models import Job, NumberRegister, OfficialDocument
 from cchc.services import unit_create
 
 
@@ -47,8 +47,8 @@ class TestRegister:
     ):
         document = make_document(province)
         with django_capture_on_commit_callbacks(execute=False):
-            job = document_issue(document_id=document.pk, issued_on=datetime.date(2019, 11, 8))
-            again = document_issue(document_id=document.pk, issued_on=datetime.date(2019, 11, 9))
+            job = document_issue(document=document, issued_on=datetime.date(2019, 11, 8))
+            again = document_issue(document=document, issued_on=datetime.date(2019, 11, 9))
         document.refresh_from_db()
         assert (document.number, document.status, document.issued_on) == (
             1,
@@ -63,7 +63,7 @@ class TestRegister:
     def test_a_cong_van_has_no_type_code(self, province, django_capture_on_commit_callbacks):
         document = make_document(province, type_code="", symbol="UBND-NC")
         with django_capture_on_commit_callbacks(execute=False):
-            document_issue(document_id=document.pk, issued_on=datetime.date(2023, 12, 1))
+            document_issue(document=document, issued_on=datetime.date(2023, 12, 1))
         document.refresh_from_db()
         assert document.number_symbol == "01/UBND-NC"
 
@@ -84,16 +84,16 @@ def test_fifty_documents_issued_at_once_get_fifty_consecutive_numbers(province):
     barrier = threading.Barrier(len(documents))
     errors = []
 
-    def issue(document_id):
+    def issue(document):
         try:
             barrier.wait()
-            document_issue(document_id=document_id, issued_on=datetime.date(2026, 1, 2))
+            document_issue(document=document, issued_on=datetime.date(2026, 1, 2))
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
             connections.close_all()
 
-    threads = [threading.Thread(target=issue, args=(d.pk,)) for d in documents]
+    threads = [threading.Thread(target=issue, args=(d,)) for d in documents]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -26,7 +26,7 @@ from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from weasyprint import HTML
 
-from cchc import signing
+from cchc.documents import signing
 from tests.cchc.demo_signers import PERSON_NAME, demo_timestamper, issue_signer, sign_as
 
 ORGANISATION = "UBND tỉnh Quảng Nam"

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cchc.models import DocumentKind, DocumentStatus, Notification, OfficialDocument
+from cchc.choices import DocumentKind, DocumentStatus
+from cchc.models import Notification, OfficialDocument
 from inspections import remediation
 from inspections.choices import (
     ItemProgress,

@@ -15,7 +15,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.signing import SigningError, create_demo_certificate, describe_signer
+from cchc.documents.signing import SigningError, create_demo_certificate, describe_signer
 
 DEMO_ORGANISATION = "UBND tỉnh Quảng Nam"
 

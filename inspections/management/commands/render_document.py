@@ -1,11 +1,12 @@
-"""``manage.py render_document``: render an official document to a file,
+"""``manage.py render_document`` (in the inspections app, which drafts an
+inspection's notice for ``--inspection``): render an official document to a file,
 for scripting and for iterating on the format.
 
 - ``render_document <id> --out file.pdf``: a document by id;
 - ``render_document --inspection <id>``: the conclusion notice of an
   inspection (its draft preview when none is issued; nothing is saved);
 - ``--sign``: sign the PDF with the configured certificate
-  (``CCHC_SIGNING_P12``), as the worker does;
+  (``CCHC_SIGNING_P12``) and the document's stamp, as the worker does;
 - ``--html``: write the HTML the PDF is made from.
 
 Nothing in the database changes, whatever the document's status.
@@ -13,11 +14,14 @@ Nothing in the database changes, whatever the document's status.
 
 from pathlib import Path
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc import official
-from cchc.models import DocumentKind, OfficialDocument
+from cchc.choices import DocumentKind
+from cchc.documents import official, signing
+from cchc.documents.services import document_pdf_sign
+from cchc.models import OfficialDocument
+from inspections.drafting import documents_of, notice_unsaved
+from inspections.models import Inspection
 
 
 class Command(BaseCommand):
@@ -56,9 +60,6 @@ class Command(BaseCommand):
             raise CommandError(f"Không có văn bản mã {options['document_id']}.") from error
 
     def inspection_notice(self, inspection_id: int) -> OfficialDocument:
-        from inspections.documents import documents_of, notice_unsaved
-        from inspections.models import Inspection
-
         try:
             inspection = Inspection.objects.select_related("plan__issuer", "unit", "team").get(
                 pk=inspection_id
@@ -75,18 +76,8 @@ class Command(BaseCommand):
         return official.document_pdf(document)
 
     def sign(self, document: OfficialDocument, pdf: bytes) -> bytes:
-        from cchc import signing
-
         try:
-            return signing.sign_pdf(
-                pdf,
-                p12_path=settings.CCHC_SIGNING_P12,
-                password=settings.CCHC_SIGNING_P12_PASSWORD,
-                signer_name=document.signer_name or "—",
-                organisation=document.issuing_body,
-                reason=document.summary,
-                location=document.place,
-            )
+            return document_pdf_sign(document=document, pdf=pdf)
         except signing.SigningError as error:
             raise CommandError(str(error)) from error
 
