@@ -8,9 +8,12 @@ test transaction never makes: no broker is needed here (the pipeline with a
 real worker is in ``test_document_pipeline.py``)."""
 
 import pytest
+from django.core.files.base import ContentFile
+from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from cchc.choices import DocumentStatus, Role
+from cchc.documents import services
 from cchc.documents.forms import DocumentContentForm, DocumentHeaderForm
 from cchc.models import Job
 from inspections.drafting import notice_draft
@@ -21,6 +24,23 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def draft(inspection, inspector):
     return notice_draft(inspection=inspection, user=inspector)
+
+
+@pytest.fixture
+def issued(draft, inspector):
+    """The draft issued, with an issued and a signed PDF stored (the bytes
+    are this document's own, so a download shows which file was served)."""
+    services.document_number(document=draft, user=inspector)
+    marker = f"%PDF-1.7 van ban {draft.pk}".encode()
+    draft.issued_file.save(services.document_file_name(draft), ContentFile(marker + b" issued"))
+    draft.signed_file.save(services.document_file_name(draft, signed=True), ContentFile(marker + b" signed"))
+    return draft
+
+
+def snapshot(document) -> dict:
+    """Every field of a document, to show that a refused request changed nothing."""
+    document.refresh_from_db()
+    return {**model_to_dict(document), "files": (document.issued_file.name, document.signed_file.name)}
 
 
 @pytest.fixture
@@ -107,9 +127,12 @@ class TestEdit:
 
     @pytest.mark.parametrize("who", FORBIDDEN)
     def test_forbidden(self, request, client, draft, who):
+        before = snapshot(draft)
+        data = self.data(draft, intro="X", summary="Trích yếu đã bị sửa")
         client.force_login(request.getfixturevalue(who))
-        response = client.post(reverse("document_edit", args=[draft.pk]), self.data(draft, intro="X"))
+        response = client.post(reverse("document_edit", args=[draft.pk]), data)
         assert response.status_code == 403
+        assert snapshot(draft) == before
 
     @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
     def test_out_of_scope(self, request, client, draft, who):
@@ -166,20 +189,59 @@ class TestFilesAndUpload:
         assert client.get(reverse("document_file", args=[draft.pk, "issued"])).status_code == 404
         assert client.get(reverse("document_file", args=[draft.pk, "other"])).status_code == 404
 
+    @pytest.mark.parametrize("which", ["issued", "signed"])
+    def test_staff_in_scope_download_the_stored_file(self, client, issued, province_leader, which):
+        client.force_login(province_leader)
+        response = client.get(reverse("document_file", args=[issued.pk, which]))
+        assert response.status_code == 200
+        assert b"".join(response.streaming_content) == f"%PDF-1.7 van ban {issued.pk} {which}".encode()
+        name = services.document_file_name(issued, signed=which == "signed")
+        assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+
+    @pytest.mark.parametrize("which", ["issued", "signed"])
     @pytest.mark.parametrize("who", ["officer_a", *OUT_OF_SCOPE])
-    def test_files_out_of_scope(self, request, client, draft, who):
+    def test_files_out_of_scope(self, request, client, issued, who, which):
+        """An existing file (the one the test above downloads) is 404 to a
+        user without the document in scope: the unit's officer before it is
+        published to them, and everyone outside the province's staff."""
         client.force_login(request.getfixturevalue(who))
-        assert client.get(reverse("document_file", args=[draft.pk, "issued"])).status_code == 404
+        assert client.get(reverse("document_file", args=[issued.pk, which])).status_code == 404
 
     def test_an_upload_without_a_file_says_so(self, client, draft, inspector):
         client.force_login(inspector)
         response = client.post(reverse("document_upload_signed", args=[draft.pk]), {})
         assert response.status_code == 400
 
+    @pytest.fixture
+    def rendered(self, draft, inspector, signing_files):
+        """An issued and rendered notice, and a copy of it signed with the
+        trusted demo certificate: an upload the editor's post would keep."""
+        services.document_number(document=draft, user=inspector)
+        document = services.document_render(document_id=draft.pk)
+        with document.issued_file.open("rb") as handle:
+            signed = services.document_pdf_sign(document=document, pdf=handle.read())
+        return document, signed
+
+    def upload(self, client, document, signed):
+        upload = ContentFile(signed, name="da-ky.pdf")
+        return client.post(reverse("document_upload_signed", args=[document.pk]), {"file": upload})
+
+    def test_the_editor_uploads_a_signed_copy(self, client, rendered, inspector):
+        document, signed = rendered
+        client.force_login(inspector)
+        assert self.upload(client, document, signed).status_code == 302
+        document.refresh_from_db()
+        assert document.status == DocumentStatus.SIGNED and document.signing_method == "external"
+
     @pytest.mark.parametrize("who", FORBIDDEN)
-    def test_upload_forbidden(self, request, client, draft, who):
+    def test_upload_forbidden(self, request, client, rendered, who):
+        """The same upload the editor's post keeps (the test above) changes
+        nothing when a leader or a unit officer posts it."""
+        document, signed = rendered
+        before = snapshot(document)
         client.force_login(request.getfixturevalue(who))
-        assert client.post(reverse("document_upload_signed", args=[draft.pk]), {}).status_code == 403
+        assert self.upload(client, document, signed).status_code == 403
+        assert snapshot(document) == before and not document.signed_file
 
     @pytest.mark.parametrize("who", ["district_inspector", "other_province_inspector"])
     def test_upload_out_of_scope(self, request, client, draft, who):
