@@ -42,7 +42,7 @@ COPY --from=assets /build/node_modules/bootstrap/dist node_modules/bootstrap/dis
 COPY --from=assets /build/node_modules/bootstrap-icons/font node_modules/bootstrap-icons/font
 COPY --from=assets /build/node_modules/htmx.org/dist node_modules/htmx.org/dist
 COPY --from=assets /build/node_modules/sortablejs node_modules/sortablejs
-# The fonts official documents embed (cchc/pdf.py) and the signature stamp uses.
+# The fonts official documents embed (cchc/documents/pdf.py) and the signature stamp uses.
 COPY --from=assets /build/node_modules/@expo-google-fonts/tinos node_modules/@expo-google-fonts/tinos
 COPY --from=assets /build/node_modules/@fontsource/noto-serif/files node_modules/@fontsource/noto-serif/files
 
