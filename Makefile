@@ -38,7 +38,7 @@ TEST_DEBS := poppler-utils chromium chromium-driver
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
 	@echo "make test          set up and run the whole test suite (extra args: PYTEST_ARGS='...')"
-	@echo "make lint          ruff check and ruff format --check"
+	@echo "make lint          ruff check, ruff format --check and the import contracts (lint-imports)"
 	@echo "make format        ruff format and ruff check --fix"
 	@echo "make check         makemigrations --check and check --deploy with production settings"
 	@echo "make setup         only the set-up: .venv, node_modules, messages, migrate, collectstatic"
@@ -98,6 +98,7 @@ test: setup test-deps
 lint: $(REQ_STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(REQ_STAMP)
 	$(VENV)/bin/ruff format .

@@ -61,7 +61,7 @@ def setup_data():
     if connection.vendor != "postgresql":
         sys.exit("The benchmark runs on PostgreSQL: set DATABASE_URL (see the docstring).")
     call_command("migrate", verbosity=0)
-    from dashboards.demo import already_generated
+    from demo.generator import already_generated
 
     if not already_generated():
         print("Generating the national data set (generate_demo_data --scale national)...", flush=True)

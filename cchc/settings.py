@@ -303,6 +303,9 @@ LOGGING = {
 # Demo data (demo users with known passwords) may be loaded only where this
 # is on: the embedded default and tests, never production.
 CCHC_ALLOW_DEMO_DATA = env_bool("CCHC_ALLOW_DEMO_DATA", DEBUG)
+if CCHC_ALLOW_DEMO_DATA:
+    # The demo data and its commands (load_demo, generate_demo_data, ...) exist only here.
+    INSTALLED_APPS.append("demo")
 
 # Official documents. The public address printed under the QR code of every
 # issued PDF, leading to its verification page.

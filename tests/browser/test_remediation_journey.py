@@ -26,7 +26,7 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from weasyprint import HTML
 
-from cchc.demo import DEMO_PASSWORD
+from demo.province import DEMO_PASSWORD
 from tests.browser.conftest import (
     ARTIFACTS_DIR,
     console_errors,

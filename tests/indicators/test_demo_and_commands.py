@@ -9,7 +9,7 @@ from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
 from cchc.models import Unit, User
-from indicators.demo import load_indicator_demo, seed_workbook
+from demo.indicator_tables import load_indicator_demo, seed_workbook
 from indicators.models import IndicatorReport, IndicatorValue
 from tests.indicators.conftest import office_sheet, workbook_bytes
 from tests.indicators.test_import import problem_workbook

@@ -16,8 +16,8 @@ from openpyxl import load_workbook
 from cchc.choices import Role
 from cchc.jobs import job_run
 from cchc.models import Job, JobStatus, Membership
+from demo.indicator_tables import seed_workbook
 from indicators.catalogue import catalogue_load
-from indicators.demo import seed_workbook
 from indicators.exports import SUMMARY_TITLE, export_workbook
 from indicators.selectors import export_units
 from indicators.services import (

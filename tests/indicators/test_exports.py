@@ -9,7 +9,7 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from indicators.demo import seed_workbook
+from demo.indicator_tables import seed_workbook
 from indicators.exports import SUMMARY_TITLE, export_pdf, export_workbook, rollup_cell
 from indicators.services import report_create, value_set
 from tests.indicators.conftest import imported

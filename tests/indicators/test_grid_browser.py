@@ -6,8 +6,8 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
-from cchc.demo import DEMO_PASSWORD
-from indicators.demo import load_indicator_demo
+from demo.indicator_tables import load_indicator_demo
+from demo.province import DEMO_PASSWORD
 from indicators.models import Indicator, IndicatorValue
 from tests.browser import conftest as browser_tests
 from tests.browser.conftest import click_and_load, console_errors, login, wait, wait_clickable, wait_for

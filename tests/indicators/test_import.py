@@ -7,10 +7,10 @@ import datetime
 
 import pytest
 
-from cchc.demo import load_demo_province
 from cchc.models import Unit
+from demo.indicator_tables import DEMO_UNITS_FILE, SEED_WARNINGS, seed_workbook
+from demo.province import load_demo_province
 from indicators.choices import ReportStatus
-from indicators.demo import DEMO_UNITS_FILE, SEED_WARNINGS, seed_workbook
 from indicators.exports import export_workbook
 from indicators.layouts import read_layout
 from indicators.models import IndicatorReport, IndicatorReportEvent, IndicatorValue

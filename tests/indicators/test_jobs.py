@@ -6,9 +6,9 @@ from django.db import transaction
 from django.urls import reverse
 
 from cchc.models import JobStatus
+from demo.indicator_tables import seed_workbook
 from indicators.catalogue import catalogue_load
 from indicators.choices import ImportStatus
-from indicators.demo import seed_workbook
 from indicators.models import IndicatorValue
 from indicators.services import (
     IMPORT_APPLY_JOB,

@@ -10,8 +10,8 @@ import pytest
 from django.urls import reverse
 from openpyxl import load_workbook
 
+from demo.indicator_tables import seed_workbook
 from indicators.choices import ImportStatus, ReportStatus
-from indicators.demo import seed_workbook
 from indicators.models import IndicatorImport, IndicatorReport, IndicatorValue
 from indicators.services import report_create, value_set
 from tests.indicators.conftest import cells_of, workbook_bytes

@@ -6,7 +6,7 @@ Safe in production: it only creates or updates the catalogue entries in
 
 from django.core.management.base import BaseCommand
 
-from cchc.demo import REFORM_AREAS_FILE, load_reform_areas
+from cchc.reference import REFORM_AREAS_FILE, load_reform_areas
 
 
 class Command(BaseCommand):

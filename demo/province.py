@@ -1,38 +1,36 @@
-"""Load the reference catalogues and the demo province from ``fixtures/``.
+"""Load the demo province from ``fixtures/demo_province.json``.
 
-Two loaders, both idempotent: every record is looked up by its natural key
-and created, updated or left alone, so running a loader twice changes
-nothing the second time (no new rows, no new history entries).
-
-- ``load_reform_areas`` reads ``fixtures/reform_areas.json``, the catalogue
-  of reform areas (lĩnh vực CCHC). It is real reference data and is safe to
-  run in production; areas an administrator added by hand are left alone.
-- ``load_demo_province`` reads ``fixtures/demo_province.json``: units and
-  their succession, demo users, and two plans built from the seed documents
-  (the 2019 conclusion at huyện Duy Xuyên, Hương Sơn's 2023 commune
-  inspections). Only for development and demonstrations: it sets known
-  passwords.
+``load_demo_province`` reads units and their succession, demo users, and two
+plans built from the seed documents (the 2019 conclusion at huyện Duy
+Xuyên, Hương Sơn's 2023 commune inspections). Only for development and
+demonstrations: it sets known passwords. Like the reference catalogues
+(``cchc.reference``, whose helpers it uses) it is idempotent, validates
+every object with ``full_clean()`` and runs in one transaction.
 
 The demo file is a custom format rather than Django's ``loaddata`` format
 because ``Unit.save()`` computes the materialized ``path`` that a raw fixture
 load would skip. Units are referenced inside the file by a local ``key``.
-
-Every object is validated with ``full_clean()`` before it is saved, and each
-loader runs in one transaction: a file that breaks a rule loads nothing.
 """
 
 from __future__ import annotations
 
 import datetime
-import json
-from collections import Counter
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.db import models, transaction
 
+from cchc.models import Membership, ReformArea, Unit, UnitSuccession, User
+from cchc.reference import (
+    FIXTURES_DIR,
+    FixtureError,
+    LoadResult,
+    check_keys,
+    differs,
+    load_reform_areas,
+    read_fixture,
+    upsert,
+)
 from inspections.choices import FindingKind
 from inspections.models import (
     Finding,
@@ -43,53 +41,16 @@ from inspections.models import (
     TeamMember,
 )
 
-from .models import Membership, ReformArea, Unit, UnitSuccession, User
-
-FIXTURES_DIR = Path(settings.BASE_DIR) / "fixtures"
-REFORM_AREAS_FILE = FIXTURES_DIR / "reform_areas.json"
 DEMO_PROVINCE_FILE = FIXTURES_DIR / "demo_province.json"
 
 #: The one password of every demo account; the README states it. Published on
 #: purpose: ``load_demo`` refuses to run where CCHC_ALLOW_DEMO_DATA is off.
 DEMO_PASSWORD = "cchc-demo-2019"  # noqa: S105
 
-# Keys in the demo file that document a record for its reader and are not
-# loaded (the models have no field for them).
-_DOC_KEYS = {"note", "former_code"}
 
-
-class DemoDataError(ValueError):
-    """The demo file is malformed: an unknown key, a reference to a unit the
-    file does not define, a finding area that is not in the catalogue."""
-
-
-@dataclass
-class LoadResult:
-    """What a loader did, per model: how many rows it created, updated, or
-    found already as in the file."""
-
-    created: Counter = field(default_factory=Counter)
-    updated: Counter = field(default_factory=Counter)
-    unchanged: Counter = field(default_factory=Counter)
-    logins: list[tuple[str, str, str]] = field(default_factory=list)
-
-    def record(self, model: type[models.Model], outcome: str) -> None:
-        getattr(self, outcome)[str(model._meta.verbose_name_plural)] += 1
-
-    def merge(self, other: LoadResult) -> None:
-        self.created.update(other.created)
-        self.updated.update(other.updated)
-        self.unchanged.update(other.unchanged)
-        self.logins.extend(other.logins)
-
-    @property
-    def changed(self) -> int:
-        return sum(self.created.values()) + sum(self.updated.values())
-
-
-def _read(path: Path) -> dict:
-    with path.open(encoding="utf-8") as handle:
-        return json.load(handle)
+class DemoDataError(FixtureError):
+    """The demo file is malformed: a reference to a unit the file does not
+    define, a finding area that is not in the catalogue."""
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -105,58 +66,16 @@ def _datetime(value: str | None) -> datetime.datetime | None:
     return moment
 
 
-def _differs(instance: models.Model, name: str, value: Any) -> bool:
-    model_field = instance._meta.get_field(name)
-    if model_field.is_relation:
-        return getattr(instance, model_field.attname) != (value.pk if value is not None else None)
-    return getattr(instance, name) != value
+def _bump_version(instance: models.Model) -> None:
+    # A finding edited by the loader is a new version, as in the app.
+    if isinstance(instance, Finding):
+        instance.version += 1
 
 
 def _upsert(
     model: type[models.Model], result: LoadResult, lookup: dict[str, Any], values: dict[str, Any]
 ) -> models.Model:
-    """Create the row with ``lookup`` and ``values``, or bring the existing
-    row to ``values``; an unchanged row is not saved again."""
-    try:
-        instance = model._default_manager.get(**lookup)
-    except model.DoesNotExist:
-        instance = model(**lookup, **values)
-        instance.full_clean()
-        instance.save()
-        result.record(model, "created")
-        return instance
-    changed = [name for name, value in values.items() if _differs(instance, name, value)]
-    if not changed:
-        result.record(model, "unchanged")
-        return instance
-    for name in changed:
-        setattr(instance, name, values[name])
-    if isinstance(instance, Finding):
-        instance.version += 1
-    instance.full_clean()
-    instance.save()
-    result.record(model, "updated")
-    return instance
-
-
-def _check_keys(record: dict, allowed: set[str], what: str) -> None:
-    unknown = set(record) - allowed - _DOC_KEYS
-    if unknown:
-        raise DemoDataError(f"{what}: khóa không hợp lệ {sorted(unknown)}.")
-
-
-# --- reform areas --------------------------------------------------------
-
-
-@transaction.atomic
-def load_reform_areas(*, path: Path = REFORM_AREAS_FILE) -> LoadResult:
-    """Load the catalogue of reform areas, keyed on ``code``."""
-    result = LoadResult()
-    fields = {"name", "position", "valid_from_year", "valid_to_year", "programme"}
-    for record in _read(path)["reform_areas"]:
-        _check_keys(record, fields | {"code"}, f"Lĩnh vực {record.get('code')}")
-        _upsert(ReformArea, result, {"code": record["code"]}, {name: record[name] for name in fields})
-    return result
+    return upsert(model, result, lookup, values, before_update=_bump_version)
 
 
 # --- the demo province ---------------------------------------------------
@@ -213,7 +132,7 @@ class _Loader:
         return self.result
 
     def load_unit(self, record: dict) -> None:
-        _check_keys(record, self.UNIT_FIELDS, f"Đơn vị {record.get('key')}")
+        check_keys(record, self.UNIT_FIELDS, f"Đơn vị {record.get('key')}")
         if record["key"] in self.units:
             raise DemoDataError(f"Key đơn vị {record['key']!r} bị trùng.")
         values = {
@@ -243,7 +162,7 @@ class _Loader:
 
     def load_succession(self, record: dict) -> None:
         allowed = {"from", "to", "kind", "effective_date", "legal_basis", "is_illustrative"}
-        _check_keys(record, allowed, f"Kế thừa {record.get('from')} → {record.get('to')}")
+        check_keys(record, allowed, f"Kế thừa {record.get('from')} → {record.get('to')}")
         _upsert(
             UnitSuccession,
             self.result,
@@ -259,7 +178,7 @@ class _Loader:
 
     def load_user(self, record: dict) -> None:
         allowed = {"username", "full_name", "position", "is_staff", "is_superuser", "memberships"}
-        _check_keys(record, allowed, f"Người dùng {record.get('username')}")
+        check_keys(record, allowed, f"Người dùng {record.get('username')}")
         try:
             user = User.objects.get(username=record["username"])
         except User.DoesNotExist:
@@ -271,7 +190,7 @@ class _Loader:
             "is_superuser": record.get("is_superuser", False),
             "is_active": True,
         }
-        changed = user.pk is None or any(_differs(user, name, value) for name, value in values.items())
+        changed = user.pk is None or any(differs(user, name, value) for name, value in values.items())
         for name, value in values.items():
             setattr(user, name, value)
         if user.pk is None or not user.check_password(self.password):
@@ -284,7 +203,7 @@ class _Loader:
         else:
             self.result.record(User, "unchanged")
         for membership in record["memberships"]:
-            _check_keys(membership, {"unit", "role", "valid_from", "valid_to"}, f"Phân công {user.username}")
+            check_keys(membership, {"unit", "role", "valid_from", "valid_to"}, f"Phân công {user.username}")
             unit = self.unit(membership["unit"])
             _upsert(
                 Membership,
@@ -299,7 +218,7 @@ class _Loader:
 
     def load_plan(self, record: dict) -> None:
         allowed = {"issuer", "year", "number", "issued_on", "title", "planned_units", "teams", "inspections"}
-        _check_keys(record, allowed, f"Kế hoạch {record.get('number')}")
+        check_keys(record, allowed, f"Kế hoạch {record.get('number')}")
         plan = _upsert(
             InspectionPlan,
             self.result,
@@ -322,7 +241,7 @@ class _Loader:
             "document_symbol",
             "members",
         }
-        _check_keys(record, allowed, f"Đoàn {record.get('decision_number')}")
+        check_keys(record, allowed, f"Đoàn {record.get('decision_number')}")
         team = _upsert(
             InspectionTeam,
             self.result,
@@ -335,7 +254,7 @@ class _Loader:
             },
         )
         for order, member in enumerate(record["members"], start=1):
-            _check_keys(member, {"full_name", "position", "organisation", "role"}, f"Thành viên đoàn {team}")
+            check_keys(member, {"full_name", "position", "organisation", "role"}, f"Thành viên đoàn {team}")
             _upsert(
                 TeamMember,
                 self.result,
@@ -351,7 +270,7 @@ class _Loader:
 
     def load_inspection(self, plan: InspectionPlan, teams: dict[str, InspectionTeam], record: dict) -> None:
         allowed = {"unit", "team", "inspected_on", "status", "notice_issued_at", "introduction", "findings"}
-        _check_keys(record, allowed, f"Cuộc kiểm tra {record.get('unit')}")
+        check_keys(record, allowed, f"Cuộc kiểm tra {record.get('unit')}")
         inspection = _upsert(
             Inspection,
             self.result,
@@ -372,7 +291,7 @@ class _Loader:
                 self.load_finding(inspection, kind, position, point)
 
     def load_finding(self, inspection: Inspection, kind: str, position: int, record: dict) -> None:
-        _check_keys(record, {"reform_area", "text", "task"}, f"Nội dung {kind} {position} của {inspection}")
+        check_keys(record, {"reform_area", "text", "task"}, f"Nội dung {kind} {position} của {inspection}")
         area = self.area(record["reform_area"])
         finding = _upsert(
             Finding,
@@ -385,7 +304,7 @@ class _Loader:
             return
         if kind != FindingKind.RECOMMENDATION:
             raise DemoDataError(f"Chỉ kiến nghị mới có nhiệm vụ khắc phục ({kind} {position}).")
-        _check_keys(task, {"responsible_unit", "deadline"}, f"Nhiệm vụ của kiến nghị {position}")
+        check_keys(task, {"responsible_unit", "deadline"}, f"Nhiệm vụ của kiến nghị {position}")
         _upsert(
             RemediationTask,
             self.result,
@@ -405,7 +324,7 @@ def load_demo_province(*, path: Path = DEMO_PROVINCE_FILE, password: str = DEMO_
     be loaded first (``load_reform_areas``)."""
     try:
         with transaction.atomic():
-            return _Loader(_read(path), password).run()
+            return _Loader(read_fixture(path), password).run()
     except (KeyError, TypeError) as error:
         raise DemoDataError(f"Tệp dữ liệu mẫu thiếu hoặc sai trường: {error!r}.") from error
 

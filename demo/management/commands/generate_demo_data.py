@@ -1,5 +1,5 @@
 """``manage.py generate_demo_data --scale province|national``: realistic data
-for the dashboards (``dashboards/demo.py`` says what it builds).
+for the dashboards (``demo/generator.py`` says what it builds).
 
 It creates accounts with the published demo password, so it refuses to run
 unless ``settings.CCHC_ALLOW_DEMO_DATA`` is on, and it does not generate
@@ -14,10 +14,10 @@ import time
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.demo import DEMO_PASSWORD
 from cchc.models import Unit, User
-from dashboards import demo
-from dashboards.demo import CODE_PREFIX, SCALES
+from demo import generator as demo
+from demo.generator import CODE_PREFIX, SCALES
+from demo.province import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

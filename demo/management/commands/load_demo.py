@@ -10,7 +10,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from cchc.choices import Role
-from cchc.demo import DEMO_PASSWORD, DEMO_PROVINCE_FILE, DemoDataError, load_all_demo
+from cchc.reference import FixtureError
+from demo.indicator_tables import load_indicator_demo
+from demo.province import DEMO_PASSWORD, DEMO_PROVINCE_FILE, load_all_demo
 
 
 class Command(BaseCommand):
@@ -28,11 +30,9 @@ class Command(BaseCommand):
             )
         try:
             result = load_all_demo()
-        except DemoDataError as error:
+        except FixtureError as error:
             raise CommandError(f"{DEMO_PROVINCE_FILE.name}: {error}") from error
         # Seed 001's indicator tables for huyện Tuy Phong (Bình Thuận).
-        from indicators.demo import load_indicator_demo
-
         indicator_result = load_indicator_demo(password=DEMO_PASSWORD)
         for counts in ("created", "updated", "unchanged"):
             for label, count in getattr(indicator_result, counts).items():

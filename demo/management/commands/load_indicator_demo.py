@@ -11,8 +11,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.demo import DEMO_PASSWORD
-from indicators.demo import load_indicator_demo, seed_workbook
+from demo.indicator_tables import load_indicator_demo, seed_workbook
+from demo.province import DEMO_PASSWORD
 
 
 class Command(BaseCommand):

@@ -51,9 +51,11 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cchc.choices import Role, SuccessionKind, UnitKind
-from cchc.demo import DEMO_PASSWORD, load_reform_areas
 from cchc.models import Membership, ReformArea, Unit, UnitSuccession, User
+from cchc.reference import load_reform_areas
 from cchc.text import fold
+from dashboards.models import RollupState, UnitRollup
+from dashboards.rollup import rollup_rebuild
 from indicators.catalogue import catalogue_load
 from indicators.choices import ReportStatus as TableStatus
 from indicators.choices import ValueKind
@@ -75,6 +77,8 @@ from inspections.models import (
     RemediationReportItem,
     RemediationTask,
 )
+
+from .province import DEMO_PASSWORD
 
 #: Codes of generated units start with this, so a second run can tell.
 CODE_PREFIX = "G-"
@@ -945,8 +949,6 @@ class Generator:
         self.write_tables()
         self.writer.flush()
         _reset_sequences()
-        from .rollup import rollup_rebuild
-
         rollup_rebuild()
         return {
             "counts": dict(self.writer.counts),
@@ -1056,8 +1058,6 @@ def generated_rows() -> list[Generated]:
 
 def _derived_models() -> tuple[type[models.Model], ...]:
     """Rows derived from the units: rebuilt after a reset, not checked."""
-    from .models import RollupState, UnitRollup
-
     return UnitRollup, RollupState
 
 
@@ -1111,8 +1111,6 @@ def reset() -> dict[str, int]:
     """Delete every generated row, in one transaction, and rebuild the
     roll-up of the units left; the number of rows deleted per model. Raises
     ``ResetRefused`` (and deletes nothing) unless that is clearly safe."""
-    from .rollup import rollup_rebuild
-
     with transaction.atomic():
         plan = generated_rows()
         problems = reset_problems(plan)

@@ -12,9 +12,10 @@ from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from cchc.demo import DEMO_PASSWORD, DemoDataError, load_all_demo, load_demo_province, load_reform_areas
 from cchc.models import Membership, ReformArea, Unit, UnitSuccession, User
+from cchc.reference import load_reform_areas
 from cchc.services import current_successors
+from demo.province import DEMO_PASSWORD, DemoDataError, load_all_demo, load_demo_province
 from inspections.choices import FindingKind
 from inspections.models import (
     Finding,

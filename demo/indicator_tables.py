@@ -22,10 +22,12 @@ from django.db import transaction
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-from cchc.demo import DEMO_PASSWORD, LoadResult, load_demo_province
 from cchc.models import Unit
+from cchc.reference import LoadResult
+from indicators.catalogue import catalogue_load
+from indicators.services import import_workbook
 
-from .catalogue import catalogue_load
+from .province import DEMO_PASSWORD, load_demo_province
 
 DEMO_UNITS_FILE = Path(settings.BASE_DIR) / "fixtures" / "indicators" / "demo_binh_thuan.json"
 DEMO_UNIT_CODE = "595"
@@ -289,8 +291,6 @@ def load_indicator_demo(*, password: str = DEMO_PASSWORD) -> LoadResult:
     """Load the catalogue, UBND tỉnh Bình Thuận and UBND huyện Tuy Phong
     with their demo users, and import seed 001's tables for Tuy Phong.
     Idempotent: a second run changes nothing. For ``load_demo`` to call."""
-    from .services import import_workbook
-
     with transaction.atomic():
         catalogue = catalogue_load()
         result = load_demo_province(path=DEMO_UNITS_FILE, password=password)
