@@ -19,14 +19,14 @@ class Rollup(models.TextChoices):
     NONE = "none", _("Không tổng hợp")
 
 
-class ReportStatus(models.TextChoices):
+class TableStatus(models.TextChoices):
     DRAFT = "draft", _("Đang nhập")
     SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
     APPROVED = "approved", _("Đã duyệt")
     LOCKED = "locked", _("Đã khóa")
 
 
-class ReportAction(models.TextChoices):
+class TableAction(models.TextChoices):
     """What happened to a table: the entries of its history and comments."""
 
     COMMENT = "comment", _("Ý kiến")

@@ -30,7 +30,7 @@ from cchc.models import Unit
 from .catalogue import templates_for_years
 from .cells import BLANK, NA, Cell, cell_excel, cell_text, stored_cell, warning_message
 from .choices import Rollup, ValueKind
-from .models import Indicator, IndicatorReport, IndicatorTemplate
+from .models import Indicator, IndicatorTable, IndicatorTemplate
 from .periods import Period
 from .selectors import reports_for_export
 from .xlsx import put
@@ -115,7 +115,7 @@ def _versions(first: int, last: int) -> list[IndicatorTemplate]:
     return list(templates_for_years(first, last))
 
 
-def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorReport], first: int, last: int):
+def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorTable], first: int, last: int):
     return sorted(
         {
             Period(r.year, r.through)
@@ -127,7 +127,7 @@ def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorReport]
 
 
 def unit_sections(
-    reports: list[IndicatorReport], versions: list[IndicatorTemplate], first: int, last: int
+    reports: list[IndicatorTable], versions: list[IndicatorTemplate], first: int, last: int
 ) -> list[TableSection]:
     """A unit's tables: each appendix version with the unit's periods."""
     by_period = {Period(r.year, r.through): r for r in reports}
@@ -179,7 +179,7 @@ def rollup_cell(indicator: Indicator, cells: list[Cell]) -> Cell:
 
 
 def summary_sections(
-    reports_by_unit: dict[int, list[IndicatorReport]],
+    reports_by_unit: dict[int, list[IndicatorTable]],
     versions: list[IndicatorTemplate],
     first: int,
     last: int,
@@ -241,7 +241,7 @@ def iter_export(
     go first) for several units. ``progress`` hears of each unit once its
     sheet has been taken (so written, when the consumer writes as it goes)."""
     reports = reports_for_export(units=units, first=first, last=last)
-    by_unit: dict[int, list[IndicatorReport]] = defaultdict(list)
+    by_unit: dict[int, list[IndicatorTable]] = defaultdict(list)
     for report in reports:
         by_unit[report.unit_id].append(report)
     versions = _versions(first, last)
@@ -294,7 +294,7 @@ def template_sheets(*, unit: Unit, period: Period) -> list[SheetSpec]:
 
 def _template_sheets(unit: Unit, period: Period) -> list[SheetSpec]:
     report = (
-        IndicatorReport.objects.filter(unit=unit, year=period.year, through=period.through)
+        IndicatorTable.objects.filter(unit=unit, year=period.year, through=period.through)
         .prefetch_related("values")
         .first()
     )

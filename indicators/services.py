@@ -31,11 +31,11 @@ from cchc.jobs import JobError, job_create, job_files_delete, job_files_stored, 
 from cchc.models import Job, JobStatus, Unit, User
 
 from .cells import CellError, cell_text, parse_cell, stored_cell, value_warnings, warning_message
-from .choices import ImportStatus, ReportAction, ReportStatus
+from .choices import ImportStatus, TableAction, TableStatus
 from .layouts import Problem, read_layout
-from .models import Indicator, IndicatorImport, IndicatorReport, IndicatorReportEvent, IndicatorValue
+from .models import Indicator, IndicatorImport, IndicatorTable, IndicatorTableEvent, IndicatorValue
 from .periods import Period
-from .resources import IndicatorReportResource, build_dataset, change_text
+from .resources import IndicatorTableResource, build_dataset, change_text
 from .xlsx import WorkbookError, open_workbook
 
 logger = logging.getLogger(__name__)
@@ -66,10 +66,10 @@ class StaleCellError(ValidationError):
 
 
 @transaction.atomic
-def report_create(
+def table_create(
     *, unit: Unit, year: int, through: datetime.date | None = None, user: User | None = None
-) -> IndicatorReport:
-    report = IndicatorReport(unit=unit, year=year, through=through, created_by=user)
+) -> IndicatorTable:
+    report = IndicatorTable(unit=unit, year=year, through=through, created_by=user)
     report.full_clean()
     try:
         with transaction.atomic():
@@ -80,18 +80,18 @@ def report_create(
     return report
 
 
-def _event(report: IndicatorReport, action: str, user: User | None, text: str = "") -> IndicatorReportEvent:
-    event = IndicatorReportEvent(report=report, action=action, author=user, text=(text or "").strip())
+def _event(report: IndicatorTable, action: str, user: User | None, text: str = "") -> IndicatorTableEvent:
+    event = IndicatorTableEvent(report=report, action=action, author=user, text=(text or "").strip())
     event.full_clean()
     event.save()
     return event
 
 
-def _locked_report(report: IndicatorReport) -> IndicatorReport:
-    return IndicatorReport.objects.select_for_update().select_related("unit").get(pk=report.pk)
+def _locked_report(report: IndicatorTable) -> IndicatorTable:
+    return IndicatorTable.objects.select_for_update().select_related("unit").get(pk=report.pk)
 
 
-def _require_status(report: IndicatorReport, *statuses: str, action: str) -> None:
+def _require_status(report: IndicatorTable, *statuses: str, action: str) -> None:
     if report.status not in statuses:
         raise ValidationError(
             _("Không thể %(action)s: bảng số liệu đang ở trạng thái “%(status)s”.")
@@ -100,10 +100,10 @@ def _require_status(report: IndicatorReport, *statuses: str, action: str) -> Non
 
 
 @transaction.atomic
-def report_submit(*, report: IndicatorReport, user: User | None, comment: str = "") -> IndicatorReport:
+def table_submit(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
     """Send a draft for approval; every warning must be acknowledged first."""
     report = _locked_report(report)
-    _require_status(report, ReportStatus.DRAFT, action=_("gửi duyệt"))
+    _require_status(report, TableStatus.DRAFT, action=_("gửi duyệt"))
     open_values = list(
         report.values.filter(needs_acknowledgement=True).select_related(
             "indicator__template", "indicator__parent"
@@ -120,81 +120,81 @@ def report_submit(*, report: IndicatorReport, user: User | None, comment: str = 
         )
     if not report.values.exists():
         raise ValidationError(_("Bảng số liệu chưa có số liệu nào."))
-    report.status = ReportStatus.SUBMITTED
+    report.status = TableStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.full_clean()
     report.save()
-    _event(report, ReportAction.SUBMIT, user, comment)
+    _event(report, TableAction.SUBMIT, user, comment)
     return report
 
 
 @transaction.atomic
-def report_return(*, report: IndicatorReport, user: User | None, comment: str) -> IndicatorReport:
+def table_return(*, report: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
     """Send a submitted table back to the unit to correct, with the reason."""
     report = _locked_report(report)
-    _require_status(report, ReportStatus.SUBMITTED, action=_("trả lại"))
+    _require_status(report, TableStatus.SUBMITTED, action=_("trả lại"))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")})
-    report.status = ReportStatus.DRAFT
+    report.status = TableStatus.DRAFT
     report.full_clean()
     report.save()
-    _event(report, ReportAction.RETURN, user, comment)
+    _event(report, TableAction.RETURN, user, comment)
     return report
 
 
 @transaction.atomic
-def report_approve(*, report: IndicatorReport, user: User | None, comment: str = "") -> IndicatorReport:
+def table_approve(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
     report = _locked_report(report)
-    _require_status(report, ReportStatus.SUBMITTED, action=_("duyệt"))
-    report.status = ReportStatus.APPROVED
+    _require_status(report, TableStatus.SUBMITTED, action=_("duyệt"))
+    report.status = TableStatus.APPROVED
     report.approved_at = timezone.now()
     report.approved_by = user
     report.full_clean()
     report.save()
-    _event(report, ReportAction.APPROVE, user, comment)
+    _event(report, TableAction.APPROVE, user, comment)
     return report
 
 
 @transaction.atomic
-def report_lock(*, report: IndicatorReport, user: User | None, comment: str = "") -> IndicatorReport:
+def table_lock(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
     report = _locked_report(report)
-    _require_status(report, ReportStatus.APPROVED, action=_("khóa"))
-    report.status = ReportStatus.LOCKED
+    _require_status(report, TableStatus.APPROVED, action=_("khóa"))
+    report.status = TableStatus.LOCKED
     report.locked_at = timezone.now()
     report.full_clean()
     report.save()
-    _event(report, ReportAction.LOCK, user, comment)
+    _event(report, TableAction.LOCK, user, comment)
     return report
 
 
 @transaction.atomic
-def report_reopen(*, report: IndicatorReport, user: User | None, comment: str) -> IndicatorReport:
+def table_reopen(*, report: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
     """Open an approved or locked table again for correction (administrators)."""
     report = _locked_report(report)
-    _require_status(report, ReportStatus.APPROVED, ReportStatus.LOCKED, action=_("mở lại"))
+    _require_status(report, TableStatus.APPROVED, TableStatus.LOCKED, action=_("mở lại"))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Hãy ghi lý do mở lại bảng số liệu.")})
-    report.status = ReportStatus.DRAFT
+    report.status = TableStatus.DRAFT
     report.approved_at = None
     report.approved_by = None
     report.locked_at = None
     report.full_clean()
     report.save()
-    _event(report, ReportAction.REOPEN, user, comment)
+    _event(report, TableAction.REOPEN, user, comment)
     return report
 
 
 @transaction.atomic
-def report_comment_add(*, report: IndicatorReport, user: User | None, text: str) -> IndicatorReportEvent:
+def table_comment_add(*, report: IndicatorTable, user: User | None, text: str) -> IndicatorTableEvent:
     if not (text or "").strip():
         raise ValidationError({"text": _("Ý kiến không được để trống.")})
-    return _event(report, ReportAction.COMMENT, user, text)
+    return _event(report, TableAction.COMMENT, user, text)
 
 
 # --- cells ------------------------------------------------------------------------
 
 
-def _recheck_children(report: IndicatorReport, indicator: Indicator) -> list[IndicatorValue]:
+def _recheck_children(report: IndicatorTable, indicator: Indicator) -> list[IndicatorValue]:
     """Recompute the warnings of the cells under ``indicator`` (a child is
     compared with its parent) after the parent changed; returns them.
     Warnings are derived, so they change without a history entry."""
@@ -230,7 +230,7 @@ class CellResult:
 @transaction.atomic
 def value_set(
     *,
-    report: IndicatorReport,
+    report: IndicatorTable,
     indicator: Indicator,
     raw: str | None,
     user: User | None,
@@ -241,7 +241,7 @@ def value_set(
     showed: if someone saved the cell since, nothing is saved and
     ``StaleCellError`` says so (with the current value)."""
     report = _locked_report(report)
-    if report.status != ReportStatus.DRAFT:
+    if report.status != TableStatus.DRAFT:
         raise ValidationError(
             _("Bảng số liệu đang ở trạng thái “%(status)s”: không sửa được.")
             % {"status": report.get_status_display()}
@@ -299,12 +299,12 @@ def value_set(
 
 
 @transaction.atomic
-def report_values_save(*, report: IndicatorReport, raws: dict[int, str], user: User | None) -> int:
+def table_values_save(*, report: IndicatorTable, raws: dict[int, str], user: User | None) -> int:
     """Save a whole column of cells at once (the grid without JavaScript):
     every cell is read first, and if one is wrong nothing is saved. Returns
     the number of cells changed."""
     report = _locked_report(report)
-    if report.status != ReportStatus.DRAFT:
+    if report.status != TableStatus.DRAFT:
         raise ValidationError(
             _("Bảng số liệu đang ở trạng thái “%(status)s”: không sửa được.")
             % {"status": report.get_status_display()}
@@ -338,7 +338,7 @@ def value_acknowledge(*, value: IndicatorValue, user: User | None) -> IndicatorV
     """Confirm that the figures of a flagged cell are as the unit means
     them; the acknowledgement covers these figures only."""
     value = IndicatorValue.objects.select_for_update().select_related("report", "indicator").get(pk=value.pk)
-    if value.report.status != ReportStatus.DRAFT:
+    if value.report.status != TableStatus.DRAFT:
         raise ValidationError(_("Bảng số liệu không còn là bản nháp: không xác nhận được."))
     if not value.warnings:
         return value
@@ -458,7 +458,7 @@ def import_workbook(
     checking_only = dry_run or bool(problems)
     report(60, 100, _("Kiểm tra số liệu"))
     dataset = build_dataset(parsed)
-    resource = IndicatorReportResource(
+    resource = IndicatorTableResource(
         units=parsed.units,
         user=user,
         editable_unit_ids=editable_unit_ids,

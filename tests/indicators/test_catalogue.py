@@ -9,7 +9,7 @@ from indicators.catalogue import CATALOGUE_FILE, CatalogueError, catalogue_load,
 from indicators.choices import Rollup, ValueKind
 from indicators.exports import export_workbook
 from indicators.models import Indicator, IndicatorTemplate
-from indicators.services import report_create, value_set
+from indicators.services import table_create, value_set
 from tests.indicators.conftest import read_back, sheet_rows
 
 
@@ -65,7 +65,7 @@ def test_loading_twice_changes_nothing(db):
 
 def test_a_later_years_list_does_not_rewrite_earlier_tables(db, units, tmp_path):
     catalogue_load()
-    report = report_create(unit=units.district_a, year=2019)
+    report = table_create(unit=units.district_a, year=2019)
     old = Indicator.objects.get(template__code="PL03", number="4.6")
     value_set(report=report, indicator=old, raw="1", user=None)
 
@@ -94,7 +94,7 @@ def test_a_later_years_list_does_not_rewrite_earlier_tables(db, units, tmp_path)
 
 def test_changing_the_kind_of_an_indicator_with_figures_is_refused(db, units, tmp_path):
     catalogue_load()
-    report = report_create(unit=units.district_a, year=2019)
+    report = table_create(unit=units.district_a, year=2019)
     value_set(
         report=report,
         indicator=Indicator.objects.get(template__code="PL03", number="1.2"),

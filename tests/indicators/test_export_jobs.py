@@ -24,7 +24,7 @@ from indicators.services import (
     EXPORT_JOB,
     export_work,
     indicator_export_create,
-    report_create,
+    table_create,
     value_set,
 )
 from tests.indicators.conftest import imported
@@ -62,7 +62,7 @@ def province_figures(units):
         (units.district_b, {("PL03", "1.2"): "250", ("PL03", "5.2"): "9000/9100", ("PL07", "2"): "10000"}),
         (units.commune_a, {("PL07", "1"): "300/320", ("PL07", "2"): "800"}),
     ):
-        report = report_create(unit=unit, year=2019)
+        report = table_create(unit=unit, year=2019)
         for (code, number), raw in figures.items():
             value_set(report=report, indicator=indicator(code, number), raw=raw, user=None)
 

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from indicators.demo import seed_workbook
 from indicators.exports import SUMMARY_TITLE, export_pdf, export_workbook, rollup_cell
-from indicators.services import report_create, value_set
+from indicators.services import table_create, value_set
 from tests.indicators.conftest import imported
 
 
@@ -76,7 +76,7 @@ class TestUnitExport:
         assert sheet.page_setup.orientation == "landscape"
 
     def test_text_that_could_run_as_a_formula_is_escaped(self, catalogue, units):
-        report = report_create(unit=units.district_a, year=2021)
+        report = table_create(unit=units.district_a, year=2021)
         value_set(report=report, indicator=catalogue.pl03("4.5"), raw="=cmd|' /C calc'!A0", user=None)
         data = export_workbook(units=[units.district_a], first=2021, last=2021)
         sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
@@ -100,7 +100,7 @@ class TestProvinceExport:
             (units.district_a, ("263", "12411/12429", "15189", "H:86 X:278", "/")),
             (units.district_b, ("250", "9000/9100", "10000", "H:50 X:100", "/")),
         ):
-            report = report_create(unit=unit, year=2019)
+            report = table_create(unit=unit, year=2019)
             for indicator, raw in zip(
                 (
                     catalogue.pl03("1.2"),
