@@ -19,6 +19,7 @@ from cchc.models import Job, Unit
 
 from .catalogue import templates_for_year
 from .cells import Cell, cell_text, stored_cell, warning_message
+from .choices import EXPORT_JOB
 from .models import Indicator, IndicatorImport, IndicatorTable, IndicatorTemplate, IndicatorValue
 
 EDIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
@@ -199,9 +200,9 @@ def latest_events(report: IndicatorTable, limit: int = 50):
     return list(report_events(report)[:limit])
 
 
-def reports_for_export(*, units: list[Unit], first: int, last: int) -> list[IndicatorTable]:
+def tables_for_export(*, units: list[Unit], first: int, last: int) -> list[IndicatorTable]:
     """The tables of ``units`` in the years ``first``..``last``, with their
-    values (two queries)."""
+    values (two queries): what ``exports`` lays out."""
     return list(
         IndicatorTable.objects.filter(unit__in=units, year__gte=first, year__lte=last)
         .select_related("unit")
@@ -221,8 +222,6 @@ def export_units(user, *, unit: Unit, with_children: bool) -> list[Unit]:
 def export_jobs(user):
     """The user's own export jobs, while the unit exported is still in their
     scope: another user's export (even of the same unit) is not theirs to see."""
-    from .services import EXPORT_JOB
-
     if not has_role(user, *EXPORT_ROLES):
         return Job.objects.none()
     return Job.objects.filter(kind=EXPORT_JOB, created_by=user).filter(scope_q(user, "unit", EXPORT_ROLES))

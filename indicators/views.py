@@ -406,7 +406,7 @@ class ExportView(ScopedViewMixin, View):
     """The official layout of a unit's tables (or of a province, with a
     summary sheet) as Excel, or a unit's as the PDF appendix. A unit's file
     is made during the request; an export of more units than
-    ``INDICATOR_EXPORT_INLINE_MAX_UNITS`` is a background job (asked for by
+    ``CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS`` is a background job (asked for by
     POST), whose page shows its progress and then the file."""
 
     required_roles = tuple(EXPORT_ROLES)
@@ -434,7 +434,12 @@ class ExportView(ScopedViewMixin, View):
         first, last = form.cleaned_data["years"]
         if form.cleaned_data["format"] == "pdf":
             return _file_response(
-                exports.export_pdf(unit=unit, first=first, last=last),
+                exports.export_pdf(
+                    unit=unit,
+                    tables=selectors.tables_for_export(units=[unit], first=first, last=last),
+                    first=first,
+                    last=last,
+                ),
                 services.export_file_name(unit, first, last, "pdf"),
                 "application/pdf",
             )
@@ -447,7 +452,8 @@ class ExportView(ScopedViewMixin, View):
                 unit=unit, units=units_, first=first, last=last, user=request.user
             )
             return redirect("indicators:export_job", pk=job.pk)
-        data = exports.export_workbook(units=units_, first=first, last=last, root=unit)
+        tables = selectors.tables_for_export(units=units_, first=first, last=last)
+        data = exports.export_workbook(units=units_, tables=tables, first=first, last=last, root=unit)
         return _file_response(data, services.export_file_name(unit, first, last), XLSX)
 
 

@@ -1,358 +1,37 @@
-"""Changes to indicator tables: creating a table, entering a cell,
-acknowledging a warning, the table's status and comments, imports, and the
-province-wide exports made by a background job.
-
-Services take keyword-only arguments, validate before they save and run in a
-transaction. Views, tasks and commands all call them. They do not check who
-the user is (views and commands do, through the selectors); they enforce the
-rules of the tables themselves: only drafts change, a submitted table has no
-unacknowledged warning, a return gives its reason.
-"""
+"""Importing workbooks into indicator tables: all of a file or nothing,
+checked first (a dry run kept on the upload's record), at once for a small
+file and by a background job for a large one."""
 
 from __future__ import annotations
 
 import datetime
 import hashlib
 import logging
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from cchc.jobs import JobError, job_create, job_files_delete, job_files_stored, job_progress
-from cchc.models import Job, JobStatus, Unit, User
+from cchc.jobs import JobError, job_create, job_progress
+from cchc.models import Job, Unit, User
 
-from .cells import CellError, cell_text, parse_cell, stored_cell, value_warnings, warning_message
-from .choices import ImportStatus, TableAction, TableStatus
-from .layouts import Problem, read_layout
-from .models import Indicator, IndicatorImport, IndicatorTable, IndicatorTableEvent, IndicatorValue
-from .periods import Period
-from .resources import IndicatorTableResource, build_dataset, change_text
-from .xlsx import WorkbookError, open_workbook
+from ..cells import warning_message
+from ..choices import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, ImportStatus
+from ..layouts import Problem, read_layout
+from ..models import IndicatorImport
+from ..periods import Period
+from ..resources import IndicatorTableResource, build_dataset, change_text
+from ..selectors import editable_unit_ids
+from ..xlsx import WorkbookError, open_workbook
 
 logger = logging.getLogger(__name__)
 
-IMPORT_CHECK_JOB = "indicator_import_check"
-IMPORT_APPLY_JOB = "indicator_import_apply"
-EXPORT_JOB = "indicator_export"
-#: Files above this size are checked and imported by a background job.
-DEFAULT_INLINE_MAX_BYTES = 200 * 1024
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-#: Excel exports of more units than this are made by a background job
-#: (setting ``INDICATOR_EXPORT_INLINE_MAX_UNITS``); a single unit's never is.
-DEFAULT_EXPORT_INLINE_MAX_UNITS = 20
-#: Where background exports keep their workbooks, and for how long by default.
-EXPORT_FOLDER = "private/indicators/exports"
-DEFAULT_EXPORT_KEEP_DAYS = 7
-
-
-class StaleCellError(ValidationError):
-    """Someone else changed the cell after the user's page showed it."""
-
-    def __init__(self, message, *, current: IndicatorValue | None):
-        super().__init__(message)
-        self.current = current
-
-
-# --- tables ---------------------------------------------------------------------
-
-
-@transaction.atomic
-def table_create(
-    *, unit: Unit, year: int, through: datetime.date | None = None, user: User | None = None
-) -> IndicatorTable:
-    report = IndicatorTable(unit=unit, year=year, through=through, created_by=user)
-    report.full_clean()
-    try:
-        with transaction.atomic():
-            report.save()
-    except IntegrityError:
-        # Created by someone else between the check and the save.
-        raise ValidationError(_("Đơn vị đã có bảng số liệu cho kỳ này.")) from None
-    return report
-
-
-def _event(report: IndicatorTable, action: str, user: User | None, text: str = "") -> IndicatorTableEvent:
-    event = IndicatorTableEvent(report=report, action=action, author=user, text=(text or "").strip())
-    event.full_clean()
-    event.save()
-    return event
-
-
-def _locked_report(report: IndicatorTable) -> IndicatorTable:
-    return IndicatorTable.objects.select_for_update().select_related("unit").get(pk=report.pk)
-
-
-def _require_status(report: IndicatorTable, *statuses: str, action: str) -> None:
-    if report.status not in statuses:
-        raise ValidationError(
-            _("Không thể %(action)s: bảng số liệu đang ở trạng thái “%(status)s”.")
-            % {"action": action, "status": report.get_status_display()}
-        )
-
-
-@transaction.atomic
-def table_submit(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
-    """Send a draft for approval; every warning must be acknowledged first."""
-    report = _locked_report(report)
-    _require_status(report, TableStatus.DRAFT, action=_("gửi duyệt"))
-    open_values = list(
-        report.values.filter(needs_acknowledgement=True).select_related(
-            "indicator__template", "indicator__parent"
-        )
-    )
-    if open_values:
-        items = "; ".join(
-            f"{v.indicator.template.short_name} {v.indicator.number}: "
-            + " ".join(warning_message(key, v.indicator) for key in v.open_warnings)
-            for v in open_values[:10]
-        )
-        raise ValidationError(
-            _("Còn %(n)s ô có cảnh báo chưa xác nhận: %(items)s") % {"n": len(open_values), "items": items}
-        )
-    if not report.values.exists():
-        raise ValidationError(_("Bảng số liệu chưa có số liệu nào."))
-    report.status = TableStatus.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.SUBMIT, user, comment)
-    return report
-
-
-@transaction.atomic
-def table_return(*, report: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
-    """Send a submitted table back to the unit to correct, with the reason."""
-    report = _locked_report(report)
-    _require_status(report, TableStatus.SUBMITTED, action=_("trả lại"))
-    if not (comment or "").strip():
-        raise ValidationError({"comment": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")})
-    report.status = TableStatus.DRAFT
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.RETURN, user, comment)
-    return report
-
-
-@transaction.atomic
-def table_approve(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
-    report = _locked_report(report)
-    _require_status(report, TableStatus.SUBMITTED, action=_("duyệt"))
-    report.status = TableStatus.APPROVED
-    report.approved_at = timezone.now()
-    report.approved_by = user
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.APPROVE, user, comment)
-    return report
-
-
-@transaction.atomic
-def table_lock(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
-    report = _locked_report(report)
-    _require_status(report, TableStatus.APPROVED, action=_("khóa"))
-    report.status = TableStatus.LOCKED
-    report.locked_at = timezone.now()
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.LOCK, user, comment)
-    return report
-
-
-@transaction.atomic
-def table_reopen(*, report: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
-    """Open an approved or locked table again for correction (administrators)."""
-    report = _locked_report(report)
-    _require_status(report, TableStatus.APPROVED, TableStatus.LOCKED, action=_("mở lại"))
-    if not (comment or "").strip():
-        raise ValidationError({"comment": _("Hãy ghi lý do mở lại bảng số liệu.")})
-    report.status = TableStatus.DRAFT
-    report.approved_at = None
-    report.approved_by = None
-    report.locked_at = None
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.REOPEN, user, comment)
-    return report
-
-
-@transaction.atomic
-def table_comment_add(*, report: IndicatorTable, user: User | None, text: str) -> IndicatorTableEvent:
-    if not (text or "").strip():
-        raise ValidationError({"text": _("Ý kiến không được để trống.")})
-    return _event(report, TableAction.COMMENT, user, text)
-
-
-# --- cells ------------------------------------------------------------------------
-
-
-def _recheck_children(report: IndicatorTable, indicator: Indicator) -> list[IndicatorValue]:
-    """Recompute the warnings of the cells under ``indicator`` (a child is
-    compared with its parent) after the parent changed; returns them.
-    Warnings are derived, so they change without a history entry."""
-    parent = report.values.filter(indicator=indicator).first()
-    parent_cell = stored_cell(parent) if parent else None
-    children = list(report.values.filter(indicator__parent=indicator).select_related("indicator__parent"))
-    for value in children:
-        keys = value_warnings(value.indicator, stored_cell(value), parent_cell)
-        acknowledged = [key for key in value.acknowledged_warnings or [] if key in keys]
-        needs = any(key not in acknowledged for key in keys)
-        if (keys, acknowledged, needs) != (
-            value.warnings,
-            value.acknowledged_warnings,
-            value.needs_acknowledgement,
-        ):
-            value.warnings, value.acknowledged_warnings, value.needs_acknowledgement = (
-                keys,
-                acknowledged,
-                needs,
-            )
-            IndicatorValue.objects.filter(pk=value.pk).update(
-                warnings=keys, acknowledged_warnings=acknowledged, needs_acknowledgement=needs
-            )
-    return children
-
-
-@dataclass
-class CellResult:
-    value: IndicatorValue | None
-    related: list[IndicatorValue] = field(default_factory=list)
-
-
-@transaction.atomic
-def value_set(
-    *,
-    report: IndicatorTable,
-    indicator: Indicator,
-    raw: str | None,
-    user: User | None,
-    version: int | None = None,
-) -> CellResult:
-    """Enter one cell as typed ("88", "5650/5658", "/", "H:113 X:288", text,
-    or blank to clear it). ``version`` is the cell's version the user's page
-    showed: if someone saved the cell since, nothing is saved and
-    ``StaleCellError`` says so (with the current value)."""
-    report = _locked_report(report)
-    if report.status != TableStatus.DRAFT:
-        raise ValidationError(
-            _("Bảng số liệu đang ở trạng thái “%(status)s”: không sửa được.")
-            % {"status": report.get_status_display()}
-        )
-    if not indicator.template.is_valid_in(report.year):
-        raise ValidationError(_("Chỉ tiêu này không thuộc danh mục năm %(year)s.") % {"year": report.year})
-    try:
-        cell = parse_cell(indicator, raw)
-        if not cell.blank and not cell.not_applicable and not indicator.reported_by(report.unit.kind):
-            raise CellError(
-                _("Chỉ tiêu %(number)s không áp dụng với %(kind)s: chỉ ghi “/” hoặc để trống.")
-                % {"number": indicator.number, "kind": report.unit.get_kind_display().lower()}
-            )
-    except CellError as error:
-        raise ValidationError(str(error)) from None
-    value = IndicatorValue.objects.select_for_update().filter(report=report, indicator=indicator).first()
-    current_version = value.version if value else 0
-    if version is not None and version != current_version:
-        raise StaleCellError(
-            _(
-                "Ô này vừa được người khác sửa thành “%(text)s”. "
-                "Giá trị bạn gõ vẫn còn trong ô: lưu lại để thay."
-            )
-            % {"text": cell_text(stored_cell(value)) or _("(trống)")},
-            current=value,
-        )
-    if cell == stored_cell(value):
-        return CellResult(value=value)
-    if cell.blank:
-        if value is not None:
-            value.delete()
-        report.save(update_fields=["updated_at"])
-        return CellResult(value=None, related=_recheck_children(report, indicator))
-    if value is None:
-        value = IndicatorValue(report=report, indicator=indicator, version=0)
-    parent = report.values.filter(indicator_id=indicator.parent_id).first() if indicator.parent_id else None
-    keys = value_warnings(indicator, cell, stored_cell(parent) if parent else None)
-    value.not_applicable = cell.not_applicable
-    value.number = cell.number
-    value.denominator = cell.denominator
-    value.text = cell.text
-    value.levels = dict(cell.levels) if cell.levels else None
-    value.warnings = keys
-    # An acknowledgement covers the figures it was given for.
-    value.acknowledged_warnings = []
-    value.needs_acknowledgement = bool(keys)
-    value.version += 1
-    value.updated_by = user
-    value.updated_at = timezone.now()
-    value.source_import = None
-    value.full_clean(exclude=["report", "indicator"])
-    value.save()
-    report.save(update_fields=["updated_at"])
-    return CellResult(value=value, related=_recheck_children(report, indicator))
-
-
-@transaction.atomic
-def table_values_save(*, report: IndicatorTable, raws: dict[int, str], user: User | None) -> int:
-    """Save a whole column of cells at once (the grid without JavaScript):
-    every cell is read first, and if one is wrong nothing is saved. Returns
-    the number of cells changed."""
-    report = _locked_report(report)
-    if report.status != TableStatus.DRAFT:
-        raise ValidationError(
-            _("Bảng số liệu đang ở trạng thái “%(status)s”: không sửa được.")
-            % {"status": report.get_status_display()}
-        )
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=raws).select_related("template")}
-    current = {v.indicator_id: v for v in report.values.all()}
-    errors: dict[str, list[str]] = {}
-    parsed = {}
-    for indicator_id, raw in raws.items():
-        indicator = indicators.get(indicator_id)
-        if indicator is None or not indicator.template.is_valid_in(report.year):
-            continue
-        try:
-            cell = parse_cell(indicator, raw)
-            if not cell.blank and not cell.not_applicable and not indicator.reported_by(report.unit.kind):
-                raise CellError(_("Chỉ tiêu này không áp dụng với đơn vị: chỉ ghi “/” hoặc để trống."))
-        except CellError as error:
-            errors[f"cell-{indicator_id}"] = [str(error)]
-            continue
-        if cell != stored_cell(current.get(indicator_id)):
-            parsed[indicator_id] = cell
-    if errors:
-        raise ValidationError(errors)
-    for indicator_id in parsed:
-        value_set(report=report, indicator=indicators[indicator_id], raw=raws[indicator_id], user=user)
-    return len(parsed)
-
-
-@transaction.atomic
-def value_acknowledge(*, value: IndicatorValue, user: User | None) -> IndicatorValue:
-    """Confirm that the figures of a flagged cell are as the unit means
-    them; the acknowledgement covers these figures only."""
-    value = IndicatorValue.objects.select_for_update().select_related("report", "indicator").get(pk=value.pk)
-    if value.report.status != TableStatus.DRAFT:
-        raise ValidationError(_("Bảng số liệu không còn là bản nháp: không xác nhận được."))
-    if not value.warnings:
-        return value
-    value.acknowledged_warnings = list(value.warnings)
-    value.needs_acknowledgement = False
-    value.acknowledged_by = user
-    value.acknowledged_at = timezone.now()
-    value.save(
-        update_fields=["acknowledged_warnings", "needs_acknowledgement", "acknowledged_by", "acknowledged_at"]
-    )
-    return value
-
-
-# --- imports ------------------------------------------------------------------------
 
 
 @dataclass
@@ -605,10 +284,6 @@ def _changes(resource, parsed) -> list[dict]:
     return items
 
 
-def inline_max_bytes() -> int:
-    return getattr(settings, "INDICATOR_IMPORT_INLINE_MAX_BYTES", DEFAULT_INLINE_MAX_BYTES)
-
-
 @transaction.atomic
 def indicator_import_create(*, unit: Unit, data: bytes, name: str, user: User | None) -> IndicatorImport:
     """Keep an uploaded workbook and check it: at once when it is small, by
@@ -627,7 +302,7 @@ def indicator_import_create(*, unit: Unit, data: bytes, name: str, user: User | 
     record.file.save("upload.xlsx", ContentFile(data), save=False)
     record.full_clean()
     record.save()
-    if len(data) <= inline_max_bytes():
+    if len(data) <= settings.CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES:
         indicator_import_check(record=record)
     else:
         record.status = ImportStatus.CHECKING
@@ -663,8 +338,6 @@ def indicator_import_check(*, record: IndicatorImport, progress=None) -> Indicat
 
 
 def _editable_ids(record: IndicatorImport) -> frozenset[int] | None:
-    from .selectors import editable_unit_ids
-
     if record.created_by is None:
         return None
     return editable_unit_ids(record.created_by)
@@ -684,7 +357,7 @@ def indicator_import_apply(
             {"acknowledge": _("Hãy xác nhận các cảnh báo (đánh dấu ô xác nhận) trước khi nhập.")}
         )
     if background is None:
-        background = record.size > inline_max_bytes()
+        background = record.size > settings.CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES
     if background:
         with transaction.atomic():
             record.status = ImportStatus.APPLYING
@@ -772,137 +445,3 @@ def import_apply_work(job: Job) -> dict:
         first = problems[0]["message"] if problems else ""
         raise JobError(_("Không nhập được tệp, không có gì được lưu. %(first)s") % {"first": first})
     return {"import_id": record.pk, "status": record.status, **record.result.get("totals", {})}
-
-
-# --- province-wide exports ----------------------------------------------------------------
-
-
-def export_inline_max_units() -> int:
-    return getattr(settings, "INDICATOR_EXPORT_INLINE_MAX_UNITS", DEFAULT_EXPORT_INLINE_MAX_UNITS)
-
-
-def export_in_background(units: list[Unit]) -> bool:
-    """Whether the Excel export of ``units`` is too large to make during the
-    request (a single unit's always is made at once)."""
-    return len(units) > 1 and len(units) > export_inline_max_units()
-
-
-def export_file_name(unit: Unit, first: int, last: int, extension: str = "xlsx") -> str:
-    """The name the user's browser saves an export under."""
-    return f"chi-tieu-{slugify(unit.code or unit.short_name or unit.pk)}-{first}-{last}.{extension}"
-
-
-def _export_storage_name() -> str:
-    """Where a job's workbook is kept: under MEDIA, with a random name, never
-    served directly (only through the download view, which checks scope)."""
-    return f"{EXPORT_FOLDER}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
-
-
-@transaction.atomic
-def indicator_export_create(*, unit: Unit, units: list[Unit], first: int, last: int, user: User) -> Job:
-    """Queue the Excel export of ``unit`` and the units under it (``units``,
-    as the user sees them now: the worker reads them again). The file's
-    name is chosen here, so that every run of the job writes the same file."""
-    return job_create(
-        kind=EXPORT_JOB,
-        unit=unit,
-        params={
-            "unit": unit.pk,
-            "first": first,
-            "last": last,
-            "children": True,
-            "file": _export_storage_name(),
-        },
-        total=len(units) + 1,
-        user=user,
-    )
-
-
-def export_job_file(job: Job) -> str | None:
-    """The stored workbook of a finished export job, or None."""
-    name = (job.result or {}).get("file") or ""
-    if job.kind != EXPORT_JOB or job.status != JobStatus.SUCCEEDED or not name:
-        return None
-    if name != job.params.get("file") or not default_storage.exists(name):
-        return None
-    return name
-
-
-def _save_once(name: str, data: bytes) -> None:
-    """Write ``data`` as ``name``, replacing what an earlier (failed or
-    interrupted) run of the same job left there: one file per job."""
-    try:
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        saved = default_storage.save(name, ContentFile(data))
-    except OSError:
-        logger.exception("Could not store the export %s", name)
-        raise JobError(
-            _("Không lưu được tệp Excel trên máy chủ. Hãy thử chạy lại sau hoặc báo quản trị viên.")
-        ) from None
-    if saved != name:
-        # Another run of the job wrote ``name`` in the meantime; keep that one.
-        default_storage.delete(saved)
-
-
-def export_work(job: Job) -> dict:
-    """Make the workbook of an export job: the requester must still see the
-    unit; the sheets follow the units they see now; progress is per unit."""
-    from . import exports
-    from .selectors import export_units, units_visible
-
-    params = job.params
-    user = job.created_by
-    if user is None or not user.is_active:
-        raise JobError(_("Người yêu cầu bản xuất không còn hoạt động."))
-    unit = units_visible(user).filter(pk=params.get("unit")).first()
-    if unit is None:
-        raise JobError(_("Bạn không còn quyền xem số liệu của đơn vị này."))
-    first, last = int(params["first"]), int(params["last"])
-    units = export_units(user, unit=unit, with_children=bool(params.get("children", True)))
-    total = len(units) + 1
-    job_progress(job.pk, done=0, total=total, step=_("Đang đọc số liệu"))
-
-    def progress(done: int, step: str) -> None:
-        job_progress(job.pk, done=min(done, total), total=total, step=step)
-
-    data = exports.export_workbook(units=units, first=first, last=last, root=unit, progress=progress)
-    name = params["file"]
-    _save_once(name, data)
-    return {
-        "file": name,
-        "name": export_file_name(unit, first, last),
-        "units": len(units),
-        "bytes": len(data),
-    }
-
-
-# --- keeping only what is needed ---------------------------------------------------------
-
-
-def export_keep_days() -> int:
-    return int(getattr(settings, "CCHC_EXPORT_KEEP_DAYS", DEFAULT_EXPORT_KEEP_DAYS))
-
-
-def exports_cleanup(now: datetime.datetime | None = None) -> dict:
-    """Run daily: delete the export jobs older than ``CCHC_EXPORT_KEEP_DAYS``
-    days and, once that is committed, their workbooks; then the workbooks
-    of the export folder that no job names (left by jobs deleted
-    otherwise). A job's row is committed before its worker writes the file,
-    so a file that no row names is never one being made."""
-    now = now or timezone.now()
-    cutoff = now - datetime.timedelta(days=export_keep_days())
-    expired = list(Job.objects.filter(kind=EXPORT_JOB, created_at__lt=cutoff).only("pk", "params"))
-    names = [job.params.get("file") for job in expired]
-    Job.objects.filter(pk__in=[job.pk for job in expired]).delete()
-    job_files_delete(names)
-
-    stored = job_files_stored(EXPORT_FOLDER)
-    held = {
-        name
-        for name in Job.objects.filter(kind=EXPORT_JOB).values_list("params__file", flat=True)
-        if isinstance(name, str)
-    }
-    orphans = [name for name in stored if name not in held and name not in names]
-    job_files_delete(orphans)
-    return {"expired": len(expired), "orphan_files": len(orphans)}

@@ -9,6 +9,7 @@ from indicators.catalogue import CATALOGUE_FILE, CatalogueError, catalogue_load,
 from indicators.choices import Rollup, ValueKind
 from indicators.exports import export_workbook
 from indicators.models import Indicator, IndicatorTemplate
+from indicators.selectors import tables_for_export
 from indicators.services import table_create, value_set
 from tests.indicators.conftest import read_back, sheet_rows
 
@@ -88,7 +89,14 @@ def test_a_later_years_list_does_not_rewrite_earlier_tables(db, units, tmp_path)
     assert old.template.valid_to_year == 2020
     assert [i.number for i in templates_for_year(2021).get(code="PL03").indicators.all()][-1] == "7"
     # 2019's table still has its 4.6, under the 2015 list; exports show it.
-    sheet = read_back(export_workbook(units=[units.district_a], first=2019, last=2019))["508"]
+    sheet = read_back(
+        export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2019, last=2019),
+            first=2019,
+            last=2019,
+        )
+    )["508"]
     assert any(row[:3] == ("4.6", "Số TTHC đã thực hiện 4 tại chỗ", 1) for row in sheet_rows(sheet))
 
 

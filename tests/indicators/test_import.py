@@ -14,6 +14,7 @@ from indicators.demo import DEMO_UNITS_FILE, SEED_WARNINGS, seed_workbook
 from indicators.exports import export_workbook
 from indicators.layouts import read_layout
 from indicators.models import IndicatorTable, IndicatorTableEvent, IndicatorValue
+from indicators.selectors import tables_for_export
 from indicators.services import import_workbook
 from indicators.xlsx import open_workbook
 from tests.indicators.conftest import cells_of, imported, office_sheet, workbook_bytes
@@ -94,7 +95,12 @@ class TestSeed001:
         assert flagged.count() == 9
         assert not flagged.filter(needs_acknowledgement=True).exists()
 
-        exported = export_workbook(units=[tuy_phong], first=2015, last=2020)
+        exported = export_workbook(
+            units=[tuy_phong],
+            tables=tables_for_export(units=[tuy_phong], first=2015, last=2020),
+            first=2015,
+            last=2020,
+        )
         parsed = read_layout(open_workbook(exported), default_unit=tuy_phong)
         assert parsed.problems == []
         assert {

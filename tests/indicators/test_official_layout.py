@@ -17,6 +17,7 @@ from indicators.choices import TableAction
 from indicators.exports import export_workbook, table_html, template_workbook
 from indicators.models import IndicatorTable, IndicatorTableEvent
 from indicators.periods import Period
+from indicators.selectors import tables_for_export
 from indicators.services import table_create, value_set
 from tests.indicators.conftest import cells_of, imported, office_sheet, workbook_bytes
 
@@ -108,7 +109,12 @@ class TestPartYearRoundTrip:
 
     def test_the_export_of_a_filled_part_year_table_imports_back(self, catalogue, units):
         _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
-        exported = export_workbook(units=[units.district_a], first=2020, last=2020)
+        exported = export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2020, last=2020),
+            first=2020,
+            last=2020,
+        )
         sheet = load_workbook(io.BytesIO(exported))["508"]
         assert _headers(sheet)[0] == (("STT", "Chỉ tiêu", Q1_HEADER), (Q1_HEADER,))
 
@@ -126,7 +132,12 @@ class TestPartYearRoundTrip:
         _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
         whole = table_create(unit=units.district_a, year=2020)
         value_set(report=whole, indicator=catalogue.pl03("1.2"), raw="270", user=None)
-        exported = export_workbook(units=[units.district_a], first=2020, last=2020)
+        exported = export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2020, last=2020),
+            first=2020,
+            last=2020,
+        )
         sheet = load_workbook(io.BytesIO(exported))["508"]
         assert _headers(sheet)[0] == (("STT", "Chỉ tiêu", "Năm 2020"), (Q1_HEADER, "Năm 2020"))
         before = cells_of(units.district_a)
@@ -180,14 +191,21 @@ class TestVietnameseWhateverTheLanguage:
         other = table_create(unit=units.district_b, year=2019)
         value_set(report=other, indicator=catalogue.pl03("1.2"), raw="200", user=None)
 
-        exported = export_workbook(units=[units.district_a], first=2019, last=2020)
+        exported = export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2019, last=2020),
+            first=2019,
+            last=2020,
+        )
         sheet = load_workbook(io.BytesIO(exported))["508"]
         values = list(sheet.iter_rows(values_only=True))
         assert values[0][0] == "ỦY BAN NHÂN DÂN HUYỆN DUY XUYÊN – Mã đơn vị: 508"
         assert _headers(sheet)[0] == (("STT", "Chỉ tiêu", "Giai đoạn 2019 - 2020"), ("Năm 2019", Q1_HEADER))
 
+        province_units = [units.province, units.district_a, units.district_b]
         province = export_workbook(
-            units=[units.province, units.district_a, units.district_b],
+            units=province_units,
+            tables=tables_for_export(units=province_units, first=2019, last=2019),
             first=2019,
             last=2019,
             root=units.province,
@@ -223,7 +241,12 @@ class TestVietnameseWhateverTheLanguage:
 
     def test_an_english_users_pdf_table_is_official(self, catalogue, units, english):
         _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
-        html = table_html(unit=units.district_a, first=2020, last=2020)
+        html = table_html(
+            unit=units.district_a,
+            tables=tables_for_export(units=[units.district_a], first=2020, last=2020),
+            first=2020,
+            last=2020,
+        )
         assert ">Chỉ tiêu</th>" in html and f">{Q1_HEADER}</th>" in html
         assert "<title>Số liệu chỉ tiêu cải cách hành chính" in html
 
