@@ -336,6 +336,12 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 CCHC_HANDOUT_KEEP_DAYS = env_int("CCHC_HANDOUT_KEEP_DAYS", 7)
 # Indicator workbooks made by background exports are kept this many days.
 CCHC_EXPORT_KEEP_DAYS = env_int("CCHC_EXPORT_KEEP_DAYS", 7)
+# Indicator workbooks uploaded up to this size are checked and imported during
+# the request; larger ones by a background job.
+CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES = env_int("CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES", 200 * 1024)
+# Excel exports of more units than this are made by a background job (a single
+# unit's never is).
+CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS", 20)
 CELERY_BEAT_SCHEDULE = {
     "send-remediation-reminders": {
         "task": "inspections.send_reminders",

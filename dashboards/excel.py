@@ -1,45 +1,21 @@
-"""A dashboard table as an Excel workbook, written so that it cannot carry
-a formula: text that Excel would read as one ("=", "+", "-", "@" first) is
-stored as text with Excel's quote prefix, and characters XML cannot hold
-are dropped (unit names and findings are typed, or pasted, by people)."""
+"""A dashboard table as an Excel workbook, written through the safe cell
+writer (``cchc.xlsx``) so that it cannot carry a formula (unit names and
+findings are typed, or pasted, by people)."""
 
 from __future__ import annotations
 
 import io
-import re
 
 from django.utils.text import slugify
 from openpyxl import Workbook
-from openpyxl.cell.cell import TYPE_STRING
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from cchc.text import fold
+from cchc.xlsx import clean_text, write_cell
 
 from .pages import Table
 from .selectors import Scope
-
-_ILLEGAL_XML = re.compile(r"[^\u0020-\uD7FF\u0009\u000A\u000D\uE000-\uFFFD\U00010000-\U0010FFFF]")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-MAX_TEXT = 32_000  # Excel's limit per cell is 32,767 characters
-
-
-def clean_text(value: str) -> str:
-    return _ILLEGAL_XML.sub("", value)[:MAX_TEXT]
-
-
-def write_cell(sheet, row: int, column: int, value):
-    """Write ``value``; text is always text, never a formula."""
-    cell = sheet.cell(row=row, column=column)
-    if isinstance(value, str):
-        text = clean_text(value)
-        cell.value = text
-        if text.startswith(_FORMULA_START):
-            cell.data_type = TYPE_STRING
-            cell.quotePrefix = True
-    else:
-        cell.value = value
-    return cell
 
 
 def table_workbook(table: Table, *, subtitle: str = "") -> bytes:

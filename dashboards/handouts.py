@@ -45,8 +45,6 @@ from .selectors import Scope
 HANDOUT_JOB = "dashboard_handout"
 STEPS = len(pages.BUILDERS) + 1
 HANDOUT_FOLDER = "private/dashboards/handouts"
-#: How long a handout is kept when the settings do not say.
-DEFAULT_KEEP_DAYS = 7
 FINISHED = (JobStatus.SUCCEEDED, JobStatus.FAILED)
 
 
@@ -158,7 +156,7 @@ def handout_work(job: Job) -> dict:
 
 
 def keep_days() -> int:
-    return int(getattr(settings, "CCHC_HANDOUT_KEEP_DAYS", DEFAULT_KEEP_DAYS))
+    return settings.CCHC_HANDOUT_KEEP_DAYS
 
 
 def handout_key(job: Job) -> tuple:

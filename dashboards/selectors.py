@@ -53,7 +53,7 @@ from django.utils.translation import gettext_lazy as _
 from cchc.access import STAFF_ROLES, scope_unit_ids
 from cchc.choices import UnitKind
 from cchc.models import Membership, ReformArea, Unit
-from indicators.choices import ReportStatus as IndicatorReportStatus
+from indicators.choices import TableStatus
 from indicators.models import Indicator, IndicatorValue
 from inspections.choices import FindingKind, InspectionStatus, ReviewDecision, TaskStatus
 from inspections.models import Finding, Inspection, InspectionPlan, RemediationReportItem, RemediationTask
@@ -67,9 +67,9 @@ TREND_YEARS = 10
 OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.RETURNED)
 #: Indicator tables that count: sent, approved or locked (not drafts being typed).
 COUNTED_TABLES = (
-    IndicatorReportStatus.SUBMITTED,
-    IndicatorReportStatus.APPROVED,
-    IndicatorReportStatus.LOCKED,
+    TableStatus.SUBMITTED,
+    TableStatus.APPROVED,
+    TableStatus.LOCKED,
 )
 
 

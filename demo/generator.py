@@ -57,14 +57,13 @@ from cchc.text import fold
 from dashboards.models import RollupState, UnitRollup
 from dashboards.rollup import rollup_rebuild
 from indicators.catalogue import catalogue_load
-from indicators.choices import ReportStatus as TableStatus
-from indicators.choices import ValueKind
-from indicators.models import Indicator, IndicatorReport, IndicatorValue
+from indicators.choices import TableStatus, ValueKind
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from inspections.choices import (
     FindingKind,
     InspectionStatus,
     ItemProgress,
-    ReportStatus,
+    RemediationReportStatus,
     ReviewDecision,
     TaskStatus,
 )
@@ -302,7 +301,7 @@ class Writer:
         RemediationTask,
         RemediationReport,
         RemediationReportItem,
-        IndicatorReport,
+        IndicatorTable,
         IndicatorValue,
     )
 
@@ -807,7 +806,7 @@ class Generator:
                     document_number=f"{rnd.randint(10, 999)}/BC-UBND",
                     document_date=submitted,
                     summary="Báo cáo kết quả khắc phục tồn tại, hạn chế sau kiểm tra.",
-                    status=ReportStatus.REVIEWED if decided else ReportStatus.SUBMITTED,
+                    status=RemediationReportStatus.REVIEWED if decided else RemediationReportStatus.SUBMITTED,
                     submitted_at=_at(submitted, 15),
                     is_late=any(deadline < submitted for _f, _a, _d, deadline in tasks),
                 )
@@ -878,10 +877,10 @@ class Generator:
             for unit in self.units:
                 if not unit.alive_in(year) or unit.kind not in rows:
                     continue
-                report_id = self.ids.take(IndicatorReport)
+                report_id = self.ids.take(IndicatorTable)
                 status = TableStatus.LOCKED if year < TABLE_YEARS[-1] else TableStatus.APPROVED
                 self.writer.add(
-                    IndicatorReport(
+                    IndicatorTable(
                         id=report_id,
                         unit_id=unit.id,
                         year=year,
@@ -1037,7 +1036,7 @@ def generated_rows() -> list[Generated]:
     inspected, issued = "inspection__plan__issuer__", "plan__issuer__"
     return [
         generated(IndicatorValue, "report__unit__", ["report"]),
-        generated(IndicatorReport, "unit__", ["unit"]),
+        generated(IndicatorTable, "unit__", ["unit"]),
         generated(RemediationReportItem, f"report__{inspected}", ["report"]),
         generated(RemediationReport, inspected, ["inspection"]),
         generated(RemediationTask, inspected, ["inspection"]),

@@ -4,8 +4,8 @@ from simple_history.admin import SimpleHistoryAdmin
 from .models import (
     Indicator,
     IndicatorImport,
-    IndicatorReport,
-    IndicatorReportEvent,
+    IndicatorTable,
+    IndicatorTableEvent,
     IndicatorTemplate,
     IndicatorValue,
 )
@@ -37,14 +37,14 @@ class IndicatorTemplateAdmin(admin.ModelAdmin):
 
 
 class EventInline(admin.TabularInline):
-    model = IndicatorReportEvent
+    model = IndicatorTableEvent
     extra = 0
     readonly_fields = ["action", "text", "data", "author", "created_at"]
     can_delete = False
 
 
-@admin.register(IndicatorReport)
-class IndicatorReportAdmin(admin.ModelAdmin):
+@admin.register(IndicatorTable)
+class IndicatorTableAdmin(admin.ModelAdmin):
     list_display = ["unit", "year", "through", "status", "updated_at"]
     list_filter = ["status", "year"]
     search_fields = ["unit__name", "unit__code"]

@@ -19,14 +19,16 @@ class Rollup(models.TextChoices):
     NONE = "none", _("Không tổng hợp")
 
 
-class ReportStatus(models.TextChoices):
+class TableStatus(models.TextChoices):
+    """Where an indicator table is in its review."""
+
     DRAFT = "draft", _("Đang nhập")
     SUBMITTED = "submitted", _("Đã gửi, chờ duyệt")
     APPROVED = "approved", _("Đã duyệt")
     LOCKED = "locked", _("Đã khóa")
 
 
-class ReportAction(models.TextChoices):
+class TableAction(models.TextChoices):
     """What happened to a table: the entries of its history and comments."""
 
     COMMENT = "comment", _("Ý kiến")
@@ -46,6 +48,11 @@ class ImportStatus(models.TextChoices):
     APPLYING = "applying", _("Đang nhập")
     IMPORTED = "imported", _("Đã nhập")
 
+
+#: Kinds of the background jobs of indicator tables (``Job.kind``).
+IMPORT_CHECK_JOB = "indicator_import_check"
+IMPORT_APPLY_JOB = "indicator_import_apply"
+EXPORT_JOB = "indicator_export"
 
 #: Levels a "values by level" cell may name: tỉnh, huyện, xã.
 LEVEL_LABELS = {"T": _("cấp tỉnh"), "H": _("cấp huyện"), "X": _("cấp xã")}

@@ -26,14 +26,13 @@ from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Si
 from openpyxl.utils import get_column_letter
 
 from cchc.models import Unit
+from cchc.xlsx import write_cell
 
 from .catalogue import templates_for_years
 from .cells import BLANK, NA, Cell, cell_excel, cell_text, stored_cell, warning_message
 from .choices import Rollup, ValueKind
-from .models import Indicator, IndicatorReport, IndicatorTemplate
+from .models import Indicator, IndicatorTable, IndicatorTemplate
 from .periods import Period
-from .selectors import reports_for_export
-from .xlsx import put
 
 SUMMARY_TITLE = "Tổng hợp"
 #: The language of the official layout.
@@ -115,7 +114,7 @@ def _versions(first: int, last: int) -> list[IndicatorTemplate]:
     return list(templates_for_years(first, last))
 
 
-def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorReport], first: int, last: int):
+def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorTable], first: int, last: int):
     return sorted(
         {
             Period(r.year, r.through)
@@ -127,7 +126,7 @@ def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorReport]
 
 
 def unit_sections(
-    reports: list[IndicatorReport], versions: list[IndicatorTemplate], first: int, last: int
+    reports: list[IndicatorTable], versions: list[IndicatorTemplate], first: int, last: int
 ) -> list[TableSection]:
     """A unit's tables: each appendix version with the unit's periods."""
     by_period = {Period(r.year, r.through): r for r in reports}
@@ -179,7 +178,7 @@ def rollup_cell(indicator: Indicator, cells: list[Cell]) -> Cell:
 
 
 def summary_sections(
-    reports_by_unit: dict[int, list[IndicatorReport]],
+    reports_by_unit: dict[int, list[IndicatorTable]],
     versions: list[IndicatorTemplate],
     first: int,
     last: int,
@@ -230,6 +229,7 @@ Progress = Callable[[int, str], None]
 def iter_export(
     *,
     units: list[Unit],
+    tables: Iterable[IndicatorTable],
     first: int,
     last: int,
     summary: bool,
@@ -240,10 +240,9 @@ def iter_export(
     per unit that has tables in the years, then the summary sheet (marked to
     go first) for several units. ``progress`` hears of each unit once its
     sheet has been taken (so written, when the consumer writes as it goes)."""
-    reports = reports_for_export(units=units, first=first, last=last)
-    by_unit: dict[int, list[IndicatorReport]] = defaultdict(list)
-    for report in reports:
-        by_unit[report.unit_id].append(report)
+    by_unit: dict[int, list[IndicatorTable]] = defaultdict(list)
+    for table in tables:
+        by_unit[table.unit_id].append(table)
     versions = _versions(first, last)
     used = {SUMMARY_TITLE.lower()}
     names = []
@@ -275,11 +274,17 @@ def iter_export(
 
 
 def unit_export(
-    *, units: list[Unit], first: int, last: int, summary: bool, root: Unit | None = None
+    *,
+    units: list[Unit],
+    tables: Iterable[IndicatorTable],
+    first: int,
+    last: int,
+    summary: bool,
+    root: Unit | None = None,
 ) -> list[SheetSpec]:
     """The sheets of an export in their order: the summary sheet first (for
     several units), then one per unit that has tables in the years."""
-    sheets = list(iter_export(units=units, first=first, last=last, summary=summary, root=root))
+    sheets = list(iter_export(units=units, tables=tables, first=first, last=last, summary=summary, root=root))
     if summary:
         sheets.insert(0, sheets.pop())
     return sheets
@@ -294,7 +299,7 @@ def template_sheets(*, unit: Unit, period: Period) -> list[SheetSpec]:
 
 def _template_sheets(unit: Unit, period: Period) -> list[SheetSpec]:
     report = (
-        IndicatorReport.objects.filter(unit=unit, year=period.year, through=period.through)
+        IndicatorTable.objects.filter(unit=unit, year=period.year, through=period.through)
         .prefetch_related("values")
         .first()
     )
@@ -403,7 +408,9 @@ def write_workbook(sheets: Iterable[SheetSpec], *, progress: Progress | None = N
     if not workbook.worksheets:
         with official():
             sheet = workbook.create_sheet(_("Không có số liệu"))
-            put(sheet, 1, 1, _("Không có bảng số liệu nào trong khoảng thời gian đã chọn."), "ind_line")
+            write_cell(
+                sheet, 1, 1, _("Không có bảng số liệu nào trong khoảng thời gian đã chọn."), "ind_line"
+            )
     workbook.properties.creator = "cchc"
     workbook.properties.created = timezone.now().replace(tzinfo=None)
     if progress:
@@ -416,7 +423,7 @@ def write_workbook(sheets: Iterable[SheetSpec], *, progress: Progress | None = N
 def _write_sheet(sheet, spec: SheetSpec) -> None:
     row = 1
     for line in spec.lines:
-        put(sheet, row, 1, line, "ind_unit" if row == 1 else "ind_line")
+        write_cell(sheet, row, 1, line, "ind_unit" if row == 1 else "ind_line")
         row += 1
     widest = 0
     for section in spec.sections:
@@ -438,29 +445,29 @@ def _write_sheet(sheet, spec: SheetSpec) -> None:
 
 def _write_section(sheet, row: int, section: TableSection, *, hints: bool) -> int:
     template = section.template
-    put(sheet, row, 1, f"{template.short_name}:", "ind_appendix")
-    put(sheet, row + 1, 1, template.title, "ind_title")
+    write_cell(sheet, row, 1, f"{template.short_name}:", "ind_appendix")
+    write_cell(sheet, row + 1, 1, template.title, "ind_title")
     if template.subtitle:
-        put(sheet, row + 2, 1, template.subtitle, "ind_subtitle")
+        write_cell(sheet, row + 2, 1, template.subtitle, "ind_subtitle")
     row += 4
     n = len(section.periods)
     last_column = 2 + n
-    put(sheet, row, 1, "STT", "ind_head")
-    put(sheet, row, 2, _("Chỉ tiêu"), "ind_head")
-    put(sheet, row, 3, section.range_label, "ind_head")
+    write_cell(sheet, row, 1, "STT", "ind_head")
+    write_cell(sheet, row, 2, _("Chỉ tiêu"), "ind_head")
+    write_cell(sheet, row, 3, section.range_label, "ind_head")
     for column in range(4, last_column + 1):
-        put(sheet, row, column, None, "ind_head")
+        write_cell(sheet, row, column, None, "ind_head")
     for column, period in enumerate(section.periods, start=3):
-        put(sheet, row + 1, column, period.header, "ind_head")
-    put(sheet, row + 1, 1, None, "ind_head")
-    put(sheet, row + 1, 2, None, "ind_head")
+        write_cell(sheet, row + 1, column, period.header, "ind_head")
+    write_cell(sheet, row + 1, 1, None, "ind_head")
+    write_cell(sheet, row + 1, 2, None, "ind_head")
     sheet.merge_cells(start_row=row, start_column=1, end_row=row + 1, end_column=1)
     sheet.merge_cells(start_row=row, start_column=2, end_row=row + 1, end_column=2)
     if n > 1:
         sheet.merge_cells(start_row=row, start_column=3, end_row=row, end_column=last_column)
     if hints:
-        put(sheet, row, last_column + 1, _("Cách ghi"), "ind_head")
-        put(sheet, row + 1, last_column + 1, None, "ind_head")
+        write_cell(sheet, row, last_column + 1, _("Cách ghi"), "ind_head")
+        write_cell(sheet, row + 1, last_column + 1, None, "ind_head")
         sheet.merge_cells(
             start_row=row, start_column=last_column + 1, end_row=row + 1, end_column=last_column + 1
         )
@@ -468,18 +475,18 @@ def _write_section(sheet, row: int, section: TableSection, *, hints: bool) -> in
     for table_row in section.rows:
         indicator = table_row.indicator
         top = table_row.depth == 0
-        put(sheet, row, 1, indicator.number, "ind_stt_top" if top else "ind_stt")
-        put(sheet, row, 2, indicator.name, "ind_name_top" if top else "ind_name")
+        write_cell(sheet, row, 1, indicator.number, "ind_stt_top" if top else "ind_stt")
+        write_cell(sheet, row, 2, indicator.name, "ind_name_top" if top else "ind_name")
         text_kind = indicator.value_kind in _TEXT_KINDS
         for offset, cell in enumerate(table_row.cells):
             flagged = table_row.flagged[offset] if table_row.flagged else []
             style = "ind_flag" if flagged else ("ind_text" if text_kind else "ind_count")
-            put(sheet, row, 3 + offset, cell_excel(cell), style)
+            write_cell(sheet, row, 3 + offset, cell_excel(cell), style)
         if hints:
-            put(sheet, row, last_column + 1, table_row.hint, "ind_hint")
+            write_cell(sheet, row, last_column + 1, table_row.hint, "ind_hint")
         row += 1
     if section.has_flags:
-        put(
+        write_cell(
             sheet,
             row,
             1,
@@ -496,15 +503,20 @@ def _write_section(sheet, row: int, section: TableSection, *, hints: bool) -> in
 def export_workbook(
     *,
     units: list[Unit],
+    tables: Iterable[IndicatorTable],
     first: int,
     last: int,
     root: Unit | None = None,
     progress: Progress | None = None,
 ) -> bytes:
     """The official layout for one unit, or for several with a summary
-    sheet first. ``progress(done, step)`` follows it unit by unit."""
+    sheet first. ``tables`` are the units' tables in the years with their
+    values (``selectors.tables_for_export``); ``progress(done, step)``
+    follows it unit by unit."""
     summary = len(units) > 1
-    sheets = iter_export(units=units, first=first, last=last, summary=summary, root=root, progress=progress)
+    sheets = iter_export(
+        units=units, tables=tables, first=first, last=last, summary=summary, root=root, progress=progress
+    )
     return write_workbook(sheets, progress=progress, done=len(units))
 
 
@@ -515,11 +527,11 @@ def template_workbook(*, unit: Unit, period: Period) -> bytes:
 # --- PDF -------------------------------------------------------------------------------
 
 
-def table_html(*, unit: Unit, first: int, last: int) -> str:
+def table_html(*, unit: Unit, tables: Iterable[IndicatorTable], first: int, last: int) -> str:
     """The PDF appendix's HTML (landscape A4): the unit's tables, in
     Vietnamese whatever the page's language."""
     with official():
-        sheets = unit_export(units=[unit], first=first, last=last, summary=False)
+        sheets = unit_export(units=[unit], tables=tables, first=first, last=last, summary=False)
         sections = sheets[0].sections if sheets else []
         return render_to_string(
             "official/indicator_table.html",
@@ -533,7 +545,7 @@ def table_html(*, unit: Unit, first: int, last: int) -> str:
         )
 
 
-def export_pdf(*, unit: Unit, first: int, last: int) -> bytes:
+def export_pdf(*, unit: Unit, tables: Iterable[IndicatorTable], first: int, last: int) -> bytes:
     from cchc.documents.pdf import render_pdf
 
-    return render_pdf(table_html(unit=unit, first=first, last=last))
+    return render_pdf(table_html(unit=unit, tables=tables, first=first, last=last))

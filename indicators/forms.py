@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .choices import ReportStatus
+from .choices import TableStatus
 from .periods import PeriodError, period_from_key, years_from_text
 from .services import MAX_UPLOAD_BYTES
 
@@ -15,7 +15,7 @@ class UnitChoiceField(forms.ModelChoiceField):
 class ReportFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
-        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + ReportStatus.choices
+        label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + TableStatus.choices
     )
 
 

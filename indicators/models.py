@@ -7,7 +7,7 @@ of an appendix, valid from a year (and up to a year), with its numbered
 of earlier tables keep pointing at the rows of the version they were entered
 against, so they never change meaning.
 
-An ``IndicatorReport`` is one unit's table for a year or part of a year
+An ``IndicatorTable`` is one unit's table for a year or part of a year
 ("Năm 2020, tính đến 31/3"); it holds one ``IndicatorValue`` per indicator
 reported. A blank cell (not reported) is no row at all.
 """
@@ -27,7 +27,7 @@ from simple_history.models import HistoricalRecords
 from cchc.choices import UnitKind
 from cchc.models import AuthoredModel, Job, TimeStampedModel, Unit
 
-from .choices import ImportStatus, ReportAction, ReportStatus, Rollup, ValueKind
+from .choices import ImportStatus, Rollup, TableAction, TableStatus, ValueKind
 
 
 class IndicatorTemplate(models.Model):
@@ -190,20 +190,20 @@ class Indicator(models.Model):
             raise ValidationError({"parent": _("Chỉ tiêu cha phải thuộc cùng phụ lục.")})
 
 
-class IndicatorReport(AuthoredModel):
+class IndicatorTable(AuthoredModel):
     """One unit's table (số liệu) for a year or part of a year: "Năm 2019",
     or "Năm 2020 (tính đến 31/3)". Draft while the unit fills it in, then
     submitted, approved by provincial staff, and locked."""
 
     unit = models.ForeignKey(
-        Unit, verbose_name=_("đơn vị"), related_name="indicator_reports", on_delete=models.PROTECT
+        Unit, verbose_name=_("đơn vị"), related_name="indicator_tables", on_delete=models.PROTECT
     )
     year = models.PositiveSmallIntegerField(_("năm"))
     through = models.DateField(
         _("tính đến ngày"), null=True, blank=True, help_text=_("Để trống nếu là số liệu cả năm.")
     )
     status = models.CharField(
-        _("trạng thái"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+        _("trạng thái"), max_length=20, choices=TableStatus.choices, default=TableStatus.DRAFT
     )
     submitted_at = models.DateTimeField(_("gửi lúc"), null=True, blank=True)
     approved_at = models.DateTimeField(_("duyệt lúc"), null=True, blank=True)
@@ -221,7 +221,7 @@ class IndicatorReport(AuthoredModel):
         verbose_name = _("bảng số liệu chỉ tiêu")
         verbose_name_plural = _("bảng số liệu chỉ tiêu")
         ordering = ["unit_id", "year", "through"]
-        indexes = [models.Index(fields=["unit", "year", "through"], name="ind_report_order_idx")]
+        indexes = [models.Index(fields=["unit", "year", "through"], name="ind_table_order_idx")]
         constraints = [
             models.UniqueConstraint(
                 fields=["unit", "year"],
@@ -241,12 +241,12 @@ class IndicatorReport(AuthoredModel):
                 violation_error_message=_("Năm phải trong khoảng 2000 - 2100."),
             ),
             models.CheckConstraint(
-                condition=Q(status__in=ReportStatus.values),
+                condition=Q(status__in=TableStatus.values),
                 name="%(app_label)s_%(class)s_status_valid",
                 violation_error_message=_("Trạng thái bảng số liệu không hợp lệ."),
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=[ReportStatus.APPROVED, ReportStatus.LOCKED])
+                condition=~Q(status__in=[TableStatus.APPROVED, TableStatus.LOCKED])
                 | Q(approved_at__isnull=False),
                 name="%(app_label)s_%(class)s_approved_has_date",
                 violation_error_message=_("Bảng đã duyệt phải có thời điểm duyệt."),
@@ -270,7 +270,7 @@ class IndicatorReport(AuthoredModel):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == ReportStatus.DRAFT
+        return self.status == TableStatus.DRAFT
 
     def clean(self):
         super().clean()
@@ -312,7 +312,7 @@ class IndicatorValue(models.Model):
     # constraint, whose per-row checks would cost more than the rest of the
     # import of a province's 48,000 cells.
     report = models.ForeignKey(
-        IndicatorReport,
+        IndicatorTable,
         verbose_name=_("bảng số liệu"),
         related_name="values",
         on_delete=models.CASCADE,
@@ -415,14 +415,14 @@ class IndicatorValue(models.Model):
             raise ValidationError(str(error)) from None
 
 
-class IndicatorReportEvent(models.Model):
+class IndicatorTableEvent(models.Model):
     """An entry in a table's history: a comment, a change of status (with
     its reason), or an import from a file."""
 
     report = models.ForeignKey(
-        IndicatorReport, verbose_name=_("bảng số liệu"), related_name="events", on_delete=models.CASCADE
+        IndicatorTable, verbose_name=_("bảng số liệu"), related_name="events", on_delete=models.CASCADE
     )
-    action = models.CharField(_("hành động"), max_length=20, choices=ReportAction.choices)
+    action = models.CharField(_("hành động"), max_length=20, choices=TableAction.choices)
     text = models.TextField(_("nội dung"), blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -445,12 +445,12 @@ class IndicatorReportEvent(models.Model):
         indexes = [models.Index(fields=["report", "created_at"], name="ind_event_order_idx")]
         constraints = [
             models.CheckConstraint(
-                condition=~Q(action=ReportAction.COMMENT) | ~Q(text=""),
+                condition=~Q(action=TableAction.COMMENT) | ~Q(text=""),
                 name="%(app_label)s_%(class)s_comment_has_text",
                 violation_error_message=_("Ý kiến không được để trống."),
             ),
             models.CheckConstraint(
-                condition=~Q(action=ReportAction.RETURN) | ~Q(text=""),
+                condition=~Q(action=TableAction.RETURN) | ~Q(text=""),
                 name="%(app_label)s_%(class)s_return_has_reason",
                 violation_error_message=_("Trả lại bảng số liệu phải nêu lý do."),
             ),
@@ -463,7 +463,7 @@ class IndicatorReportEvent(models.Model):
     def display_text(self) -> str:
         """The entry's text in the active language: an import's sentence is
         made from its data; a comment or a reason is shown as written."""
-        if self.action == ReportAction.IMPORT and isinstance(self.data, dict) and "cells" in self.data:
+        if self.action == TableAction.IMPORT and isinstance(self.data, dict) and "cells" in self.data:
             return import_event_text(self.data.get("file") or "", int(self.data["cells"]))
         return self.text
 

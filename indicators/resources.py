@@ -32,9 +32,9 @@ from import_export import fields, resources, widgets
 from import_export.instance_loaders import BaseInstanceLoader
 
 from .cells import BLANK, Cell, CellError, cell_text, parse_cell, stored_cell, value_warnings
-from .choices import ReportAction, ReportStatus
+from .choices import TableAction, TableStatus
 from .layouts import ParsedWorkbook
-from .models import Indicator, IndicatorReport, IndicatorReportEvent, IndicatorValue, import_event_text
+from .models import Indicator, IndicatorTable, IndicatorTableEvent, IndicatorValue, import_event_text
 
 UNIT, YEAR, THROUGH = "unit", "year", "through"
 #: How many single changes a preview lists in full (the counts cover all).
@@ -109,7 +109,7 @@ class _ReportLoader(BaseInstanceLoader):
         for unit_id in {key[0] for key in keys}:
             years = {key[1] for key in keys if key[0] == unit_id}
             condition |= Q(unit_id=unit_id, year__in=years)
-        reports = IndicatorReport.objects.filter(condition) if keys else IndicatorReport.objects.none()
+        reports = IndicatorTable.objects.filter(condition) if keys else IndicatorTable.objects.none()
         self.reports = {(r.unit_id, r.year, r.through): r for r in reports}
         values: dict[int, dict[int, StoredValue]] = {}
         if self.reports:
@@ -130,7 +130,7 @@ class _ReportLoader(BaseInstanceLoader):
 
 @dataclass
 class CellChange:
-    report: IndicatorReport
+    report: IndicatorTable
     indicator: Indicator
     old: Cell
     new: Cell
@@ -149,7 +149,7 @@ class ImportTotals:
 
 @dataclass
 class OpenWarning:
-    report: IndicatorReport
+    report: IndicatorTable
     indicator: Indicator
     keys: list[str]
 
@@ -161,7 +161,7 @@ class ResourceOutcome:
     totals: ImportTotals = field(default_factory=ImportTotals)
 
 
-class IndicatorReportResource(resources.ModelResource):
+class IndicatorTableResource(resources.ModelResource):
     """Tables keyed on (unit, year, tính đến); cells in columns ``i<id>``."""
 
     unit = fields.Field(attribute="unit_id", column_name=UNIT, widget=widgets.IntegerWidget())
@@ -169,7 +169,7 @@ class IndicatorReportResource(resources.ModelResource):
     through = fields.Field(attribute="through", column_name=THROUGH, widget=widgets.DateWidget("%Y-%m-%d"))
 
     class Meta:
-        model = IndicatorReport
+        model = IndicatorTable
         fields = (UNIT, YEAR, THROUGH)
         import_id_fields = (UNIT, YEAR, THROUGH)
         instance_loader_class = _ReportLoader
@@ -198,7 +198,7 @@ class IndicatorReportResource(resources.ModelResource):
         self.source_import = source_import
         self.indicators = {i.pk: i for i in Indicator.objects.select_related("template", "parent")}
         self.existing_values: dict[int, dict[int, StoredValue]] = {}
-        self.touched: list[IndicatorReport] = []
+        self.touched: list[IndicatorTable] = []
         self.outcome = ResourceOutcome()
         self._columns: list[tuple[str, Indicator]] = []
         self._reported_by: dict[tuple[int, str], bool] = {}
@@ -212,7 +212,7 @@ class IndicatorReportResource(resources.ModelResource):
         self._rows_total = len(dataset)
 
     def init_instance(self, row=None):
-        return IndicatorReport(status=ReportStatus.DRAFT, created_by=self.user)
+        return IndicatorTable(status=TableStatus.DRAFT, created_by=self.user)
 
     def import_instance(self, instance, row, **kwargs):
         super().import_instance(instance, row, **kwargs)
@@ -249,7 +249,7 @@ class IndicatorReportResource(resources.ModelResource):
             else:
                 unchanged += 1
         self.outcome.totals.cells_unchanged += unchanged
-        if changes and instance.pk and instance.status != ReportStatus.DRAFT:
+        if changes and instance.pk and instance.status != TableStatus.DRAFT:
             errors[THROUGH] = ValidationError(
                 _("Bảng số liệu %(period)s của %(unit)s đang ở trạng thái “%(status)s”: không sửa được.")
                 % {"period": instance.period_label, "unit": unit, "status": instance.get_status_display()}
@@ -282,7 +282,7 @@ class IndicatorReportResource(resources.ModelResource):
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.create_instances and (using_transactions or not dry_run):
             try:
-                IndicatorReport.objects.bulk_create(self.create_instances, batch_size=500)
+                IndicatorTable.objects.bulk_create(self.create_instances, batch_size=500)
             except Exception as error:
                 self.handle_import_error(result, error, raise_errors)
             finally:
@@ -300,7 +300,7 @@ class IndicatorReportResource(resources.ModelResource):
             return
         self._write_cells(dry_run=kwargs.get("dry_run", False))
 
-    def _new_cells(self, report: IndicatorReport, creates: list[tuple]) -> None:
+    def _new_cells(self, report: IndicatorTable, creates: list[tuple]) -> None:
         """The cells of a table that had none: all new (the common case of a
         first import, kept short)."""
         cells = report._cells
@@ -417,21 +417,21 @@ class IndicatorReportResource(resources.ModelResource):
             IndicatorValue.objects.bulk_update(warned_updates, _WARNING_FIELDS, batch_size=500)
         touched_ids = [report.pk for report in self.touched if report.pk]
         if touched_ids and not dry_run:
-            IndicatorReport.objects.filter(pk__in=touched_ids).update(updated_at=now)
-            IndicatorReportEvent.objects.bulk_create(
+            IndicatorTable.objects.filter(pk__in=touched_ids).update(updated_at=now)
+            IndicatorTableEvent.objects.bulk_create(
                 [self._import_event(report, now) for report in self.touched if report.pk]
             )
 
-    def _import_event(self, report: IndicatorReport, now) -> IndicatorReportEvent:
+    def _import_event(self, report: IndicatorTable, now) -> IndicatorTableEvent:
         """The history entry of an import: its file and count as data (shown
         in the reader's language) and, as the record, in Vietnamese."""
         name = self.source_import.original_name if self.source_import else ""
         cells = len(report._cells)
         with translation.override("vi"):
             text = import_event_text(name, cells)
-        return IndicatorReportEvent(
+        return IndicatorTableEvent(
             report=report,
-            action=ReportAction.IMPORT,
+            action=TableAction.IMPORT,
             author=self.user,
             created_at=now,
             text=text,

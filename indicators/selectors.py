@@ -19,7 +19,8 @@ from cchc.models import Job, Unit
 
 from .catalogue import templates_for_year
 from .cells import Cell, cell_text, stored_cell, warning_message
-from .models import Indicator, IndicatorImport, IndicatorReport, IndicatorTemplate, IndicatorValue
+from .choices import EXPORT_JOB
+from .models import Indicator, IndicatorImport, IndicatorTable, IndicatorTemplate, IndicatorValue
 
 EDIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
 REVIEW_ROLES = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
@@ -30,21 +31,21 @@ EXPORT_ROLES = frozenset(Role.values)
 
 def reports_visible(user):
     if not user.is_authenticated:
-        return IndicatorReport.objects.none()
-    return IndicatorReport.objects.filter(scope_q(user, "unit"))
+        return IndicatorTable.objects.none()
+    return IndicatorTable.objects.filter(scope_q(user, "unit"))
 
 
 def reports_editable(user):
     """Tables whose cells the user may change (while they are drafts)."""
     if not has_role(user, *EDIT_ROLES):
-        return IndicatorReport.objects.none()
-    return IndicatorReport.objects.filter(scope_q(user, "unit", EDIT_ROLES))
+        return IndicatorTable.objects.none()
+    return IndicatorTable.objects.filter(scope_q(user, "unit", EDIT_ROLES))
 
 
 def reports_reviewable(user):
     if not has_role(user, *REVIEW_ROLES):
-        return IndicatorReport.objects.none()
-    return IndicatorReport.objects.filter(scope_q(user, "unit", REVIEW_ROLES))
+        return IndicatorTable.objects.none()
+    return IndicatorTable.objects.filter(scope_q(user, "unit", REVIEW_ROLES))
 
 
 def units_editable(user):
@@ -138,20 +139,20 @@ def report_detail(user):
     return reports_visible(user).select_related("unit", "created_by", "approved_by")
 
 
-def report_events(report: IndicatorReport):
+def report_events(report: IndicatorTable):
     return report.events.select_related("author").order_by("-created_at", "-id")
 
 
-def previous_report(report: IndicatorReport) -> IndicatorReport | None:
+def previous_report(report: IndicatorTable) -> IndicatorTable | None:
     """The same unit's table a year earlier (the full year when there is one)."""
     return (
-        IndicatorReport.objects.filter(unit_id=report.unit_id, year=report.year - 1)
+        IndicatorTable.objects.filter(unit_id=report.unit_id, year=report.year - 1)
         .order_by("through")
         .first()
     )
 
 
-def report_grid(report: IndicatorReport, *, previous: IndicatorReport | None = None) -> list[GridSection]:
+def report_grid(report: IndicatorTable, *, previous: IndicatorTable | None = None) -> list[GridSection]:
     """Every appendix valid in the report's year, one row per indicator,
     with its value, and last year's for comparison (a fixed number of
     queries whatever the number of rows)."""
@@ -177,7 +178,7 @@ def report_grid(report: IndicatorReport, *, previous: IndicatorReport | None = N
 
 
 def grid_row(
-    report: IndicatorReport, indicator: Indicator, *, previous: IndicatorReport | None = None
+    report: IndicatorTable, indicator: Indicator, *, previous: IndicatorTable | None = None
 ) -> GridRow:
     value = report.values.filter(indicator=indicator).first()
     previous_value = previous.values.filter(indicator=indicator).first() if previous else None
@@ -191,19 +192,19 @@ def grid_row(
     )
 
 
-def open_warning_count(report: IndicatorReport) -> int:
+def open_warning_count(report: IndicatorTable) -> int:
     return report.values.filter(needs_acknowledgement=True).count()
 
 
-def latest_events(report: IndicatorReport, limit: int = 50):
+def latest_events(report: IndicatorTable, limit: int = 50):
     return list(report_events(report)[:limit])
 
 
-def reports_for_export(*, units: list[Unit], first: int, last: int) -> list[IndicatorReport]:
+def tables_for_export(*, units: list[Unit], first: int, last: int) -> list[IndicatorTable]:
     """The tables of ``units`` in the years ``first``..``last``, with their
-    values (two queries)."""
+    values (two queries): what ``exports`` lays out."""
     return list(
-        IndicatorReport.objects.filter(unit__in=units, year__gte=first, year__lte=last)
+        IndicatorTable.objects.filter(unit__in=units, year__gte=first, year__lte=last)
         .select_related("unit")
         .prefetch_related(Prefetch("values", queryset=IndicatorValue.objects.all()))
         .order_by("unit__path", "year", "through")
@@ -221,8 +222,6 @@ def export_units(user, *, unit: Unit, with_children: bool) -> list[Unit]:
 def export_jobs(user):
     """The user's own export jobs, while the unit exported is still in their
     scope: another user's export (even of the same unit) is not theirs to see."""
-    from .services import EXPORT_JOB
-
     if not has_role(user, *EXPORT_ROLES):
         return Job.objects.none()
     return Job.objects.filter(kind=EXPORT_JOB, created_by=user).filter(scope_q(user, "unit", EXPORT_ROLES))

@@ -4,15 +4,8 @@ from celery import shared_task
 
 from cchc.jobs import job_run, job_task
 
-from .services import (
-    EXPORT_JOB,
-    IMPORT_APPLY_JOB,
-    IMPORT_CHECK_JOB,
-    export_work,
-    exports_cleanup,
-    import_apply_work,
-    import_check_work,
-)
+from .choices import EXPORT_JOB, IMPORT_APPLY_JOB, IMPORT_CHECK_JOB
+from .services import export_work, exports_cleanup, import_apply_work, import_check_work
 
 
 @job_task(IMPORT_CHECK_JOB)

@@ -23,7 +23,7 @@ from cchc.mixins import ScopedViewMixin
 
 from . import exports, selectors, services
 from .cells import value_text
-from .choices import ImportStatus, ReportStatus
+from .choices import ImportStatus, TableStatus
 from .forms import (
     ApplyForm,
     CommentForm,
@@ -49,10 +49,10 @@ def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
 # --- the list -----------------------------------------------------------------------
 
 
-class ReportListView(ScopedViewMixin, ListView):
+class TableListView(ScopedViewMixin, ListView):
     """Tables in the user's scope, newest year first."""
 
-    template_name = "indicators/report_list.html"
+    template_name = "indicators/table_list.html"
     context_object_name = "reports"
     paginate_by = 50
 
@@ -73,14 +73,14 @@ class ReportListView(ScopedViewMixin, ListView):
         return context
 
 
-class ReportCreateView(ScopedViewMixin, View):
+class TableCreateView(ScopedViewMixin, View):
     required_roles = tuple(EDIT_ROLES)
 
     def post(self, request):
         form = ReportCreateForm(request.POST, units=selectors.units_editable(request.user))
         if form.is_valid():
             try:
-                report = services.report_create(
+                report = services.table_create(
                     unit=form.cleaned_data["unit"],
                     year=form.cleaned_data["year"],
                     through=form.cleaned_data["through"],
@@ -90,8 +90,8 @@ class ReportCreateView(ScopedViewMixin, View):
                 add_service_errors(form, error)
             else:
                 messages.success(request, _("Đã tạo bảng số liệu %(report)s.") % {"report": report})
-                return redirect("indicators:report_detail", pk=report.pk)
-        return render(request, "indicators/report_create.html", {"form": form}, status=400)
+                return redirect("indicators:table_detail", pk=report.pk)
+        return render(request, "indicators/table_create.html", {"form": form}, status=400)
 
 
 # --- the grid -------------------------------------------------------------------------
@@ -106,25 +106,25 @@ def _grid_context(request, report, **extra):
         "sections": selectors.report_grid(report, previous=previous),
         "previous": previous,
         "editable": editable,
-        "can_submit": editable and report.status == ReportStatus.DRAFT,
-        "can_review": report.status in (ReportStatus.SUBMITTED, ReportStatus.APPROVED)
+        "can_submit": editable and report.status == TableStatus.DRAFT,
+        "can_review": report.status in (TableStatus.SUBMITTED, TableStatus.APPROVED)
         and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
-        "can_reopen": report.status in (ReportStatus.APPROVED, ReportStatus.LOCKED)
+        "can_reopen": report.status in (TableStatus.APPROVED, TableStatus.LOCKED)
         and has_role(user, *REOPEN_ROLES)
         and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
         "open_warnings": selectors.open_warning_count(report),
         "events": selectors.latest_events(report),
         "comment_form": CommentForm(),
-        "statuses": ReportStatus,
+        "statuses": TableStatus,
         **extra,
     }
 
 
-class ReportDetailView(ScopedViewMixin, DetailView):
+class TableDetailView(ScopedViewMixin, DetailView):
     """A table as a grid: one row per indicator, the cell saved as the user
     leaves it, last year's figure beside it."""
 
-    template_name = "indicators/report_detail.html"
+    template_name = "indicators/table_detail.html"
     context_object_name = "report"
 
     def scoped_queryset(self, user):
@@ -134,7 +134,7 @@ class ReportDetailView(ScopedViewMixin, DetailView):
         return _grid_context(self.request, self.object)
 
 
-class ReportEditMixin(ScopedViewMixin):
+class TableEditMixin(ScopedViewMixin):
     required_roles = tuple(EDIT_ROLES)
 
     def get_report(self, pk):
@@ -165,7 +165,7 @@ def _row_response(request, report, indicator, *, status=200, related=(), **row_s
     return render(request, "indicators/partials/grid_cell_response.html", context, status=status)
 
 
-class CellView(ReportEditMixin, View):
+class CellView(TableEditMixin, View):
     """Save one cell (HTMX, as the user leaves it). The answer is the row,
     with its error or warning, and the rows whose warnings it changed."""
 
@@ -192,15 +192,15 @@ class CellView(ReportEditMixin, View):
             report.refresh_from_db()
             if not request.htmx:
                 messages.error(request, " ".join(error.messages))
-                return redirect("indicators:report_detail", pk=report.pk)
+                return redirect("indicators:table_detail", pk=report.pk)
             return _row_response(request, report, indicator, typed=raw, error=" ".join(error.messages))
         report.refresh_from_db()
         if not request.htmx:
-            return redirect(reverse("indicators:report_detail", args=[report.pk]) + f"#row-{indicator.pk}")
+            return redirect(reverse("indicators:table_detail", args=[report.pk]) + f"#row-{indicator.pk}")
         return _row_response(request, report, indicator, related=result.related)
 
 
-class AcknowledgeView(ReportEditMixin, View):
+class AcknowledgeView(TableEditMixin, View):
     def post(self, request, pk, indicator_pk):
         report = self.get_report(pk)
         indicator = self.get_indicator(report, indicator_pk)
@@ -210,11 +210,11 @@ class AcknowledgeView(ReportEditMixin, View):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         if not request.htmx:
-            return redirect(reverse("indicators:report_detail", args=[report.pk]) + f"#row-{indicator.pk}")
+            return redirect(reverse("indicators:table_detail", args=[report.pk]) + f"#row-{indicator.pk}")
         return _row_response(request, report, indicator)
 
 
-class ReportSaveView(ReportEditMixin, View):
+class TableSaveView(TableEditMixin, View):
     """The whole column at once (the grid without JavaScript): all or nothing."""
 
     def post(self, request, pk):
@@ -225,11 +225,11 @@ class ReportSaveView(ReportEditMixin, View):
             if key.startswith("cell-") and key[5:].isdigit()
         }
         try:
-            changed = services.report_values_save(report=report, raws=raws, user=request.user)
+            changed = services.table_values_save(report=report, raws=raws, user=request.user)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
-                return redirect("indicators:report_detail", pk=report.pk)
+                return redirect("indicators:table_detail", pk=report.pk)
             errors = {int(key[5:]): messages_[0] for key, messages_ in error.message_dict.items()}
             context = _grid_context(request, report)
             for section in context["sections"]:
@@ -237,19 +237,19 @@ class ReportSaveView(ReportEditMixin, View):
                     row.typed = raws.get(row.indicator.pk)
                     row.error = errors.get(row.indicator.pk, "")
             messages.error(request, _("Có ô sai, chưa lưu ô nào: xem các ô tô đỏ bên dưới."))
-            return render(request, "indicators/report_detail.html", context, status=400)
+            return render(request, "indicators/table_detail.html", context, status=400)
         messages.success(request, _("Đã lưu %(n)s ô.") % {"n": changed})
-        return redirect("indicators:report_detail", pk=report.pk)
+        return redirect("indicators:table_detail", pk=report.pk)
 
 
 # --- status and comments ---------------------------------------------------------------
 
 _TRANSITIONS = {
-    "submit": (EDIT_ROLES, "editable", services.report_submit, _("Đã gửi bảng số liệu để duyệt.")),
-    "return": (REVIEW_ROLES, "reviewable", services.report_return, _("Đã trả lại bảng số liệu cho đơn vị.")),
-    "approve": (REVIEW_ROLES, "reviewable", services.report_approve, _("Đã duyệt bảng số liệu.")),
-    "lock": (REVIEW_ROLES, "reviewable", services.report_lock, _("Đã khóa bảng số liệu.")),
-    "reopen": (REOPEN_ROLES, "reviewable", services.report_reopen, _("Đã mở lại bảng số liệu để sửa.")),
+    "submit": (EDIT_ROLES, "editable", services.table_submit, _("Đã gửi bảng số liệu để duyệt.")),
+    "return": (REVIEW_ROLES, "reviewable", services.table_return, _("Đã trả lại bảng số liệu cho đơn vị.")),
+    "approve": (REVIEW_ROLES, "reviewable", services.table_approve, _("Đã duyệt bảng số liệu.")),
+    "lock": (REVIEW_ROLES, "reviewable", services.table_lock, _("Đã khóa bảng số liệu.")),
+    "reopen": (REOPEN_ROLES, "reviewable", services.table_reopen, _("Đã mở lại bảng số liệu để sửa.")),
 }
 
 
@@ -277,7 +277,7 @@ class TransitionView(ScopedViewMixin, View):
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, done)
-        return redirect("indicators:report_detail", pk=report.pk)
+        return redirect("indicators:table_detail", pk=report.pk)
 
 
 class CommentView(ScopedViewMixin, View):
@@ -286,14 +286,14 @@ class CommentView(ScopedViewMixin, View):
         form = CommentForm(request.POST)
         if form.is_valid():
             try:
-                services.report_comment_add(
+                services.table_comment_add(
                     report=report, user=request.user, text=form.cleaned_data["comment"]
                 )
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("Đã ghi ý kiến."))
-        return redirect(reverse("indicators:report_detail", args=[report.pk]) + "#history")
+        return redirect(reverse("indicators:table_detail", args=[report.pk]) + "#history")
 
 
 # --- imports ------------------------------------------------------------------------------
@@ -406,7 +406,7 @@ class ExportView(ScopedViewMixin, View):
     """The official layout of a unit's tables (or of a province, with a
     summary sheet) as Excel, or a unit's as the PDF appendix. A unit's file
     is made during the request; an export of more units than
-    ``INDICATOR_EXPORT_INLINE_MAX_UNITS`` is a background job (asked for by
+    ``CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS`` is a background job (asked for by
     POST), whose page shows its progress and then the file."""
 
     required_roles = tuple(EXPORT_ROLES)
@@ -434,7 +434,12 @@ class ExportView(ScopedViewMixin, View):
         first, last = form.cleaned_data["years"]
         if form.cleaned_data["format"] == "pdf":
             return _file_response(
-                exports.export_pdf(unit=unit, first=first, last=last),
+                exports.export_pdf(
+                    unit=unit,
+                    tables=selectors.tables_for_export(units=[unit], first=first, last=last),
+                    first=first,
+                    last=last,
+                ),
                 services.export_file_name(unit, first, last, "pdf"),
                 "application/pdf",
             )
@@ -447,7 +452,8 @@ class ExportView(ScopedViewMixin, View):
                 unit=unit, units=units_, first=first, last=last, user=request.user
             )
             return redirect("indicators:export_job", pk=job.pk)
-        data = exports.export_workbook(units=units_, first=first, last=last, root=unit)
+        tables = selectors.tables_for_export(units=units_, first=first, last=last)
+        data = exports.export_workbook(units=units_, tables=tables, first=first, last=last, root=unit)
         return _file_response(data, services.export_file_name(unit, first, last), XLSX)
 
 

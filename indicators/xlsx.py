@@ -1,6 +1,6 @@
-"""Workbooks from outside, read safely; workbooks we write, written safely.
+"""Workbooks from outside, read safely (writing is ``cchc.xlsx``'s).
 
-Reading. An uploaded .xlsx is a zip of XML parts, so before openpyxl parses
+An uploaded .xlsx is a zip of XML parts, so before openpyxl parses
 anything the archive is checked: a bounded number of entries, a bounded
 total uncompressed size and compression ratio (a zip bomb is refused before
 it is inflated: ``zipfile`` itself stops reading an entry at its declared
@@ -13,16 +13,11 @@ Cells are read in openpyxl's read-only mode with cached values
 (``data_only``): a formula counts for the value Excel last computed, and a
 formula saved without one comes back as ``MissingCachedValue`` so that it
 is reported, never read as a blank.
-
-Writing. Text that starts like a formula is stored as text (never as a
-formula Excel would run), with Excel's quote prefix so that it stays text
-when edited, and characters XML cannot hold are dropped.
 """
 
 from __future__ import annotations
 
 import io
-import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -32,7 +27,6 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
-from openpyxl.cell.cell import TYPE_FORMULA, TYPE_STRING
 from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from .cells import ErrorValue, MissingCachedValue
@@ -46,8 +40,6 @@ MAX_ENTRY_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 120
 # Tiny parts can have odd ratios; the ratio is only checked above this size.
 RATIO_CHECKED_FROM = 512 * 1024
-
-_ILLEGAL_XML = re.compile(r"[^\u0020-\uD7FF\u0009\u000A\u000D\uE000-\uFFFD\U00010000-\U0010FFFF]")
 
 
 class WorkbookError(ValueError):
@@ -218,37 +210,3 @@ def _rows(workbook, worksheet) -> Iterator[tuple[int, dict[int, object]]]:
             values = {cell["column"]: cell["value"] for cell in cells if cell["value"] is not None}
             if values:
                 yield index, values
-
-
-def read_workbook_values(source) -> int:
-    """openpyxl alone, reading every value of every sheet: the baseline the
-    benchmark compares imports with. Returns the number of values."""
-    workbook = load_workbook(source, read_only=True, data_only=True, keep_links=False)
-    count = 0
-    for worksheet in workbook.worksheets:
-        for row in worksheet.iter_rows(values_only=True):
-            count += sum(1 for value in row if value is not None)
-    workbook.close()
-    return count
-
-
-# --- writing ----------------------------------------------------------------
-
-
-def clean_text(value):
-    """Drop characters an XML file cannot hold."""
-    if isinstance(value, str):
-        return _ILLEGAL_XML.sub("", value)
-    return value
-
-
-def put(worksheet, row: int, column: int, value, style: str | None = None):
-    """Write one cell; text that looks like a formula stays text."""
-    cell = worksheet.cell(row=row, column=column)
-    cell.value = clean_text(value)
-    if style:
-        cell.style = style
-    if cell.data_type == TYPE_FORMULA:
-        cell.data_type = TYPE_STRING
-        cell.quotePrefix = True
-    return cell

@@ -31,7 +31,7 @@ class TaskStatus(models.TextChoices):
     RETURNED = "returned", _("Trả lại, yêu cầu bổ sung")
 
 
-class ReportStatus(models.TextChoices):
+class RemediationReportStatus(models.TextChoices):
     DRAFT = "draft", _("Dự thảo")
     SUBMITTED = "submitted", _("Đã gửi")
     REVIEWED = "reviewed", _("Đã xem xét")

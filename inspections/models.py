@@ -20,8 +20,8 @@ from .choices import (
     FindingKind,
     InspectionStatus,
     ItemProgress,
+    RemediationReportStatus,
     ReportFileKind,
-    ReportStatus,
     ReviewDecision,
     TaskStatus,
     TeamRole,
@@ -438,7 +438,10 @@ class RemediationReport(TimeStampedModel):
     document_date = models.DateField(_("ngày báo cáo"), null=True, blank=True)
     summary = models.TextField(_("tóm tắt"), blank=True)
     status = models.CharField(
-        _("trạng thái"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT
+        _("trạng thái"),
+        max_length=20,
+        choices=RemediationReportStatus.choices,
+        default=RemediationReportStatus.DRAFT,
     )
     submitted_at = models.DateTimeField(_("ngày gửi"), null=True, blank=True)
     submitted_by = models.ForeignKey(
@@ -463,7 +466,7 @@ class RemediationReport(TimeStampedModel):
                 violation_error_message=_("Lần gửi này đã có."),
             ),
             models.CheckConstraint(
-                condition=Q(status=ReportStatus.DRAFT) | Q(submitted_at__isnull=False),
+                condition=Q(status=RemediationReportStatus.DRAFT) | Q(submitted_at__isnull=False),
                 name="%(app_label)s_%(class)s_submitted_has_date",
                 violation_error_message=_("Báo cáo đã gửi phải có ngày gửi."),
             ),

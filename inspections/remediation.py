@@ -22,7 +22,7 @@ from cchc.models import Membership, Unit, User
 from cchc.notifications import notify_on_commit
 from cchc.services import current_successors
 
-from .choices import InspectionStatus, ReportFileKind, ReportStatus, ReviewDecision, TaskStatus
+from .choices import InspectionStatus, RemediationReportStatus, ReportFileKind, ReviewDecision, TaskStatus
 from .models import Inspection, RemediationReport, RemediationReportItem, ReportFile
 from .uploads import DOCUMENT_TYPES, EVIDENCE_TYPES, SUFFIXES, check_upload
 
@@ -58,7 +58,10 @@ def report_open(*, inspection: Inspection, user: User) -> RemediationReport:
         .order_by("-revision")
         .first()
     )
-    if latest is not None and latest.status in (ReportStatus.DRAFT, ReportStatus.SUBMITTED):
+    if latest is not None and latest.status in (
+        RemediationReportStatus.DRAFT,
+        RemediationReportStatus.SUBMITTED,
+    ):
         return latest
     tasks = list(_tasks_to_report(inspection, user))
     if not tasks:
@@ -70,7 +73,7 @@ def report_open(*, inspection: Inspection, user: User) -> RemediationReport:
         unit=unit,
         revision=(latest.revision + 1) if latest else 1,
         previous=latest,
-        status=ReportStatus.DRAFT,
+        status=RemediationReportStatus.DRAFT,
         document_number=latest.document_number if latest else "",
         document_date=latest.document_date if latest else None,
         summary=latest.summary if latest else "",
@@ -118,7 +121,7 @@ def report_open(*, inspection: Inspection, user: User) -> RemediationReport:
 
 
 def _require_draft(report: RemediationReport) -> None:
-    if report.status != ReportStatus.DRAFT:
+    if report.status != RemediationReportStatus.DRAFT:
         raise ValidationError(_("Báo cáo đã gửi, không sửa được nữa."))
 
 
@@ -209,7 +212,7 @@ def report_submit(*, report: RemediationReport, user: User, today: datetime.date
         problems.append(_("Chưa đính kèm văn bản báo cáo (PDF hoặc DOCX)."))
     if problems:
         raise ValidationError(problems)
-    report.status = ReportStatus.SUBMITTED
+    report.status = RemediationReportStatus.SUBMITTED
     report.submitted_at = timezone.now()
     report.submitted_by = user
     report.is_late = any(item.task.deadline < today for item in items)
@@ -240,7 +243,7 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
     are accepted."""
     item = RemediationReportItem.objects.select_for_update().select_related("report", "task").get(pk=item.pk)
     report = item.report
-    if report.status != ReportStatus.SUBMITTED:
+    if report.status != RemediationReportStatus.SUBMITTED:
         raise ValidationError(_("Chỉ xem xét được báo cáo đã gửi và chưa xem xét xong."))
     if item.decision != ReviewDecision.PENDING:
         raise ValidationError(_("Nhiệm vụ này đã được xem xét."))
@@ -261,7 +264,7 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
     task._history_user = user
     task.save(update_fields=["status", "accepted_at", "updated_at"])
     if not report.items.filter(decision=ReviewDecision.PENDING).exists():
-        report.status = ReportStatus.REVIEWED
+        report.status = RemediationReportStatus.REVIEWED
         report._history_user = user
         report.save(update_fields=["status", "updated_at"])
         returned = report.items.filter(decision=ReviewDecision.RETURNED).count()

@@ -22,7 +22,7 @@ from cchc.mixins import ScopedViewMixin
 from cchc.models import Notification
 
 from . import remediation, selectors
-from .choices import ItemProgress, ReportFileKind, ReportStatus, ReviewDecision
+from .choices import ItemProgress, RemediationReportStatus, ReportFileKind, ReviewDecision
 from .models import RemediationReport, RemediationReportItem, ReportFile
 
 REPORTER_ROLES = tuple(selectors.REPORTER_ROLES)
@@ -128,10 +128,11 @@ class ReportOpenView(ScopedViewMixin, View):
 def report_context(request, report, **forms_):
     user = request.user
     can_write = (
-        report.status == ReportStatus.DRAFT and selectors.reports_writable(user).filter(pk=report.pk).exists()
+        report.status == RemediationReportStatus.DRAFT
+        and selectors.reports_writable(user).filter(pk=report.pk).exists()
     )
     can_review = (
-        report.status == ReportStatus.SUBMITTED
+        report.status == RemediationReportStatus.SUBMITTED
         and selectors.reports_reviewable(user).filter(pk=report.pk).exists()
     )
     items = list(
@@ -253,7 +254,7 @@ class ReportWriteMixin(ScopedViewMixin):
 class ReportUpdateView(ReportWriteMixin, View):
     def post(self, request, pk):
         report = self.get_report(pk)
-        if report.status != ReportStatus.DRAFT:
+        if report.status != RemediationReportStatus.DRAFT:
             return self.not_draft(report)
         form = ReportHeaderForm(request.POST)
         if form.is_valid():
@@ -277,7 +278,7 @@ class ReportItemView(ReportWriteMixin, View):
             ),
             pk=pk,
         )
-        if item.report.status != ReportStatus.DRAFT and not request.htmx:
+        if item.report.status != RemediationReportStatus.DRAFT and not request.htmx:
             return self.not_draft(item.report)
         form = ItemForm(request.POST, prefix=f"item{item.pk}")
         if form.is_valid():
@@ -300,7 +301,7 @@ class ReportItemView(ReportWriteMixin, View):
 class ReportFileUploadView(ReportWriteMixin, View):
     def post(self, request, pk):
         report = self.get_report(pk)
-        if report.status != ReportStatus.DRAFT:
+        if report.status != RemediationReportStatus.DRAFT:
             return self.not_draft(report)
         form = UploadForm(request.POST, request.FILES)
         key = "upload_document"

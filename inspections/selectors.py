@@ -16,7 +16,7 @@ from cchc.access import STAFF_ROLES, has_role, scope_q
 from cchc.choices import Role
 from cchc.text import fold
 
-from .choices import FindingKind, ReportStatus
+from .choices import FindingKind, RemediationReportStatus
 from .models import (
     Finding,
     Inspection,
@@ -284,7 +284,7 @@ def unit_tasks(user, today=None):
 def review_queue(user):
     return (
         reports_reviewable(user)
-        .filter(status=ReportStatus.SUBMITTED)
+        .filter(status=RemediationReportStatus.SUBMITTED)
         .select_related("unit", "inspection__unit", "inspection__plan", "submitted_by")
         .annotate(task_count=Count("items"))
         .order_by("submitted_at", "id")

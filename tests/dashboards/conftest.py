@@ -25,9 +25,15 @@ from django.utils import timezone
 
 from dashboards.rollup import rollup_refresh
 from indicators.catalogue import catalogue_load
-from indicators.choices import ReportStatus as TableStatus
-from indicators.models import Indicator, IndicatorReport, IndicatorValue
-from inspections.choices import FindingKind, InspectionStatus, ReportStatus, ReviewDecision, TaskStatus
+from indicators.choices import TableStatus
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
+from inspections.choices import (
+    FindingKind,
+    InspectionStatus,
+    RemediationReportStatus,
+    ReviewDecision,
+    TaskStatus,
+)
 from inspections.models import RemediationReport, RemediationReportItem
 from tests.factories import FindingFactory, InspectionFactory, InspectionPlanFactory, RemediationTaskFactory
 
@@ -51,7 +57,7 @@ def _issued(plan, unit, inspected_on, status=InspectionStatus.CONCLUDED):
 
 
 def _table(unit, year, values, status=TableStatus.APPROVED):
-    report = IndicatorReport.objects.create(
+    report = IndicatorTable.objects.create(
         unit=unit,
         year=year,
         status=status,
@@ -142,7 +148,7 @@ def dash(units, reform_areas):
     report = RemediationReport.objects.create(
         inspection=da,
         unit=units.district_a,
-        status=ReportStatus.REVIEWED,
+        status=RemediationReportStatus.REVIEWED,
         submitted_at=at(datetime.date(2024, 9, 15)),
         is_late=True,
     )

@@ -138,7 +138,6 @@ def test_the_daily_clean_up_keeps_the_latest_and_nothing_old(
 def test_handouts_are_kept_seven_days_unless_the_settings_say_otherwise(
     dash, province_leader, make_handout, settings, django_capture_on_commit_callbacks
 ):
-    del settings.CCHC_HANDOUT_KEEP_DAYS
     assert handouts.keep_days() == 7
     six = make_handout(province_leader, K1, days=6)
     eight = make_handout(province_leader, K2, days=8)

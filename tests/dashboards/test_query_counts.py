@@ -15,7 +15,7 @@ from django.urls import reverse
 from cchc.choices import UnitKind
 from cchc.services import unit_create
 from dashboards.rollup import rollup_refresh
-from indicators.models import Indicator, IndicatorReport, IndicatorValue
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from inspections.choices import FindingKind
 from tests.factories import FindingFactory, InspectionFactory, RemediationTaskFactory
 
@@ -58,7 +58,7 @@ def grow(dash):
         for kind in (FindingKind.SHORTCOMING, FindingKind.RECOMMENDATION):
             FindingFactory(inspection=inspection, kind=kind, reform_area=dash.areas.tthc)
         RemediationTaskFactory(inspection=inspection, reform_area=dash.areas.tthc)
-        report = IndicatorReport.objects.create(unit=commune, year=2024, status="submitted")
+        report = IndicatorTable.objects.create(unit=commune, year=2024, status="submitted")
         IndicatorValue.objects.create(report=report, indicator=on_time, number=10, denominator=12)
     rollup_refresh()
 

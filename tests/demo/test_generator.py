@@ -17,7 +17,7 @@ from cchc.services import membership_create
 from cchc.text import fold
 from dashboards.models import UnitRollup
 from dashboards.rollup import links_fingerprint
-from indicators.models import Indicator, IndicatorReport, IndicatorValue
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from inspections.models import (
     Finding,
     Inspection,
@@ -73,7 +73,7 @@ def test_a_province_with_ten_years_of_data(settings, client):
     assert {"open", "accepted", "returned"} <= statuses
     assert RemediationReport.objects.filter(is_late=True).exists()
     assert RemediationReport.objects.filter(is_late=False).exists()
-    assert set(IndicatorReport.objects.values_list("year", flat=True)) == set(range(2016, 2026))
+    assert set(IndicatorTable.objects.values_list("year", flat=True)) == set(range(2016, 2026))
     assert IndicatorValue.objects.count() > 40_000
     # Recurring shortcomings exist: units inspected twice with the same weak area.
     twice = Inspection.objects.values("unit").annotate(n=Count("id")).filter(n__gte=2)
@@ -121,7 +121,7 @@ def generated_counts() -> dict[str, int]:
         "tasks": RemediationTask.objects.filter(responsible_unit__code__startswith="G-").count(),
         "reports": RemediationReport.objects.filter(unit__code__startswith="G-").count(),
         "items": RemediationReportItem.objects.filter(report__unit__code__startswith="G-").count(),
-        "tables": IndicatorReport.objects.filter(unit__code__startswith="G-").count(),
+        "tables": IndicatorTable.objects.filter(unit__code__startswith="G-").count(),
         "values": IndicatorValue.objects.filter(report__unit__code__startswith="G-").count(),
         "rollup": UnitRollup.objects.filter(unit__code__startswith="G-").count(),
     }

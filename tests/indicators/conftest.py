@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 
 from indicators.catalogue import catalogue_load
-from indicators.models import Indicator, IndicatorReport, IndicatorValue
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
 from indicators.services import import_workbook
 
 YEARS = ["Năm 2015", "Năm 2016", "Năm 2017", "Năm 2018", "Năm 2019", "Năm 2020 (Tính đến 31/3)"]
@@ -86,4 +86,4 @@ def imported(data, unit, **kwargs):
 
 
 def report_of(unit, year, through=None):
-    return IndicatorReport.objects.get(unit=unit, year=year, through=through)
+    return IndicatorTable.objects.get(unit=unit, year=year, through=through)

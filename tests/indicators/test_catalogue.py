@@ -9,7 +9,8 @@ from indicators.catalogue import CATALOGUE_FILE, CatalogueError, catalogue_load,
 from indicators.choices import Rollup, ValueKind
 from indicators.exports import export_workbook
 from indicators.models import Indicator, IndicatorTemplate
-from indicators.services import report_create, value_set
+from indicators.selectors import tables_for_export
+from indicators.services import table_create, value_set
 from tests.indicators.conftest import read_back, sheet_rows
 
 
@@ -65,7 +66,7 @@ def test_loading_twice_changes_nothing(db):
 
 def test_a_later_years_list_does_not_rewrite_earlier_tables(db, units, tmp_path):
     catalogue_load()
-    report = report_create(unit=units.district_a, year=2019)
+    report = table_create(unit=units.district_a, year=2019)
     old = Indicator.objects.get(template__code="PL03", number="4.6")
     value_set(report=report, indicator=old, raw="1", user=None)
 
@@ -88,13 +89,20 @@ def test_a_later_years_list_does_not_rewrite_earlier_tables(db, units, tmp_path)
     assert old.template.valid_to_year == 2020
     assert [i.number for i in templates_for_year(2021).get(code="PL03").indicators.all()][-1] == "7"
     # 2019's table still has its 4.6, under the 2015 list; exports show it.
-    sheet = read_back(export_workbook(units=[units.district_a], first=2019, last=2019))["508"]
+    sheet = read_back(
+        export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2019, last=2019),
+            first=2019,
+            last=2019,
+        )
+    )["508"]
     assert any(row[:3] == ("4.6", "Số TTHC đã thực hiện 4 tại chỗ", 1) for row in sheet_rows(sheet))
 
 
 def test_changing_the_kind_of_an_indicator_with_figures_is_refused(db, units, tmp_path):
     catalogue_load()
-    report = report_create(unit=units.district_a, year=2019)
+    report = table_create(unit=units.district_a, year=2019)
     value_set(
         report=report,
         indicator=Indicator.objects.get(template__code="PL03", number="1.2"),

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from cchc.models import Unit, User
 from demo.indicator_tables import load_indicator_demo, seed_workbook
-from indicators.models import IndicatorReport, IndicatorValue
+from indicators.models import IndicatorTable, IndicatorValue
 from tests.indicators.conftest import office_sheet, workbook_bytes
 from tests.indicators.test_import import problem_workbook
 
@@ -23,18 +23,18 @@ def test_the_demo_loads_tuy_phong_with_its_flagged_cells_and_twice_changes_nothi
         "Ủy ban nhân dân tỉnh Bình Thuận",
         "2025-06-30",
     )
-    assert IndicatorReport.objects.filter(unit=tuy_phong).count() == 6
+    assert IndicatorTable.objects.filter(unit=tuy_phong).count() == 6
     assert IndicatorValue.objects.filter(report__unit=tuy_phong).count() == 216
     # Left for the demo user to acknowledge in the grid.
     assert IndicatorValue.objects.filter(needs_acknowledgement=True).count() == 9
     assert User.objects.get(username="officer_tuyphong").memberships.get().unit == tuy_phong
-    counts = (IndicatorValue.objects.count(), IndicatorValue.history.count(), IndicatorReport.objects.count())
+    counts = (IndicatorValue.objects.count(), IndicatorValue.history.count(), IndicatorTable.objects.count())
     again = load_indicator_demo()
     assert again.changed == 0
     assert (
         IndicatorValue.objects.count(),
         IndicatorValue.history.count(),
-        IndicatorReport.objects.count(),
+        IndicatorTable.objects.count(),
     ) == counts
 
 

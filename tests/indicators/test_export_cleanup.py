@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from cchc.models import Job, JobStatus
 from indicators import tasks
-from indicators.services import EXPORT_FOLDER, EXPORT_JOB, exports_cleanup
+from indicators.choices import EXPORT_JOB
+from indicators.services import EXPORT_FOLDER, exports_cleanup
 
 pytestmark = pytest.mark.django_db
 

@@ -18,13 +18,13 @@ from cchc.jobs import job_run
 from cchc.models import Job, JobStatus, Membership
 from demo.indicator_tables import seed_workbook
 from indicators.catalogue import catalogue_load
+from indicators.choices import EXPORT_JOB
 from indicators.exports import SUMMARY_TITLE, export_workbook
-from indicators.selectors import export_units
+from indicators.selectors import export_units, tables_for_export
 from indicators.services import (
-    EXPORT_JOB,
     export_work,
     indicator_export_create,
-    report_create,
+    table_create,
     value_set,
 )
 from tests.indicators.conftest import imported
@@ -62,7 +62,7 @@ def province_figures(units):
         (units.district_b, {("PL03", "1.2"): "250", ("PL03", "5.2"): "9000/9100", ("PL07", "2"): "10000"}),
         (units.commune_a, {("PL07", "1"): "300/320", ("PL07", "2"): "800"}),
     ):
-        report = report_create(unit=unit, year=2019)
+        report = table_create(unit=unit, year=2019)
         for (code, number), raw in figures.items():
             value_set(report=report, indicator=indicator(code, number), raw=raw, user=None)
 
@@ -81,7 +81,7 @@ def job_for(user, unit, *, first=2018, last=2019) -> Job:
 @pytest.fixture
 def background(settings):
     # A province of eight units is "large": more than two units go to a job.
-    settings.INDICATOR_EXPORT_INLINE_MAX_UNITS = 2
+    settings.CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = 2
 
 
 def export_data(unit, *, years="2018-2019", children=True):
@@ -205,7 +205,7 @@ class TestRequest:
     URL = reverse("indicators:export")
 
     def test_a_units_export_stays_in_the_request(self, client, figures, officer_a, settings):
-        settings.INDICATOR_EXPORT_INLINE_MAX_UNITS = 0
+        settings.CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = 0
         client.force_login(officer_a)
         response = client.post(self.URL, export_data(figures.district_a, children=False))
         assert response.status_code == 200
@@ -214,7 +214,7 @@ class TestRequest:
         assert not Job.objects.exists()
 
     def test_up_to_the_threshold_a_province_stays_in_the_request(self, client, figures, inspector, settings):
-        settings.INDICATOR_EXPORT_INLINE_MAX_UNITS = 20
+        settings.CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = 20
         client.force_login(inspector)
         response = client.post(self.URL, export_data(figures.province))
         assert response.status_code == 200 and response["Content-Type"] == XLSX
@@ -353,6 +353,7 @@ class TestWork:
         seen = []
         export_workbook(
             units=units_,
+            tables=tables_for_export(units=units_, first=2018, last=2019),
             first=2018,
             last=2019,
             root=figures.province,

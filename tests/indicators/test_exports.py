@@ -11,7 +11,8 @@ from openpyxl import load_workbook
 
 from demo.indicator_tables import seed_workbook
 from indicators.exports import SUMMARY_TITLE, export_pdf, export_workbook, rollup_cell
-from indicators.services import report_create, value_set
+from indicators.selectors import tables_for_export
+from indicators.services import table_create, value_set
 from tests.indicators.conftest import imported
 
 
@@ -35,7 +36,16 @@ def seeded(catalogue, units):
 
 class TestUnitExport:
     def test_the_official_layout(self, seeded):
-        workbook = load_workbook(io.BytesIO(export_workbook(units=[seeded], first=2015, last=2020)))
+        workbook = load_workbook(
+            io.BytesIO(
+                export_workbook(
+                    units=[seeded],
+                    tables=tables_for_export(units=[seeded], first=2015, last=2020),
+                    first=2015,
+                    last=2020,
+                )
+            )
+        )
         assert workbook.sheetnames == ["508"]
         sheet = workbook["508"]
         values = rows(sheet)
@@ -76,9 +86,14 @@ class TestUnitExport:
         assert sheet.page_setup.orientation == "landscape"
 
     def test_text_that_could_run_as_a_formula_is_escaped(self, catalogue, units):
-        report = report_create(unit=units.district_a, year=2021)
+        report = table_create(unit=units.district_a, year=2021)
         value_set(report=report, indicator=catalogue.pl03("4.5"), raw="=cmd|' /C calc'!A0", user=None)
-        data = export_workbook(units=[units.district_a], first=2021, last=2021)
+        data = export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2021, last=2021),
+            first=2021,
+            last=2021,
+        )
         sheet_xml = zipfile.ZipFile(io.BytesIO(data)).read("xl/worksheets/sheet1.xml").decode()
         assert "<f>" not in sheet_xml
         cell = next(
@@ -100,7 +115,7 @@ class TestProvinceExport:
             (units.district_a, ("263", "12411/12429", "15189", "H:86 X:278", "/")),
             (units.district_b, ("250", "9000/9100", "10000", "H:50 X:100", "/")),
         ):
-            report = report_create(unit=unit, year=2019)
+            report = table_create(unit=unit, year=2019)
             for indicator, raw in zip(
                 (
                     catalogue.pl03("1.2"),
@@ -115,7 +130,15 @@ class TestProvinceExport:
                 value_set(report=report, indicator=indicator, raw=raw, user=None)
         province_units = [units.province, units.district_a, units.district_b, units.commune_a]
         workbook = load_workbook(
-            io.BytesIO(export_workbook(units=province_units, first=2019, last=2019, root=units.province))
+            io.BytesIO(
+                export_workbook(
+                    units=province_units,
+                    tables=tables_for_export(units=province_units, first=2019, last=2019),
+                    first=2019,
+                    last=2019,
+                    root=units.province,
+                )
+            )
         )
         assert workbook.sheetnames == [SUMMARY_TITLE, "508", "506"]
         summary = workbook[SUMMARY_TITLE]
@@ -145,7 +168,14 @@ class TestProvinceExport:
 class TestPdf:
     def test_the_pdf_appendix_reads_back(self, seeded, tmp_path):
         path = tmp_path / "phu-luc.pdf"
-        path.write_bytes(export_pdf(unit=seeded, first=2015, last=2020))
+        path.write_bytes(
+            export_pdf(
+                unit=seeded,
+                tables=tables_for_export(units=[seeded], first=2015, last=2020),
+                first=2015,
+                last=2020,
+            )
+        )
         text = subprocess.run(
             ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
         ).stdout

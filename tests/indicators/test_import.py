@@ -10,10 +10,11 @@ import pytest
 from cchc.models import Unit
 from demo.indicator_tables import DEMO_UNITS_FILE, SEED_WARNINGS, seed_workbook
 from demo.province import load_demo_province
-from indicators.choices import ReportStatus
+from indicators.choices import TableStatus
 from indicators.exports import export_workbook
 from indicators.layouts import read_layout
-from indicators.models import IndicatorReport, IndicatorReportEvent, IndicatorValue
+from indicators.models import IndicatorTable, IndicatorTableEvent, IndicatorValue
+from indicators.selectors import tables_for_export
 from indicators.services import import_workbook
 from indicators.xlsx import open_workbook
 from tests.indicators.conftest import cells_of, imported, office_sheet, workbook_bytes
@@ -30,11 +31,11 @@ def tuy_phong(db, catalogue):
 def snapshot():
     """Everything an import can change, to compare before and after."""
     return {
-        "reports": sorted(IndicatorReport.objects.values_list("pk", "status", "updated_at")),
+        "reports": sorted(IndicatorTable.objects.values_list("pk", "status", "updated_at")),
         "values": sorted(
             IndicatorValue.objects.values_list("pk", "version", "updated_at", "number", "denominator", "text")
         ),
-        "events": IndicatorReportEvent.objects.count(),
+        "events": IndicatorTableEvent.objects.count(),
         "history": IndicatorValue.history.count(),
     }
 
@@ -63,7 +64,7 @@ class TestSeed001:
         assert outcome.totals["reports_new"] == 6
         assert outcome.totals["cells_new"] == 216
         assert "nhận là chỉ tiêu 6" in " ".join(note["message"] for note in outcome.notes)
-        assert IndicatorReport.objects.count() == 0
+        assert IndicatorTable.objects.count() == 0
         assert IndicatorValue.objects.count() == 0
 
     def test_imported_with_acknowledged_warnings_and_exported_back_with_the_same_figures(self, tuy_phong):
@@ -94,7 +95,12 @@ class TestSeed001:
         assert flagged.count() == 9
         assert not flagged.filter(needs_acknowledgement=True).exists()
 
-        exported = export_workbook(units=[tuy_phong], first=2015, last=2020)
+        exported = export_workbook(
+            units=[tuy_phong],
+            tables=tables_for_export(units=[tuy_phong], first=2015, last=2020),
+            first=2015,
+            last=2020,
+        )
         parsed = read_layout(open_workbook(exported), default_unit=tuy_phong)
         assert parsed.problems == []
         assert {
@@ -171,14 +177,14 @@ class TestProblems:
             assert (sheet, row, column) == expected[:3]
             assert message.startswith(expected[3]), message
         assert snapshot() == before
-        assert IndicatorReport.objects.count() == 0
+        assert IndicatorTable.objects.count() == 0
 
     def test_the_check_reports_the_same_problems(self, catalogue, units):
         outcome = imported(workbook_bytes(problem_workbook), units.district_a, dry_run=True)
         assert sorted((p["sheet"], p["row"], p["column"]) for p in outcome.problems) == [
             e[:3] for e in self.EXPECTED
         ]
-        assert IndicatorReport.objects.count() == 0
+        assert IndicatorTable.objects.count() == 0
 
 
 class TestAllOrNothing:
@@ -212,11 +218,11 @@ class TestAllOrNothing:
         )
         assert (outcome.totals["cells_changed"], outcome.totals["cells_cleared"]) == (1, 1)
         assert cells_of(units.district_a) == {("PL03", "1.2", "2015"): "90"}
-        assert IndicatorReport.objects.filter(unit=units.district_a).count() == 2
+        assert IndicatorTable.objects.filter(unit=units.district_a).count() == 2
 
     def test_a_submitted_table_is_not_changed_by_an_import(self, catalogue, units):
         imported(workbook_bytes(lambda wb: office_sheet(wb.active, self.rows(196))), units.district_a)
-        IndicatorReport.objects.filter(year=2016).update(status=ReportStatus.SUBMITTED)
+        IndicatorTable.objects.filter(year=2016).update(status=TableStatus.SUBMITTED)
         outcome = imported(
             workbook_bytes(lambda wb: office_sheet(wb.active, self.rows(200))), units.district_a
         )
@@ -270,7 +276,7 @@ class TestAllOrNothing:
             )
         )
         imported(data, units.district_a)
-        report = IndicatorReport.objects.get()
+        report = IndicatorTable.objects.get()
         assert (report.year, report.through) == (2020, datetime.date(2020, 3, 31))
 
 

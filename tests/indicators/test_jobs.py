@@ -8,14 +8,9 @@ from django.urls import reverse
 from cchc.models import JobStatus
 from demo.indicator_tables import seed_workbook
 from indicators.catalogue import catalogue_load
-from indicators.choices import ImportStatus
+from indicators.choices import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, ImportStatus
 from indicators.models import IndicatorValue
-from indicators.services import (
-    IMPORT_APPLY_JOB,
-    IMPORT_CHECK_JOB,
-    indicator_import_apply,
-    indicator_import_create,
-)
+from indicators.services import indicator_import_apply, indicator_import_create
 from tests.worker import wait_for_job
 
 pytestmark = pytest.mark.worker
@@ -24,7 +19,7 @@ pytestmark = pytest.mark.worker
 @pytest.fixture
 def background(settings):
     # Every file is "large": the check and the import go to the worker.
-    settings.INDICATOR_IMPORT_INLINE_MAX_BYTES = 0
+    settings.CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES = 0
 
 
 def test_a_large_workbook_is_checked_then_imported_by_the_worker(celery_worker, background, units, officer_a):

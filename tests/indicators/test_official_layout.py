@@ -13,11 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
 
-from indicators.choices import ReportAction
+from indicators.choices import TableAction
 from indicators.exports import export_workbook, table_html, template_workbook
-from indicators.models import IndicatorReport, IndicatorReportEvent
+from indicators.models import IndicatorTable, IndicatorTableEvent
 from indicators.periods import Period
-from indicators.services import report_create, value_set
+from indicators.selectors import tables_for_export
+from indicators.services import table_create, value_set
 from tests.indicators.conftest import cells_of, imported, office_sheet, workbook_bytes
 
 Q1 = datetime.date(2020, 3, 31)
@@ -97,7 +98,7 @@ class TestPartYearRoundTrip:
         outcome = imported(_save(workbook), units.district_a)
         assert outcome.problems == [] and outcome.applied
         assert cells_of(units.district_a) == _expected()
-        assert IndicatorReport.objects.get(unit=units.district_a).through == Q1
+        assert IndicatorTable.objects.get(unit=units.district_a).through == Q1
 
         # The template now carries the figures and imports back unchanged.
         again = client.get(reverse("indicators:template"), {"unit": units.district_a.pk, "period": Q1_KEY})
@@ -107,8 +108,13 @@ class TestPartYearRoundTrip:
         assert cells_of(units.district_a) == _expected()
 
     def test_the_export_of_a_filled_part_year_table_imports_back(self, catalogue, units):
-        _fill_figures(report_create(unit=units.district_a, year=2020, through=Q1))
-        exported = export_workbook(units=[units.district_a], first=2020, last=2020)
+        _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
+        exported = export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2020, last=2020),
+            first=2020,
+            last=2020,
+        )
         sheet = load_workbook(io.BytesIO(exported))["508"]
         assert _headers(sheet)[0] == (("STT", "Chỉ tiêu", Q1_HEADER), (Q1_HEADER,))
 
@@ -117,20 +123,25 @@ class TestPartYearRoundTrip:
         assert outcome.problems == [] and outcome.applied
         assert outcome.totals["cells_unchanged"] == outcome.totals["cells"]
         # Imported into an empty database: the same figures.
-        IndicatorReport.objects.filter(unit=units.district_a).delete()
+        IndicatorTable.objects.filter(unit=units.district_a).delete()
         outcome = imported(exported, units.district_a)
         assert outcome.problems == [] and outcome.applied
         assert cells_of(units.district_a) == _expected()
 
     def test_a_year_and_a_part_of_it_side_by_side(self, catalogue, units):
-        _fill_figures(report_create(unit=units.district_a, year=2020, through=Q1))
-        whole = report_create(unit=units.district_a, year=2020)
+        _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
+        whole = table_create(unit=units.district_a, year=2020)
         value_set(report=whole, indicator=catalogue.pl03("1.2"), raw="270", user=None)
-        exported = export_workbook(units=[units.district_a], first=2020, last=2020)
+        exported = export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2020, last=2020),
+            first=2020,
+            last=2020,
+        )
         sheet = load_workbook(io.BytesIO(exported))["508"]
         assert _headers(sheet)[0] == (("STT", "Chỉ tiêu", "Năm 2020"), (Q1_HEADER, "Năm 2020"))
         before = cells_of(units.district_a)
-        IndicatorReport.objects.filter(unit=units.district_a).delete()
+        IndicatorTable.objects.filter(unit=units.district_a).delete()
         outcome = imported(exported, units.district_a)
         assert outcome.problems == [] and outcome.applied
         assert cells_of(units.district_a) == before
@@ -174,20 +185,27 @@ def english():
 
 class TestVietnameseWhateverTheLanguage:
     def test_an_english_users_export_is_official_and_imports_back(self, catalogue, units, english):
-        _fill_figures(report_create(unit=units.district_a, year=2020, through=Q1))
-        last_year = report_create(unit=units.district_a, year=2019)
+        _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
+        last_year = table_create(unit=units.district_a, year=2019)
         value_set(report=last_year, indicator=catalogue.pl03("1.2"), raw="250", user=None)
-        other = report_create(unit=units.district_b, year=2019)
+        other = table_create(unit=units.district_b, year=2019)
         value_set(report=other, indicator=catalogue.pl03("1.2"), raw="200", user=None)
 
-        exported = export_workbook(units=[units.district_a], first=2019, last=2020)
+        exported = export_workbook(
+            units=[units.district_a],
+            tables=tables_for_export(units=[units.district_a], first=2019, last=2020),
+            first=2019,
+            last=2020,
+        )
         sheet = load_workbook(io.BytesIO(exported))["508"]
         values = list(sheet.iter_rows(values_only=True))
         assert values[0][0] == "ỦY BAN NHÂN DÂN HUYỆN DUY XUYÊN – Mã đơn vị: 508"
         assert _headers(sheet)[0] == (("STT", "Chỉ tiêu", "Giai đoạn 2019 - 2020"), ("Năm 2019", Q1_HEADER))
 
+        province_units = [units.province, units.district_a, units.district_b]
         province = export_workbook(
-            units=[units.province, units.district_a, units.district_b],
+            units=province_units,
+            tables=tables_for_export(units=province_units, first=2019, last=2019),
             first=2019,
             last=2019,
             root=units.province,
@@ -200,7 +218,7 @@ class TestVietnameseWhateverTheLanguage:
         ]
 
         before = cells_of(units.district_a)
-        IndicatorReport.objects.filter(unit=units.district_a).delete()
+        IndicatorTable.objects.filter(unit=units.district_a).delete()
         outcome = imported(exported, units.district_a)
         assert outcome.problems == [] and outcome.applied
         assert cells_of(units.district_a) == before
@@ -222,19 +240,24 @@ class TestVietnameseWhateverTheLanguage:
         assert cells_of(units.district_a) == {("PL03", "1.2", "2019"): "263"}
 
     def test_an_english_users_pdf_table_is_official(self, catalogue, units, english):
-        _fill_figures(report_create(unit=units.district_a, year=2020, through=Q1))
-        html = table_html(unit=units.district_a, first=2020, last=2020)
+        _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
+        html = table_html(
+            unit=units.district_a,
+            tables=tables_for_export(units=[units.district_a], first=2020, last=2020),
+            first=2020,
+            last=2020,
+        )
         assert ">Chỉ tiêu</th>" in html and f">{Q1_HEADER}</th>" in html
         assert "<title>Số liệu chỉ tiêu cải cách hành chính" in html
 
     def test_through_the_pages_with_the_language_cookie(self, client, officer_a, units, catalogue):
-        report = report_create(unit=units.district_a, year=2020, through=Q1)
+        report = table_create(unit=units.district_a, year=2020, through=Q1)
         _fill_figures(report)
-        last_year = report_create(unit=units.district_a, year=2019)
+        last_year = table_create(unit=units.district_a, year=2019)
         value_set(report=last_year, indicator=catalogue.pl03("1.2"), raw="250", user=None)
         client.force_login(officer_a)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        grid = client.get(reverse("indicators:report_detail", args=[report.pk])).content.decode()
+        grid = client.get(reverse("indicators:table_detail", args=[report.pk])).content.decode()
         assert 'lang="en"' in grid
         assert '<th scope="col">Indicator</th>' in grid and ">Chỉ tiêu<" not in grid
 
@@ -254,7 +277,7 @@ class TestVietnameseWhateverTheLanguage:
         assert _headers(sheet)[0] == (("STT", "Chỉ tiêu", "Năm 2019", "Cách ghi"), ("Năm 2019",))
 
         before = cells_of(units.district_a)
-        IndicatorReport.objects.filter(unit=units.district_a).delete()
+        IndicatorTable.objects.filter(unit=units.district_a).delete()
         outcome = imported(response.content, units.district_a)
         assert outcome.problems == [] and outcome.applied
         assert cells_of(units.district_a) == before
@@ -263,9 +286,9 @@ class TestVietnameseWhateverTheLanguage:
         assert outcome.totals["cells_unchanged"] == outcome.totals["cells"]
 
     def test_the_vietnamese_screen_says_chi_tieu(self, client, officer_a, units, catalogue):
-        report = report_create(unit=units.district_a, year=2020, through=Q1)
+        report = table_create(unit=units.district_a, year=2020, through=Q1)
         client.force_login(officer_a)
-        grid = client.get(reverse("indicators:report_detail", args=[report.pk])).content.decode()
+        grid = client.get(reverse("indicators:table_detail", args=[report.pk])).content.decode()
         assert '<th scope="col">Chỉ tiêu</th>' in grid
 
 
@@ -276,7 +299,7 @@ class TestImportHistory:
 
         with translation.override("en"):
             assert imported(workbook_bytes(build), units.district_a, user=officer_a).applied
-        event = IndicatorReportEvent.objects.filter(action=ReportAction.IMPORT).order_by("id").first()
+        event = IndicatorTableEvent.objects.filter(action=TableAction.IMPORT).order_by("id").first()
         # The record is Vietnamese whoever imported; the count is data.
         assert event.text == "Nhập từ tệp Excel: 1 ô thay đổi."
         assert event.data == {"file": "", "cells": 1}
@@ -287,22 +310,22 @@ class TestImportHistory:
 
         client.force_login(officer_a)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        page = client.get(reverse("indicators:report_detail", args=[event.report_id])).content.decode()
+        page = client.get(reverse("indicators:table_detail", args=[event.report_id])).content.decode()
         assert "Imported from Excel file: 1 cell changed." in page
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
-        page = client.get(reverse("indicators:report_detail", args=[event.report_id])).content.decode()
+        page = client.get(reverse("indicators:table_detail", args=[event.report_id])).content.decode()
         assert "Nhập từ tệp Excel: 1 ô thay đổi." in page
 
     def test_the_files_name_and_the_plural(self):
-        event = IndicatorReportEvent(action=ReportAction.IMPORT, data={"file": "bao-cao.xlsx", "cells": 36})
+        event = IndicatorTableEvent(action=TableAction.IMPORT, data={"file": "bao-cao.xlsx", "cells": 36})
         with translation.override("en"):
             assert event.display_text == "Imported from bao-cao.xlsx: 36 cells changed."
         with translation.override("vi"):
             assert event.display_text == "Nhập từ bao-cao.xlsx: 36 ô thay đổi."
 
     def test_entries_without_data_show_their_text(self):
-        comment = IndicatorReportEvent(action=ReportAction.COMMENT, text="Đã rà soát lại số hồ sơ.")
-        older = IndicatorReportEvent(action=ReportAction.IMPORT, text="Nhập từ a.xlsx: 2 ô thay đổi.")
+        comment = IndicatorTableEvent(action=TableAction.COMMENT, text="Đã rà soát lại số hồ sơ.")
+        older = IndicatorTableEvent(action=TableAction.IMPORT, text="Nhập từ a.xlsx: 2 ô thay đổi.")
         with translation.override("en"):
             assert comment.display_text == "Đã rà soát lại số hồ sơ."
             assert older.display_text == "Nhập từ a.xlsx: 2 ô thay đổi."

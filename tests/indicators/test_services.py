@@ -7,18 +7,18 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from indicators.choices import ReportAction, ReportStatus
-from indicators.models import IndicatorReport, IndicatorValue
+from indicators.choices import TableAction, TableStatus
+from indicators.models import IndicatorTable, IndicatorValue
 from indicators.services import (
     StaleCellError,
-    report_approve,
-    report_comment_add,
-    report_create,
-    report_lock,
-    report_reopen,
-    report_return,
-    report_submit,
-    report_values_save,
+    table_approve,
+    table_comment_add,
+    table_create,
+    table_lock,
+    table_reopen,
+    table_return,
+    table_submit,
+    table_values_save,
     value_acknowledge,
     value_set,
 )
@@ -26,7 +26,7 @@ from indicators.services import (
 
 @pytest.fixture
 def report(catalogue, units, officer_a):
-    return report_create(unit=units.district_a, year=2020, through=datetime.date(2020, 3, 31), user=officer_a)
+    return table_create(unit=units.district_a, year=2020, through=datetime.date(2020, 3, 31), user=officer_a)
 
 
 def cell(report, indicator):
@@ -78,7 +78,7 @@ class TestCells:
         assert cell(report, indicator).number == 264
 
     def test_only_drafts_change(self, report, catalogue, officer_a):
-        IndicatorReport.objects.filter(pk=report.pk).update(status=ReportStatus.SUBMITTED)
+        IndicatorTable.objects.filter(pk=report.pk).update(status=TableStatus.SUBMITTED)
         with pytest.raises(ValidationError, match="Đã gửi, chờ duyệt"):
             value_set(report=report, indicator=catalogue.pl03("1.2"), raw="1", user=officer_a)
 
@@ -116,12 +116,12 @@ class TestWarnings:
             report=report, indicator=catalogue.pl03("5.2"), raw="2717/2700", user=officer_a
         ).value
         with pytest.raises(ValidationError) as error:
-            report_submit(report=report, user=officer_a)
+            table_submit(report=report, user=officer_a)
         assert error.value.messages == [
             "Còn 1 ô có cảnh báo chưa xác nhận: Phụ lục 03 5.2: Tử số (2717) lớn hơn mẫu số (2700)."
         ]
         value_acknowledge(value=value, user=officer_a)
-        assert report_submit(report=report, user=officer_a).status == ReportStatus.SUBMITTED
+        assert table_submit(report=report, user=officer_a).status == TableStatus.SUBMITTED
 
 
 class TestLife:
@@ -129,46 +129,46 @@ class TestLife:
         self, report, catalogue, officer_a, inspector, administrator
     ):
         value_set(report=report, indicator=catalogue.pl03("1.2"), raw="263", user=officer_a)
-        report = report_submit(report=report, user=officer_a, comment="Gửi số liệu quý I")
+        report = table_submit(report=report, user=officer_a, comment="Gửi số liệu quý I")
         with pytest.raises(ValidationError) as error:
-            report_return(report=report, user=inspector, comment="  ")
+            table_return(report=report, user=inspector, comment="  ")
         assert error.value.message_dict == {"comment": ["Hãy ghi lý do trả lại để đơn vị biết cần sửa gì."]}
-        report = report_return(report=report, user=inspector, comment="Kiểm tra lại chỉ tiêu 1.2")
-        assert report.status == ReportStatus.DRAFT
-        report = report_submit(report=report, user=officer_a)
-        report = report_approve(report=report, user=inspector)
-        assert (report.status, report.approved_by) == (ReportStatus.APPROVED, inspector)
-        report = report_lock(report=report, user=inspector)
-        assert report.status == ReportStatus.LOCKED and report.locked_at is not None
+        report = table_return(report=report, user=inspector, comment="Kiểm tra lại chỉ tiêu 1.2")
+        assert report.status == TableStatus.DRAFT
+        report = table_submit(report=report, user=officer_a)
+        report = table_approve(report=report, user=inspector)
+        assert (report.status, report.approved_by) == (TableStatus.APPROVED, inspector)
+        report = table_lock(report=report, user=inspector)
+        assert report.status == TableStatus.LOCKED and report.locked_at is not None
         with pytest.raises(
             ValidationError, match="Không thể duyệt: bảng số liệu đang ở trạng thái “Đã khóa”"
         ):
-            report_approve(report=report, user=inspector)
-        report = report_reopen(report=report, user=administrator, comment="Sửa sai số liệu đã duyệt")
-        assert (report.status, report.approved_at) == (ReportStatus.DRAFT, None)
-        report_comment_add(report=report, user=officer_a, text="Đã sửa.")
+            table_approve(report=report, user=inspector)
+        report = table_reopen(report=report, user=administrator, comment="Sửa sai số liệu đã duyệt")
+        assert (report.status, report.approved_at) == (TableStatus.DRAFT, None)
+        table_comment_add(report=report, user=officer_a, text="Đã sửa.")
         assert list(report.events.order_by("id").values_list("action", flat=True)) == [
-            ReportAction.SUBMIT,
-            ReportAction.RETURN,
-            ReportAction.SUBMIT,
-            ReportAction.APPROVE,
-            ReportAction.LOCK,
-            ReportAction.REOPEN,
-            ReportAction.COMMENT,
+            TableAction.SUBMIT,
+            TableAction.RETURN,
+            TableAction.SUBMIT,
+            TableAction.APPROVE,
+            TableAction.LOCK,
+            TableAction.REOPEN,
+            TableAction.COMMENT,
         ]
 
     def test_an_empty_table_is_not_submitted(self, report, officer_a):
         with pytest.raises(ValidationError, match="chưa có số liệu nào"):
-            report_submit(report=report, user=officer_a)
+            table_submit(report=report, user=officer_a)
 
     def test_one_table_per_unit_and_period(self, report, units, officer_a):
         with pytest.raises(ValidationError, match="Đơn vị đã có bảng số liệu cho kỳ này"):
-            report_create(unit=units.district_a, year=2020, through=datetime.date(2020, 3, 31))
-        report_create(unit=units.district_a, year=2020)  # the full year is another table
+            table_create(unit=units.district_a, year=2020, through=datetime.date(2020, 3, 31))
+        table_create(unit=units.district_a, year=2020)  # the full year is another table
         with pytest.raises(ValidationError, match="Đơn vị đã có bảng số liệu cả năm này"):
-            report_create(unit=units.district_a, year=2020)
+            table_create(unit=units.district_a, year=2020)
         with pytest.raises(ValidationError, match="phải thuộc năm 2019"):
-            report_create(unit=units.district_a, year=2019, through=datetime.date(2020, 3, 31))
+            table_create(unit=units.district_a, year=2019, through=datetime.date(2020, 3, 31))
 
     def test_the_database_keeps_its_rules(self, report, catalogue):
         with pytest.raises(IntegrityError), transaction.atomic():
@@ -183,9 +183,9 @@ class TestColumnSave:
     def test_all_or_nothing(self, report, catalogue, officer_a):
         good, bad = catalogue.pl03("1.2"), catalogue.pl03("1.3")
         with pytest.raises(ValidationError) as error:
-            report_values_save(report=report, raws={good.pk: "263", bad.pk: "abc"}, user=officer_a)
+            table_values_save(report=report, raws={good.pk: "263", bad.pk: "abc"}, user=officer_a)
         assert error.value.message_dict == {
             f"cell-{bad.pk}": ["Số lượng phải là số nguyên không âm (ghi “abc”)."]
         }
         assert not IndicatorValue.objects.exists()
-        assert report_values_save(report=report, raws={good.pk: "263", bad.pk: "106"}, user=officer_a) == 2
+        assert table_values_save(report=report, raws={good.pk: "263", bad.pk: "106"}, user=officer_a) == 2

@@ -11,9 +11,9 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from demo.indicator_tables import seed_workbook
-from indicators.choices import ImportStatus, ReportStatus
-from indicators.models import IndicatorImport, IndicatorReport, IndicatorValue
-from indicators.services import report_create, value_set
+from indicators.choices import ImportStatus, TableStatus
+from indicators.models import IndicatorImport, IndicatorTable, IndicatorValue
+from indicators.services import table_create, value_set
 from tests.indicators.conftest import cells_of, workbook_bytes
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
@@ -23,21 +23,21 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 def tables(catalogue, units, officer_a):
     """Duy Xuyên's 2019 table (with a flagged cell) and 2018 table, and Đại
     Lộc's 2019 table."""
-    own = report_create(unit=units.district_a, year=2019, user=officer_a)
+    own = table_create(unit=units.district_a, year=2019, user=officer_a)
     value_set(report=own, indicator=catalogue.pl03("1.2"), raw="263", user=officer_a)
     value_set(report=own, indicator=catalogue.pl03("5.2"), raw="2717/2700", user=officer_a)
-    last_year = report_create(unit=units.district_a, year=2018, user=officer_a)
+    last_year = table_create(unit=units.district_a, year=2018, user=officer_a)
     value_set(report=last_year, indicator=catalogue.pl03("1.2"), raw="204", user=officer_a)
-    other = report_create(unit=units.district_b, year=2019)
+    other = table_create(unit=units.district_b, year=2019)
     value_set(report=other, indicator=catalogue.pl03("1.2"), raw="250", user=None)
-    commune = report_create(unit=units.commune_a, year=2019)
+    commune = table_create(unit=units.commune_a, year=2019)
     return type("Tables", (), {"own": own, "last_year": last_year, "other": other, "commune": commune})
 
 
 def login(client, user, url=None):
     client.force_login(user)
     # The first request after force_login may write the session.
-    client.get(url or reverse("indicators:report_list"))
+    client.get(url or reverse("indicators:table_list"))
 
 
 def page(response) -> str:
@@ -45,7 +45,7 @@ def page(response) -> str:
 
 
 class TestList:
-    URL = reverse("indicators:report_list")
+    URL = reverse("indicators:table_list")
 
     def test_anonymous_is_sent_to_login(self, client, tables):
         response = client.get(self.URL)
@@ -85,7 +85,7 @@ class TestList:
         self, client, inspector, tables, units, extra, django_assert_num_queries
     ):
         for year in range(2010, 2010 + extra):
-            report_create(unit=units.district_b, year=year)
+            table_create(unit=units.district_b, year=year)
         login(client, inspector)
         with django_assert_num_queries(8):
             response = client.get(self.URL)
@@ -94,7 +94,7 @@ class TestList:
 
 class TestGrid:
     def url(self, report):
-        return reverse("indicators:report_detail", args=[report.pk])
+        return reverse("indicators:table_detail", args=[report.pk])
 
     def test_the_officer_gets_an_editable_grid(self, client, officer_a, tables, catalogue):
         login(client, officer_a)
@@ -193,7 +193,7 @@ class TestCells:
         assert client.post(url, **HTMX).status_code == 404
 
     def test_a_submitted_table_is_read_only(self, client, officer_a, tables, catalogue):
-        IndicatorReport.objects.filter(pk=tables.own.pk).update(status=ReportStatus.SUBMITTED)
+        IndicatorTable.objects.filter(pk=tables.own.pk).update(status=TableStatus.SUBMITTED)
         indicator = catalogue.pl03("1.2")
         login(client, officer_a)
         response = client.post(self.url(tables.own, indicator), {f"cell-{indicator.pk}": "1"}, **HTMX)
@@ -201,7 +201,7 @@ class TestCells:
 
     def test_the_whole_column_without_javascript(self, client, officer_a, tables, catalogue):
         login(client, officer_a)
-        url = reverse("indicators:report_save", args=[tables.own.pk])
+        url = reverse("indicators:table_save", args=[tables.own.pk])
         first, second = catalogue.pl03("1.3"), catalogue.pl03("2")
         response = client.post(url, {f"cell-{first.pk}": "106", f"cell-{second.pk}": "mười"})
         assert response.status_code == 400
@@ -215,14 +215,14 @@ class TestCells:
 
 class TestStatus:
     def url(self, report, action):
-        return reverse("indicators:report_transition", args=[report.pk, action])
+        return reverse("indicators:table_transition", args=[report.pk, action])
 
     def test_submit_approve_lock(self, client, officer_a, inspector, tables, catalogue):
         value = IndicatorValue.objects.get(report=tables.own, indicator=catalogue.pl03("5.2"))
         login(client, officer_a)
         client.post(self.url(tables.own, "submit"))
         tables.own.refresh_from_db()
-        assert tables.own.status == ReportStatus.DRAFT  # the warning is not acknowledged yet
+        assert tables.own.status == TableStatus.DRAFT  # the warning is not acknowledged yet
         value.acknowledged_warnings = value.warnings
         value.needs_acknowledgement = False
         value.save()
@@ -232,10 +232,10 @@ class TestStatus:
         client.post(self.url(tables.own, "approve"))
         client.post(self.url(tables.own, "lock"))
         tables.own.refresh_from_db()
-        assert tables.own.status == ReportStatus.LOCKED
+        assert tables.own.status == TableStatus.LOCKED
 
     def test_who_may_not(self, client, leader, inspector, other_province_inspector, officer_b, tables):
-        IndicatorReport.objects.filter(pk=tables.own.pk).update(status=ReportStatus.SUBMITTED)
+        IndicatorTable.objects.filter(pk=tables.own.pk).update(status=TableStatus.SUBMITTED)
         login(client, leader)
         assert client.post(self.url(tables.own, "approve")).status_code == 403
         login(client, other_province_inspector)
@@ -247,19 +247,19 @@ class TestStatus:
         assert client.post(self.url(tables.own, "dance")).status_code == 404
 
     def test_return_needs_a_reason(self, client, inspector, administrator, tables):
-        IndicatorReport.objects.filter(pk=tables.own.pk).update(status=ReportStatus.SUBMITTED)
+        IndicatorTable.objects.filter(pk=tables.own.pk).update(status=TableStatus.SUBMITTED)
         login(client, inspector)
         response = client.post(self.url(tables.own, "return"), {"comment": ""}, follow=True)
         assert "Hãy ghi lý do trả lại" in page(response)
         client.post(self.url(tables.own, "return"), {"comment": "Số liệu 5.2 chưa khớp"})
         tables.own.refresh_from_db()
-        assert tables.own.status == ReportStatus.DRAFT
+        assert tables.own.status == TableStatus.DRAFT
         assert "Số liệu 5.2 chưa khớp" in page(
-            client.get(reverse("indicators:report_detail", args=[tables.own.pk]))
+            client.get(reverse("indicators:table_detail", args=[tables.own.pk]))
         )
 
     def test_comments(self, client, officer_a, outsider, tables):
-        url = reverse("indicators:report_comment", args=[tables.own.pk])
+        url = reverse("indicators:table_comment", args=[tables.own.pk])
         login(client, officer_a)
         client.post(url, {"comment": "Đã rà soát lại số hồ sơ."})
         assert tables.own.events.get().text == "Đã rà soát lại số hồ sơ."
@@ -268,13 +268,13 @@ class TestStatus:
 
 
 class TestCreate:
-    URL = reverse("indicators:report_create")
+    URL = reverse("indicators:table_create")
 
     def test_an_officer_creates_a_table_for_its_unit(self, client, officer_a, units, catalogue):
         login(client, officer_a)
         response = client.post(self.URL, {"unit": units.commune_a.pk, "year": 2021, "through": "30/06/2021"})
-        report = IndicatorReport.objects.get()
-        assert response["Location"] == reverse("indicators:report_detail", args=[report.pk])
+        report = IndicatorTable.objects.get()
+        assert response["Location"] == reverse("indicators:table_detail", args=[report.pk])
         assert (report.unit, report.through) == (units.commune_a, datetime.date(2021, 6, 30))
 
     def test_out_of_scope_unit_and_wrong_input_keep_what_was_typed(self, client, officer_a, units, catalogue):
@@ -284,7 +284,7 @@ class TestCreate:
         html = page(response)
         assert "Hãy chọn một lựa chọn hợp lệ" in html or "Select a valid choice" in html
         assert 'value="30/06/2020"' in html
-        assert not IndicatorReport.objects.exists()
+        assert not IndicatorTable.objects.exists()
 
     def test_inspectors_do_not_create_tables(self, client, inspector, units):
         login(client, inspector)
@@ -409,7 +409,7 @@ def _file(data: bytes, name: str = "bao-cao.xlsx"):
 
 
 @pytest.mark.parametrize(
-    "model", ["indicatortemplate", "indicatorreport", "indicatorvalue", "indicatorimport"]
+    "model", ["indicatortemplate", "indicatortable", "indicatorvalue", "indicatorimport"]
 )
 def test_the_admin_lists_and_opens_each_model(client, tables, model, django_user_model):
     admin = django_user_model.objects.create_superuser("sieuquantri", "qt@example.gov.vn", "Mat-khau-qt-2025")

@@ -16,8 +16,8 @@ from inspections import remediation
 from inspections.choices import (
     InspectionStatus,
     ItemProgress,
+    RemediationReportStatus,
     ReportFileKind,
-    ReportStatus,
     ReviewDecision,
     TaskStatus,
 )
@@ -52,7 +52,7 @@ def items_of(report):
 class TestReportOpen:
     def test_a_draft_lists_the_units_open_tasks(self, draft, remediation_case, units):
         assert (draft.status, draft.revision, draft.previous, draft.unit) == (
-            ReportStatus.DRAFT,
+            RemediationReportStatus.DRAFT,
             1,
             None,
             units.district_a,
@@ -245,7 +245,7 @@ class TestSubmit:
             "Chưa đính kèm văn bản báo cáo (PDF hoặc DOCX).",
         ]
         draft.refresh_from_db()
-        assert draft.status == ReportStatus.DRAFT
+        assert draft.status == RemediationReportStatus.DRAFT
         assert set(draft.items.values_list("task__status", flat=True)) == {TaskStatus.OPEN}
 
     def test_a_result_without_explanation_is_incomplete(self, draft, officer_a, fill_report):
@@ -263,7 +263,7 @@ class TestSubmit:
 
         report.refresh_from_db()
         assert (report.status, report.submitted_by, report.is_late) == (
-            ReportStatus.SUBMITTED,
+            RemediationReportStatus.SUBMITTED,
             officer_a,
             False,
         )
@@ -291,7 +291,7 @@ class TestSubmit:
             report=draft, user=officer_a, today=remediation_case.tasks[0].deadline + DAY
         )
         report.refresh_from_db()
-        assert (report.status, report.is_late) == (ReportStatus.SUBMITTED, True)
+        assert (report.status, report.is_late) == (RemediationReportStatus.SUBMITTED, True)
 
     def test_the_reviewing_inspectors_are_told_once_the_report_is_saved(
         self,
@@ -358,7 +358,7 @@ class TestReview:
             inspector,
         )
         submitted.refresh_from_db()
-        assert submitted.status == ReportStatus.SUBMITTED  # one task still waits
+        assert submitted.status == RemediationReportStatus.SUBMITTED  # one task still waits
 
     def test_returning_a_task_keeps_the_reason_in_the_history(self, submitted, inspector):
         item = items_of(submitted)[1]
@@ -418,7 +418,7 @@ class TestReview:
         submitted.refresh_from_db()
         inspection = remediation_case.inspection
         inspection.refresh_from_db()
-        assert submitted.status == ReportStatus.REVIEWED
+        assert submitted.status == RemediationReportStatus.REVIEWED
         assert inspection.status == InspectionStatus.CLOSED
         assert inspection.closed_at is not None
         assert mailoutbox == []
@@ -440,7 +440,7 @@ class TestReview:
         submitted.refresh_from_db()
         inspection = remediation_case.inspection
         inspection.refresh_from_db()
-        assert submitted.status == ReportStatus.REVIEWED
+        assert submitted.status == RemediationReportStatus.REVIEWED
         assert inspection.status == InspectionStatus.CONCLUDED
         assert inspection.closed_at is None
         subject = "1 nhiệm vụ bị trả lại, cần báo cáo bổ sung"
@@ -488,7 +488,11 @@ class TestResubmission:
 
         revision = remediation.report_open(inspection=draft.inspection, user=officer_a)
 
-        assert (revision.revision, revision.previous, revision.status) == (2, draft, ReportStatus.DRAFT)
+        assert (revision.revision, revision.previous, revision.status) == (
+            2,
+            draft,
+            RemediationReportStatus.DRAFT,
+        )
         (item,) = items_of(revision)
         assert item.task == second.task
         assert (item.progress, item.explanation, item.decision) == (
@@ -522,7 +526,7 @@ class TestResubmission:
 
         # The first version is unchanged: its answers and the return reason.
         submitted.refresh_from_db()
-        assert submitted.status == ReportStatus.REVIEWED
+        assert submitted.status == RemediationReportStatus.REVIEWED
         old_first, old_second = items_of(submitted)
         assert (old_second.decision, old_second.review_reason, old_second.explanation) == (
             ReviewDecision.RETURNED,

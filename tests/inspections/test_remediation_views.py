@@ -18,8 +18,8 @@ from cchc.models import Notification, OfficialDocument
 from inspections import remediation
 from inspections.choices import (
     ItemProgress,
+    RemediationReportStatus,
     ReportFileKind,
-    ReportStatus,
     ReviewDecision,
     TaskStatus,
 )
@@ -289,7 +289,10 @@ class TestReportOpen:
         report = RemediationReport.objects.get()
         assert response.status_code == 302
         assert response["Location"] == url("report_detail", report.pk)
-        assert (report.unit, report.status) == (remediation_case.inspection.unit, ReportStatus.DRAFT)
+        assert (report.unit, report.status) == (
+            remediation_case.inspection.unit,
+            RemediationReportStatus.DRAFT,
+        )
 
     def test_an_inspector_is_forbidden(self, client, inspector, remediation_case):
         client.force_login(inspector)
@@ -734,7 +737,7 @@ class TestReportSubmit:
         ]
         assert "Chưa gửi được báo cáo:" in text_of(response)
         draft.refresh_from_db()
-        assert draft.status == ReportStatus.DRAFT
+        assert draft.status == RemediationReportStatus.DRAFT
 
     def test_a_complete_draft_is_sent_and_the_inspectors_told(
         self,
@@ -754,7 +757,11 @@ class TestReportSubmit:
         assert response["Location"] == url("report_detail", draft.pk)
         assert messages_of(response) == ["Đã gửi báo cáo tới Đoàn kiểm tra."]
         draft.refresh_from_db()
-        assert (draft.status, draft.is_late, draft.submitted_by) == (ReportStatus.SUBMITTED, False, officer_a)
+        assert (draft.status, draft.is_late, draft.submitted_by) == (
+            RemediationReportStatus.SUBMITTED,
+            False,
+            officer_a,
+        )
         assert [(m.to, m.subject) for m in mailoutbox] == [
             ([inspector.email], "Báo cáo khắc phục mới của UBND huyện Duy Xuyên")
         ]
@@ -772,7 +779,7 @@ class TestReportSubmit:
 
         assert messages_of(response) == ["Đã gửi báo cáo. Báo cáo được ghi nhận là gửi quá hạn."]
         report.refresh_from_db()
-        assert (report.status, report.is_late) == (ReportStatus.SUBMITTED, True)
+        assert (report.status, report.is_late) == (RemediationReportStatus.SUBMITTED, True)
         assert "Gửi quá hạn" in text_of(client.get(url("report_detail", report.pk)))
         client.force_login(inspector)
         queue = text_of(client.get(url("review_queue")))
@@ -790,14 +797,14 @@ class TestReportSubmit:
         client.force_login(inspector)
         assert client.post(url("report_submit", draft.pk)).status_code == 403
         draft.refresh_from_db()
-        assert draft.status == ReportStatus.DRAFT
+        assert draft.status == RemediationReportStatus.DRAFT
 
     def test_another_unit_is_not_found(self, client, officer_b, draft, fill_report, officer_a):
         fill_report(draft, officer_a)
         client.force_login(officer_b)
         assert client.post(url("report_submit", draft.pk)).status_code == 404
         draft.refresh_from_db()
-        assert draft.status == ReportStatus.DRAFT
+        assert draft.status == RemediationReportStatus.DRAFT
 
 
 class TestReview:
@@ -899,7 +906,7 @@ class TestReviewQueue:
             report = RemediationReport.objects.create(
                 inspection=inspection,
                 unit=inspection.unit,
-                status=ReportStatus.SUBMITTED,
+                status=RemediationReportStatus.SUBMITTED,
                 submitted_at=timezone.now(),
             )
             report.items.create(task=RemediationTaskFactory(inspection=inspection, reported=True))

@@ -11,7 +11,7 @@ from django.urls import reverse
 from cchc.choices import Role, UnitKind
 from cchc.services import unit_create, unit_end
 from inspections import remediation
-from inspections.choices import ReportStatus, TaskStatus
+from inspections.choices import RemediationReportStatus, TaskStatus
 from inspections.models import RemediationReport
 from inspections.reminders import reminders_send
 from tests.factories import RemediationTaskFactory
@@ -143,7 +143,7 @@ class TestOneSuccessor:
         response = client.post(reverse("inspections:report_submit", args=[report.pk]))
         assert response.status_code == 302
         report.refresh_from_db()
-        assert (report.status, report.submitted_by) == (ReportStatus.SUBMITTED, successor_officer)
+        assert (report.status, report.submitted_by) == (RemediationReportStatus.SUBMITTED, successor_officer)
         client.force_login(inspector)
         queue = client.get(reverse("inspections:review_queue"))
         assert [r.pk for r in queue.context["reports"]] == [report.pk]
@@ -216,7 +216,7 @@ class TestTwoSuccessors:
         remediation.report_submit(report=report, user=second)
 
         report.refresh_from_db()
-        assert (report.status, report.submitted_by) == (ReportStatus.SUBMITTED, second)
+        assert (report.status, report.submitted_by) == (RemediationReportStatus.SUBMITTED, second)
         tasks["open"].refresh_from_db()
         assert tasks["open"].status == TaskStatus.REPORTED
 

@@ -10,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cchc.models import Unit
 from indicators.exports import export_pdf, export_workbook
 from indicators.periods import PeriodError, years_from_text
+from indicators.selectors import tables_for_export
 
 
 class Command(BaseCommand):
@@ -36,11 +37,13 @@ class Command(BaseCommand):
         if out.suffix.lower() == ".pdf":
             if options["children"]:
                 raise CommandError("Bản PDF làm cho từng đơn vị; bỏ --children.")
-            data = export_pdf(unit=unit, first=first, last=last)
+            tables = tables_for_export(units=[unit], first=first, last=last)
+            data = export_pdf(unit=unit, tables=tables, first=first, last=last)
         else:
             units = [unit]
             if options["children"]:
                 units = list(Unit.objects.subtree_of(unit).order_by("path"))
-            data = export_workbook(units=units, first=first, last=last, root=unit)
+            tables = tables_for_export(units=units, first=first, last=last)
+            data = export_workbook(units=units, tables=tables, first=first, last=last, root=unit)
         out.write_bytes(data)
         self.stdout.write(self.style.SUCCESS(f"Đã xuất {out} ({len(data)} byte)."))
