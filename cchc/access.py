@@ -100,6 +100,7 @@ def can(user, action: str, obj=None) -> bool:
         obj = getattr(obj, name)
     return getattr(obj, f"{last}_id") in ids
 
+
 _CACHE_ATTR = "_cchc_scope_cache"
 
 

@@ -41,5 +41,6 @@ urlpatterns = [
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/retry/", views.JobRetryView.as_view(), name="job_retry"),
     path("verify/<str:code>/", views.VerifyView.as_view(), name="verify"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),
 ]

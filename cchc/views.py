@@ -29,6 +29,7 @@ from .forms import (
 from .jobs import JobError, job_retry
 from .mixins import ScopedViewMixin
 from .models import DocumentStatus, OfficialDocument
+from .notifications import notifications_mark_read, notifications_of
 
 EDITOR_ROLES = tuple(selectors.EDITOR_ROLES)
 
@@ -302,3 +303,17 @@ class VerifyView(View):
             ),
             verification_code=code.upper(),
         )
+
+
+class NotificationListView(ScopedViewMixin, View):
+    """The user's own notifications, and "mark all read"."""
+
+    def get(self, request):
+        notifications = notifications_of(request.user)
+        return render(request, "cchc/notifications.html", {"notifications": notifications})
+
+    def post(self, request):
+        notifications_mark_read(user=request.user)
+        if request.htmx:
+            return HttpResponse(status=204)
+        return redirect("notifications")

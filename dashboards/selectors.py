@@ -56,7 +56,14 @@ from cchc.models import Membership, ReformArea, Unit
 from indicators.choices import ReportStatus as IndicatorReportStatus
 from indicators.models import Indicator, IndicatorValue
 from inspections.choices import FindingKind, InspectionStatus, ReviewDecision, TaskStatus
-from inspections.models import Finding, Inspection, InspectionPlan, RemediationReportItem, RemediationTask
+from inspections.models import (
+    Finding,
+    Inspection,
+    InspectionPlan,
+    RemediationReportItem,
+    RemediationTask,
+    RemediationTaskQuerySet,
+)
 
 #: Who sees dashboards: leaders and provincial staff.
 DASHBOARD_ROLES = STAFF_ROLES
@@ -64,7 +71,6 @@ DASHBOARD_ROLES = STAFF_ROLES
 #: How many years the trends look back, the selected year included.
 TREND_YEARS = 10
 
-OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.RETURNED)
 #: Indicator tables that count: sent, approved or locked (not drafts being typed).
 COUNTED_TABLES = (
     IndicatorReportStatus.SUBMITTED,
@@ -470,7 +476,7 @@ def task_aggregates(today: datetime.date) -> dict:
     return {
         "total": Count("id"),
         "open": Count("id", filter=~accepted),
-        "overdue": Count("id", filter=Q(deadline__lt=today, status__in=OPEN_STATUSES)),
+        "overdue": Count("id", filter=RemediationTaskQuerySet.overdue_q(today)),
         "accepted": Count("id", filter=accepted),
         "due": Count("id", filter=Q(deadline__lt=today) | accepted),
         "on_time": Count("id", filter=on_time_q()),
@@ -486,7 +492,7 @@ def task_status_q(status: str, today: datetime.date) -> Q | None:
     return {
         "all": Q(),
         "open": ~accepted,
-        "overdue": Q(deadline__lt=today, status__in=OPEN_STATUSES),
+        "overdue": RemediationTaskQuerySet.overdue_q(today),
         "accepted": accepted,
         "due": due,
         "on_time": on_time_q(),
@@ -757,7 +763,7 @@ def task_rows(scope: Scope, *, status: str, own: bool = False):
     if own:
         queryset = own_only(scope, queryset, "responsible_unit__")
     return (
-        queryset.with_overdue(scope.today)
+        queryset.with_deadline_facts(scope.today)
         .annotate(on_time=ExpressionWrapper(on_time_q(), output_field=BooleanField()))
         .select_related("responsible_unit", "inspection__unit", "inspection__plan", "reform_area")
         .order_by("responsible_unit__path", "deadline", "id")
