@@ -92,13 +92,16 @@ def can(user, action: str, obj=None) -> bool:
         return False
     if obj is None or not declared.unit:
         return True
-    ids = scope_unit_ids(user, declared.roles)
-    if ids is None:
-        return True
     *path, last = declared.unit.split(".")
     for name in path:
         obj = getattr(obj, name)
-    return getattr(obj, f"{last}_id") in ids
+    return can_reach(user, action, getattr(obj, f"{last}_id"))
+
+
+def can_reach(user, action: str, unit_id: int | None) -> bool:
+    """Whether ``unit_id`` lies in the user's scope for ``action``."""
+    ids = scope_unit_ids(user, ACTIONS[action].roles)
+    return ids is None or unit_id in ids
 
 
 _CACHE_ATTR = "_cchc_scope_cache"

@@ -46,11 +46,10 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Concat, StrIndex, Substr
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.access import STAFF_ROLES, scope_unit_ids
+from cchc.access import OutOfScope, action_roles, can_reach
 from cchc.choices import UnitKind
 from cchc.models import Membership, ReformArea, Unit
 from indicators.choices import ReportStatus as IndicatorReportStatus
@@ -64,9 +63,6 @@ from inspections.models import (
     RemediationTask,
     RemediationTaskQuerySet,
 )
-
-#: Who sees dashboards: leaders and provincial staff.
-DASHBOARD_ROLES = STAFF_ROLES
 
 #: How many years the trends look back, the selected year included.
 TREND_YEARS = 10
@@ -208,7 +204,7 @@ def dashboard_roots(user) -> list[Unit]:
     units = [
         membership.unit
         for membership in Membership.objects.current()
-        .filter(user=user, role__in=DASHBOARD_ROLES)
+        .filter(user=user, role__in=action_roles("dashboard.view"))
         .select_related("unit")
         .order_by("unit__path")
     ]
@@ -242,18 +238,17 @@ def resolve_scope(
     today: datetime.date | None = None,
 ) -> Scope:
     """The scope a request asks for. A unit outside the user's scope, or
-    one that does not exist, is a 404."""
+    one that does not exist, is ``OutOfScope``."""
     today = today or timezone.localdate()
     roots = tuple(dashboard_roots(user))
     if unit_id is not None:
         root = Unit.objects.filter(pk=unit_id).first()
-        allowed = scope_unit_ids(user, DASHBOARD_ROLES)
-        if root is None or (allowed is not None and root.pk not in allowed):
-            raise Http404("Unit not in the dashboard scope")
+        if root is None or not can_reach(user, "dashboard.view", root.pk):
+            raise OutOfScope("Unit not in the dashboard scope")
     elif user.is_superuser:
         root = None
     elif not roots:
-        raise Http404("No unit to look at")
+        raise OutOfScope("No unit to look at")
     else:
         root = roots[0]
     area = ReformArea.objects.filter(pk=area_id).first() if area_id else None
@@ -746,7 +741,7 @@ def planned_rows(scope: Scope, *, own: bool = False):
 def inspection_rows(scope: Scope, *, status: str, own: bool = False):
     condition = inspection_status_q(status)
     if condition is None:
-        raise Http404("Unknown status")
+        raise OutOfScope("Unknown status")
     queryset = inspections(scope).filter(condition)
     if own:
         queryset = own_only(scope, queryset, "unit__")
@@ -758,7 +753,7 @@ def inspection_rows(scope: Scope, *, status: str, own: bool = False):
 def task_rows(scope: Scope, *, status: str, own: bool = False):
     condition = task_status_q(status, scope.today)
     if condition is None:
-        raise Http404("Unknown status")
+        raise OutOfScope("Unknown status")
     queryset = tasks(scope).filter(condition)
     if own:
         queryset = own_only(scope, queryset, "responsible_unit__")
@@ -784,7 +779,7 @@ def finding_rows(
     queryset = findings(scope)
     if kind:
         if kind not in FindingKind.values:
-            raise Http404("Unknown kind")
+            raise OutOfScope("Unknown kind")
         queryset = queryset.filter(kind=kind)
     if recurring:
         queryset = queryset.filter(recurring_q())
