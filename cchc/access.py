@@ -12,6 +12,7 @@ a 404.
 """
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Q
 
@@ -19,7 +20,7 @@ from .choices import Role
 from .models import Membership, Unit, UnitSuccession
 
 # The named role sets: every permission in the app is one of these, spelled
-# here once. A view's ``required_roles`` and a selector's scope use the same set.
+# here once; ``ACTIONS`` below says which set each action takes.
 ALL_ROLES = frozenset(Role.values)
 # Provincial staff: read plans, inspections, documents and dashboards.
 STAFF = frozenset({Role.INSPECTOR, Role.LEADER, Role.ADMINISTRATOR})
@@ -31,9 +32,77 @@ REPORTERS = frozenset({Role.UNIT_OFFICER, Role.LEADER})
 # by an administrator only.
 TABLE_EDITORS = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
 TABLE_REVIEWERS = EDITORS
-TABLE_REOPENERS = frozenset({Role.ADMINISTRATOR})
+ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
+TABLE_REOPENERS = ADMINISTRATORS
 
-STAFF_ROLES = STAFF  # the earlier name, kept for callers not yet moved
+# The earlier name, kept only for the document views and selectors in
+# cchc/views.py and cchc/selectors.py until they move; nothing else uses it.
+STAFF_ROLES = STAFF
+
+
+class OutOfScope(Exception):
+    """What a selector raises for an object, unit or filter the user may not
+    reach (or that does not exist). Views answer 404 (``ScopedViewMixin``),
+    jobs fail with a known error."""
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the app lets people do: the roles that may, and the path from an
+    object to the unit whose scope decides (``"plan.issuer"``: the plan's
+    issuer), for ``can(user, action, obj)``."""
+
+    roles: frozenset[str]
+    unit: str = ""
+
+
+# Every action a view, template, selector or job asks about, once.
+ACTIONS: dict[str, Action] = {
+    "plan.view": Action(STAFF, "issuer"),
+    "plan.edit": Action(EDITORS, "issuer"),
+    "finding.edit": Action(EDITORS, "plan.issuer"),
+    "task.overdue.view": Action(STAFF),
+    "document.view": Action(STAFF, "issuing_unit"),
+    "document.draft": Action(EDITORS, "issuing_unit"),
+    "document.issue": Action(EDITORS, "issuing_unit"),
+    "document.publish": Action(EDITORS, "issuing_unit"),
+    "report.write": Action(REPORTERS, "unit"),
+    "report.review": Action(EDITORS, "inspection.plan.issuer"),
+    "table.edit": Action(TABLE_EDITORS, "unit"),
+    "table.approve": Action(TABLE_REVIEWERS, "unit"),
+    "table.reopen": Action(TABLE_REOPENERS, "unit"),
+    "table.export": Action(ALL_ROLES),
+    "table.import.view_all": Action(ADMINISTRATORS, "unit"),
+    "dashboard.view": Action(STAFF),
+}
+
+
+def action_roles(action: str) -> frozenset[str]:
+    """The roles of ``action`` (a ``KeyError`` for an action not declared)."""
+    return ACTIONS[action].roles
+
+
+def can(user, action: str, obj=None) -> bool:
+    """Whether ``user`` may do ``action`` at all, or, given ``obj``, on that
+    object: one of the action's roles in a unit whose scope holds the
+    object's unit. Reads the per-request scope cache: no query once the
+    user's scope is known (the object's unit path must be loaded)."""
+    declared = ACTIONS[action]
+    if not has_role(user, *declared.roles):
+        return False
+    if obj is None or not declared.unit:
+        return True
+    *path, last = declared.unit.split(".")
+    for name in path:
+        obj = getattr(obj, name)
+    return can_reach(user, action, getattr(obj, f"{last}_id"))
+
+
+def can_reach(user, action: str, unit_id: int | None) -> bool:
+    """Whether ``unit_id`` lies in the user's scope for ``action``."""
+    ids = scope_unit_ids(user, ACTIONS[action].roles)
+    return ids is None or unit_id in ids
+
 
 _CACHE_ATTR = "_cchc_scope_cache"
 

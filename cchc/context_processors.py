@@ -1,16 +1,10 @@
-from .access import STAFF_ROLES, has_role
-from .choices import Role
 from .notifications import unread_count
 
 
 def navigation(request):
-    """What the navigation bar shows depends on the user's roles."""
+    """The unread count of the navigation bar; which links it shows is
+    asked of the access policy in the template (``user|can:"action"``)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {
-        "nav_is_staff": has_role(user, *STAFF_ROLES),
-        "nav_is_editor": has_role(user, Role.INSPECTOR, Role.ADMINISTRATOR),
-        "nav_is_reporter": has_role(user, Role.UNIT_OFFICER, Role.LEADER),
-        "nav_unread": unread_count(user),
-    }
+    return {"nav_unread": unread_count(user)}

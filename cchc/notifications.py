@@ -6,7 +6,7 @@ import logging
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from .models import Notification, User
 
@@ -37,6 +37,17 @@ def notify(*, users, subject: str, message: str, link: str = "") -> int:
 
 def unread_count(user: User) -> int:
     return Notification.objects.filter(user=user, read_at__isnull=True).count()
+
+
+def notifications_of(user: User, limit: int = 100):
+    """A user's own notifications, newest first."""
+    return Notification.objects.filter(user=user)[:limit]
+
+
+@transaction.atomic
+def notifications_mark_read(*, user: User) -> int:
+    """Mark every unread notification of ``user`` read; returns how many."""
+    return Notification.objects.filter(user=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def notify_on_commit(build) -> None:

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from .access import EDITORS, STAFF_ROLES, scope_q
+from .access import EDITORS, STAFF, scope_q
 from .models import Job
 
 
@@ -10,7 +10,7 @@ def jobs_visible(user):
     """Jobs a user started, and jobs of units in their staff scope."""
     if not user.is_authenticated:
         return Job.objects.none()
-    return Job.objects.filter(Q(created_by=user) | scope_q(user, "unit", STAFF_ROLES))
+    return Job.objects.filter(Q(created_by=user) | scope_q(user, "unit", STAFF))
 
 
 def jobs_retryable(user):

@@ -26,5 +26,6 @@ urlpatterns = [
     path("", include("cchc.documents.urls")),
     path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/retry/", views.JobRetryView.as_view(), name="job_retry"),
+    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),
 ]

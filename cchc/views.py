@@ -6,21 +6,23 @@ from urllib.parse import urlsplit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
 from . import selectors
-from .access import STAFF_ROLES, has_role
+from .access import can
 from .jobs import JobError, job_retry
 from .mixins import ScopedViewMixin
+from .notifications import notifications_mark_read, notifications_of
 
 
 @login_required
 def home(request):
     """Provincial staff start at the inspections; an inspected unit's people
     at their unit's tasks and deadlines."""
-    if has_role(request.user, *STAFF_ROLES):
+    if can(request.user, "plan.view"):
         return redirect("inspections:inspection_list")
     return redirect("inspections:unit_home")
 
@@ -59,3 +61,17 @@ class JobRetryView(ScopedViewMixin, View):
         except JobError as error:
             messages.error(request, str(error))
         return job_partial(request, job)
+
+
+class NotificationListView(ScopedViewMixin, View):
+    """The user's own notifications, and "mark all read"."""
+
+    def get(self, request):
+        notifications = notifications_of(request.user)
+        return render(request, "cchc/notifications.html", {"notifications": notifications})
+
+    def post(self, request):
+        notifications_mark_read(user=request.user)
+        if request.htmx:
+            return HttpResponse(status=204)
+        return redirect("notifications")

@@ -27,11 +27,11 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.access import OutOfScope
 from cchc.documents.pdf import FONT_STACK, render_pdf
 from cchc.jobs import JobError, job_create, job_files_delete, job_files_stored, job_progress
 from cchc.models import Job, JobStatus, Unit, User
@@ -134,7 +134,7 @@ def handout_work(job: Job) -> dict:
             mode=params.get("mode"),
             area_id=params.get("area"),
         )
-    except Http404:
+    except OutOfScope:
         raise JobError(_("Bạn không còn quyền xem số liệu của đơn vị này.")) from None
 
     def progress(done: int, step: str) -> None:

@@ -46,25 +46,27 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Concat, StrIndex, Substr
-from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cchc.access import STAFF_ROLES, scope_unit_ids
+from cchc.access import OutOfScope, action_roles, can_reach
 from cchc.choices import UnitKind
 from cchc.models import Membership, ReformArea, Unit
 from indicators.choices import TableStatus
 from indicators.models import Indicator, IndicatorValue
 from inspections.choices import FindingKind, InspectionStatus, ReviewDecision, TaskStatus
-from inspections.models import Finding, Inspection, InspectionPlan, RemediationReportItem, RemediationTask
-
-#: Who sees dashboards: leaders and provincial staff.
-DASHBOARD_ROLES = STAFF_ROLES
+from inspections.models import (
+    Finding,
+    Inspection,
+    InspectionPlan,
+    RemediationReportItem,
+    RemediationTask,
+    RemediationTaskQuerySet,
+)
 
 #: How many years the trends look back, the selected year included.
 TREND_YEARS = 10
 
-OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.RETURNED)
 #: Indicator tables that count: sent, approved or locked (not drafts being typed).
 COUNTED_TABLES = (
     TableStatus.SUBMITTED,
@@ -202,7 +204,7 @@ def dashboard_roots(user) -> list[Unit]:
     units = [
         membership.unit
         for membership in Membership.objects.current()
-        .filter(user=user, role__in=DASHBOARD_ROLES)
+        .filter(user=user, role__in=action_roles("dashboard.view"))
         .select_related("unit")
         .order_by("unit__path")
     ]
@@ -236,18 +238,17 @@ def resolve_scope(
     today: datetime.date | None = None,
 ) -> Scope:
     """The scope a request asks for. A unit outside the user's scope, or
-    one that does not exist, is a 404."""
+    one that does not exist, is ``OutOfScope``."""
     today = today or timezone.localdate()
     roots = tuple(dashboard_roots(user))
     if unit_id is not None:
         root = Unit.objects.filter(pk=unit_id).first()
-        allowed = scope_unit_ids(user, DASHBOARD_ROLES)
-        if root is None or (allowed is not None and root.pk not in allowed):
-            raise Http404("Unit not in the dashboard scope")
+        if root is None or not can_reach(user, "dashboard.view", root.pk):
+            raise OutOfScope("Unit not in the dashboard scope")
     elif user.is_superuser:
         root = None
     elif not roots:
-        raise Http404("No unit to look at")
+        raise OutOfScope("No unit to look at")
     else:
         root = roots[0]
     area = ReformArea.objects.filter(pk=area_id).first() if area_id else None
@@ -470,7 +471,7 @@ def task_aggregates(today: datetime.date) -> dict:
     return {
         "total": Count("id"),
         "open": Count("id", filter=~accepted),
-        "overdue": Count("id", filter=Q(deadline__lt=today, status__in=OPEN_STATUSES)),
+        "overdue": Count("id", filter=RemediationTaskQuerySet.overdue_q(today)),
         "accepted": Count("id", filter=accepted),
         "due": Count("id", filter=Q(deadline__lt=today) | accepted),
         "on_time": Count("id", filter=on_time_q()),
@@ -486,7 +487,7 @@ def task_status_q(status: str, today: datetime.date) -> Q | None:
     return {
         "all": Q(),
         "open": ~accepted,
-        "overdue": Q(deadline__lt=today, status__in=OPEN_STATUSES),
+        "overdue": RemediationTaskQuerySet.overdue_q(today),
         "accepted": accepted,
         "due": due,
         "on_time": on_time_q(),
@@ -740,7 +741,7 @@ def planned_rows(scope: Scope, *, own: bool = False):
 def inspection_rows(scope: Scope, *, status: str, own: bool = False):
     condition = inspection_status_q(status)
     if condition is None:
-        raise Http404("Unknown status")
+        raise OutOfScope("Unknown status")
     queryset = inspections(scope).filter(condition)
     if own:
         queryset = own_only(scope, queryset, "unit__")
@@ -752,12 +753,12 @@ def inspection_rows(scope: Scope, *, status: str, own: bool = False):
 def task_rows(scope: Scope, *, status: str, own: bool = False):
     condition = task_status_q(status, scope.today)
     if condition is None:
-        raise Http404("Unknown status")
+        raise OutOfScope("Unknown status")
     queryset = tasks(scope).filter(condition)
     if own:
         queryset = own_only(scope, queryset, "responsible_unit__")
     return (
-        queryset.with_overdue(scope.today)
+        queryset.with_deadline_facts(scope.today)
         .annotate(on_time=ExpressionWrapper(on_time_q(), output_field=BooleanField()))
         .select_related("responsible_unit", "inspection__unit", "inspection__plan", "reform_area")
         .order_by("responsible_unit__path", "deadline", "id")
@@ -778,7 +779,7 @@ def finding_rows(
     queryset = findings(scope)
     if kind:
         if kind not in FindingKind.values:
-            raise Http404("Unknown kind")
+            raise OutOfScope("Unknown kind")
         queryset = queryset.filter(kind=kind)
     if recurring:
         queryset = queryset.filter(recurring_q())

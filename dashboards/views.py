@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cchc import selectors as cchc_selectors
+from cchc.access import can_reach
 from cchc.jobs import JobError, job_retry
 from cchc.mixins import ScopedViewMixin
 
@@ -21,7 +22,7 @@ from . import excel, handouts, pages, selectors
 from .db import dashboard_queries
 from .forms import DashboardFilterForm, parse_filters
 from .rollup import rollup_refresh
-from .selectors import DASHBOARD_ROLES, METRICS_BY_KEY, Scope
+from .selectors import METRICS_BY_KEY, Scope
 
 # Which page holds each exported table.
 TABLE_PAGES = {
@@ -39,7 +40,7 @@ class DashboardMixin(ScopedViewMixin):
     """Leaders and provincial staff (403 for anyone else); a unit out of
     their scope is a 404."""
 
-    required_roles = tuple(DASHBOARD_ROLES)
+    required_action = "dashboard.view"
 
     def dispatch(self, request, *args, **kwargs):
         with dashboard_queries():
@@ -58,11 +59,7 @@ def dashboard_context(request, scope: Scope, current_page: str) -> dict:
         crumbs.append((_("Toàn quốc"), pages.link(current_page, scope.with_root(None))))
     for unit in [*selectors.ancestors(scope.root), *([scope.root] if scope.root else [])]:
         # Units above the user's own are shown, not linked (they are out of scope).
-        reachable = (
-            user.is_superuser
-            or unit is scope.root
-            or any(unit.path.startswith(root.path) for root in scope.roots)
-        )
+        reachable = unit is scope.root or can_reach(user, "dashboard.view", unit.pk)
         crumbs.append((str(unit), pages.link(current_page, scope.with_root(unit)) if reachable else None))
     areas = selectors.reform_areas(scope.year)
     form = DashboardFilterForm(

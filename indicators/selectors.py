@@ -13,20 +13,13 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Prefetch, Q
 
-from cchc.access import has_role, scope_q, scope_unit_ids
-from cchc.choices import Role
+from cchc.access import action_roles, can, scope_q, scope_unit_ids
 from cchc.models import Job, Unit
 
 from .catalogue import templates_for_year
 from .cells import Cell, cell_text, stored_cell, warning_message
 from .choices import EXPORT_JOB
 from .models import Indicator, IndicatorImport, IndicatorTable, IndicatorTemplate, IndicatorValue
-
-EDIT_ROLES = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
-REVIEW_ROLES = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
-REOPEN_ROLES = frozenset({Role.ADMINISTRATOR})
-#: Anyone with a role sees tables, so exports them (their scope's).
-EXPORT_ROLES = frozenset(Role.values)
 
 
 def reports_visible(user):
@@ -37,23 +30,23 @@ def reports_visible(user):
 
 def reports_editable(user):
     """Tables whose cells the user may change (while they are drafts)."""
-    if not has_role(user, *EDIT_ROLES):
+    if not can(user, "table.edit"):
         return IndicatorTable.objects.none()
-    return IndicatorTable.objects.filter(scope_q(user, "unit", EDIT_ROLES))
+    return IndicatorTable.objects.filter(scope_q(user, "unit", action_roles("table.edit")))
 
 
 def reports_reviewable(user):
-    if not has_role(user, *REVIEW_ROLES):
+    if not can(user, "table.approve"):
         return IndicatorTable.objects.none()
-    return IndicatorTable.objects.filter(scope_q(user, "unit", REVIEW_ROLES))
+    return IndicatorTable.objects.filter(scope_q(user, "unit", action_roles("table.approve")))
 
 
 def units_editable(user):
     """Units whose tables the user fills in, ended ones included (their
     past years are still entered and imported)."""
-    if not has_role(user, *EDIT_ROLES):
+    if not can(user, "table.edit"):
         return Unit.objects.none()
-    return Unit.objects.filter(scope_q(user, "pk", EDIT_ROLES))
+    return Unit.objects.filter(scope_q(user, "pk", action_roles("table.edit")))
 
 
 def units_visible(user):
@@ -62,14 +55,16 @@ def units_visible(user):
 
 def editable_unit_ids(user) -> frozenset[int] | None:
     """``None``: every unit (a superuser)."""
-    return scope_unit_ids(user, EDIT_ROLES)
+    return scope_unit_ids(user, action_roles("table.edit"))
 
 
 def imports_visible(user):
     """A user's own uploads, and those of the units an administrator runs."""
     if not user.is_authenticated:
         return IndicatorImport.objects.none()
-    return IndicatorImport.objects.filter(Q(created_by=user) | scope_q(user, "unit", {Role.ADMINISTRATOR}))
+    return IndicatorImport.objects.filter(
+        Q(created_by=user) | scope_q(user, "unit", action_roles("table.import.view_all"))
+    )
 
 
 def report_list(user, *, year: int | None = None, unit: Unit | None = None, status: str | None = None):
@@ -222,6 +217,8 @@ def export_units(user, *, unit: Unit, with_children: bool) -> list[Unit]:
 def export_jobs(user):
     """The user's own export jobs, while the unit exported is still in their
     scope: another user's export (even of the same unit) is not theirs to see."""
-    if not has_role(user, *EXPORT_ROLES):
+    if not can(user, "table.export"):
         return Job.objects.none()
-    return Job.objects.filter(kind=EXPORT_JOB, created_by=user).filter(scope_q(user, "unit", EXPORT_ROLES))
+    return Job.objects.filter(kind=EXPORT_JOB, created_by=user).filter(
+        scope_q(user, "unit", action_roles("table.export"))
+    )

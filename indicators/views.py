@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from cchc.access import has_role
+from cchc.access import can
 from cchc.forms import add_service_errors
 from cchc.jobs import JobError, job_retry
 from cchc.mixins import ScopedViewMixin
@@ -34,7 +34,6 @@ from .forms import (
     TemplateForm,
 )
 from .models import Indicator
-from .selectors import EDIT_ROLES, EXPORT_ROLES, REOPEN_ROLES, REVIEW_ROLES
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -64,7 +63,7 @@ class TableListView(ScopedViewMixin, ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
-        can_edit = has_role(user, *EDIT_ROLES)
+        can_edit = can(user, "table.edit")
         context.update(
             filter_form=self.filter_form,
             can_edit=can_edit,
@@ -74,7 +73,7 @@ class TableListView(ScopedViewMixin, ListView):
 
 
 class TableCreateView(ScopedViewMixin, View):
-    required_roles = tuple(EDIT_ROLES)
+    required_action = "table.edit"
 
     def post(self, request):
         form = ReportCreateForm(request.POST, units=selectors.units_editable(request.user))
@@ -110,7 +109,7 @@ def _grid_context(request, report, **extra):
         "can_review": report.status in (TableStatus.SUBMITTED, TableStatus.APPROVED)
         and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
         "can_reopen": report.status in (TableStatus.APPROVED, TableStatus.LOCKED)
-        and has_role(user, *REOPEN_ROLES)
+        and can(user, "table.reopen")
         and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
         "open_warnings": selectors.open_warning_count(report),
         "events": selectors.latest_events(report),
@@ -135,7 +134,7 @@ class TableDetailView(ScopedViewMixin, DetailView):
 
 
 class TableEditMixin(ScopedViewMixin):
-    required_roles = tuple(EDIT_ROLES)
+    required_action = "table.edit"
 
     def get_report(self, pk):
         return get_object_or_404(selectors.reports_editable(self.request.user).select_related("unit"), pk=pk)
@@ -245,11 +244,16 @@ class TableSaveView(TableEditMixin, View):
 # --- status and comments ---------------------------------------------------------------
 
 _TRANSITIONS = {
-    "submit": (EDIT_ROLES, "editable", services.table_submit, _("Đã gửi bảng số liệu để duyệt.")),
-    "return": (REVIEW_ROLES, "reviewable", services.table_return, _("Đã trả lại bảng số liệu cho đơn vị.")),
-    "approve": (REVIEW_ROLES, "reviewable", services.table_approve, _("Đã duyệt bảng số liệu.")),
-    "lock": (REVIEW_ROLES, "reviewable", services.table_lock, _("Đã khóa bảng số liệu.")),
-    "reopen": (REOPEN_ROLES, "reviewable", services.table_reopen, _("Đã mở lại bảng số liệu để sửa.")),
+    "submit": ("table.edit", "editable", services.table_submit, _("Đã gửi bảng số liệu để duyệt.")),
+    "return": (
+        "table.approve",
+        "reviewable",
+        services.table_return,
+        _("Đã trả lại bảng số liệu cho đơn vị."),
+    ),
+    "approve": ("table.approve", "reviewable", services.table_approve, _("Đã duyệt bảng số liệu.")),
+    "lock": ("table.approve", "reviewable", services.table_lock, _("Đã khóa bảng số liệu.")),
+    "reopen": ("table.reopen", "reviewable", services.table_reopen, _("Đã mở lại bảng số liệu để sửa.")),
 }
 
 
@@ -258,11 +262,11 @@ class TransitionView(ScopedViewMixin, View):
         action = kwargs.get("action")
         if action not in _TRANSITIONS:
             raise Http404
-        self.required_roles = tuple(_TRANSITIONS[action][0])
+        self.required_action = _TRANSITIONS[action][0]
         return super().dispatch(request, *args, **kwargs)
 
     def post(self, request, pk, action):
-        _roles, scope, service, done = _TRANSITIONS[action]
+        _action, scope, service, done = _TRANSITIONS[action]
         queryset = (
             selectors.reports_editable(request.user)
             if scope == "editable"
@@ -300,7 +304,7 @@ class CommentView(ScopedViewMixin, View):
 
 
 class ImportView(ScopedViewMixin, View):
-    required_roles = tuple(EDIT_ROLES)
+    required_action = "table.edit"
     template_name = "indicators/import_form.html"
 
     def context(self, form):
@@ -352,7 +356,7 @@ class ImportDetailView(ScopedViewMixin, DetailView):
 
 
 class ImportApplyView(ScopedViewMixin, View):
-    required_roles = tuple(EDIT_ROLES)
+    required_action = "table.edit"
 
     def post(self, request, pk):
         record = get_object_or_404(
@@ -387,7 +391,7 @@ class ImportApplyView(ScopedViewMixin, View):
 class TemplateView(ScopedViewMixin, View):
     """The app's own template for a unit and a period (with its figures)."""
 
-    required_roles = tuple(EDIT_ROLES)
+    required_action = "table.edit"
 
     def get(self, request):
         form = TemplateForm(request.GET, units=selectors.units_editable(request.user))
@@ -409,7 +413,7 @@ class ExportView(ScopedViewMixin, View):
     ``CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS`` is a background job (asked for by
     POST), whose page shows its progress and then the file."""
 
-    required_roles = tuple(EXPORT_ROLES)
+    required_action = "table.export"
     template_name = "indicators/export_form.html"
 
     def context(self, form, **extra):
@@ -460,7 +464,7 @@ class ExportView(ScopedViewMixin, View):
 class ExportJobMixin(ScopedViewMixin):
     """An export job of the user's own, of a unit still in their scope."""
 
-    required_roles = tuple(EXPORT_ROLES)
+    required_action = "table.export"
 
     def get_job(self, pk):
         return get_object_or_404(selectors.export_jobs(self.request.user).select_related("unit"), pk=pk)

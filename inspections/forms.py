@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.models import ReformArea, Unit
 
-from .choices import FindingKind, InspectionStatus, TeamRole
+from .choices import FindingKind, InspectionStatus, ItemProgress, ReportFileKind, ReviewDecision, TeamRole
 from .models import InspectionPlan, InspectionTeam
 
 
@@ -243,3 +243,39 @@ class InspectionCreateForm(forms.Form):
             "Đơn vị này không có trong kế hoạch hoặc đã có cuộc kiểm tra."
         )
         self.fields["team"].queryset = plan.teams.all()
+
+
+# Remediation reports -----------------------------------------------------
+
+
+class ReportHeaderForm(forms.Form):
+    document_number = forms.CharField(label=_("Số, ký hiệu báo cáo"), max_length=60, required=False)
+    document_date = forms.DateField(
+        label=_("Ngày báo cáo"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
+    )
+    summary = forms.CharField(label=_("Tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ItemForm(forms.Form):
+    progress = forms.ChoiceField(
+        label=_("Kết quả thực hiện"), choices=[("", "—"), *ItemProgress.choices], required=False
+    )
+    explanation = forms.CharField(
+        label=_("Giải trình"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class UploadForm(forms.Form):
+    kind = forms.ChoiceField(choices=ReportFileKind.choices, widget=forms.HiddenInput)
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    file = forms.FileField(label=_("Tệp"), error_messages={"required": _("Hãy chọn tệp cần tải lên.")})
+
+
+class ReviewForm(forms.Form):
+    decision = forms.ChoiceField(choices=[(ReviewDecision.ACCEPTED, ""), (ReviewDecision.RETURNED, "")])
+    reason = forms.CharField(
+        label=_("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )

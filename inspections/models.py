@@ -7,7 +7,7 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, Q, Value, When
+from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -305,23 +305,75 @@ class Finding(AuthoredModel):
             raise ValidationError({"text": _("Nội dung không được để trống.")})
 
 
+class DaysBetween(Func):
+    """Whole days from ``start`` to ``end`` (``end - start``), on SQLite and
+    PostgreSQL alike."""
+
+    output_field = IntegerField()
+    arity = 2
+    template = "(%(expressions)s)"
+    arg_joiner = " - "
+
+    def __init__(self, end, start, **extra):
+        super().__init__(end, start, **extra)
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(
+            compiler,
+            connection,
+            template="CAST(julianday(%(expressions)s) AS INTEGER)",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
+
+
 class RemediationTaskQuerySet(models.QuerySet):
+    """The task rules, once: which tasks are open, overdue, due soon, and
+    how many days are left. Derived from the deadline and the status, never
+    stored."""
+
     OPEN_STATUSES = (TaskStatus.OPEN, TaskStatus.RETURNED)
 
-    def with_overdue(self, today: datetime.date | None = None):
-        """Annotate ``overdue``: derived from the deadline, never stored."""
+    @classmethod
+    def open_q(cls) -> Q:
+        return Q(status__in=cls.OPEN_STATUSES)
+
+    @classmethod
+    def overdue_q(cls, today: datetime.date) -> Q:
+        """Open, and the deadline has passed (the day itself is not late)."""
+        return cls.open_q() & Q(deadline__lt=today)
+
+    @classmethod
+    def due_soon_q(cls, today: datetime.date) -> Q:
+        """Open, and the deadline is today or within the next
+        ``CCHC_TASK_DUE_SOON_DAYS`` days."""
+        soon = today + datetime.timedelta(days=settings.CCHC_TASK_DUE_SOON_DAYS)
+        return cls.open_q() & Q(deadline__gte=today, deadline__lte=soon)
+
+    def open(self):
+        return self.filter(self.open_q())
+
+    def with_deadline_facts(self, today: datetime.date | None = None):
+        """Annotate ``overdue`` and ``due_soon`` (booleans), ``days_left``
+        (negative once passed) and ``days_overdue`` (positive once passed)."""
         today = today or timezone.localdate()
         return self.annotate(
             overdue=Case(
-                When(Q(deadline__lt=today) & Q(status__in=self.OPEN_STATUSES), then=Value(True)),
+                When(self.overdue_q(today), then=Value(True)),
                 default=Value(False),
-                output_field=models.BooleanField(),
-            )
+                output_field=BooleanField(),
+            ),
+            due_soon=Case(
+                When(self.due_soon_q(today), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            ),
+            days_left=DaysBetween(F("deadline"), Value(today)),
+            days_overdue=DaysBetween(Value(today), F("deadline")),
         )
 
     def overdue(self, today: datetime.date | None = None):
-        today = today or timezone.localdate()
-        return self.filter(deadline__lt=today, status__in=self.OPEN_STATUSES)
+        return self.filter(self.overdue_q(today or timezone.localdate()))
 
 
 class RemediationTask(AuthoredModel):
@@ -384,13 +436,6 @@ class RemediationTask(AuthoredModel):
 
     def __str__(self):
         return self.description[:80]
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.deadline < timezone.localdate() and self.status in RemediationTaskQuerySet.OPEN_STATUSES
-
-    def days_left(self, today: datetime.date | None = None) -> int:
-        return (self.deadline - (today or timezone.localdate())).days
 
     def clean(self):
         super().clean()

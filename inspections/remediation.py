@@ -26,12 +26,10 @@ from .choices import InspectionStatus, RemediationReportStatus, ReportFileKind, 
 from .models import Inspection, RemediationReport, RemediationReportItem, ReportFile
 from .uploads import DOCUMENT_TYPES, EVIDENCE_TYPES, SUFFIXES, check_upload
 
-OPEN_TASK_STATUSES = (TaskStatus.OPEN, TaskStatus.RETURNED)
-
 
 def _tasks_to_report(inspection: Inspection, user: User):
     ids = scope_unit_ids(user)
-    tasks = inspection.tasks.filter(status__in=OPEN_TASK_STATUSES)
+    tasks = inspection.tasks.open()
     return tasks if ids is None else tasks.filter(responsible_unit_id__in=ids)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from cchc.notifications import notify
 
 from .models import RemediationTask, ReminderLog
-from .remediation import OPEN_TASK_STATUSES, officers_of
+from .remediation import officers_of
 
 
 def reminders_due(today: datetime.date) -> list[tuple[RemediationTask, str]]:
@@ -20,9 +20,9 @@ def reminders_due(today: datetime.date) -> list[tuple[RemediationTask, str]]:
     wanted = {today + datetime.timedelta(days=d): f"before-{d}" for d in settings.CCHC_REMINDER_DAYS}
     wanted[today - datetime.timedelta(days=1)] = "overdue"
     tasks = (
-        RemediationTask.objects.filter(
+        RemediationTask.objects.open()
+        .filter(
             deadline__in=list(wanted),
-            status__in=OPEN_TASK_STATUSES,
             inspection__notice_issued_at__isnull=False,
         )
         .select_related("responsible_unit", "inspection__unit")

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from cchc.access import STAFF_ROLES, has_role, scope_q
-from cchc.choices import Role
+from cchc.access import action_roles, can, scope_q
 from cchc.text import fold
 
 from .choices import FindingKind, RemediationReportStatus
@@ -23,24 +22,24 @@ from .models import (
     InspectionPlan,
     InspectionTeam,
     RemediationReport,
+    RemediationReportItem,
     RemediationTask,
+    ReportFile,
     TeamMember,
 )
 
-EDITOR_ROLES = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
-
 
 def _inspection_q(user, prefix: str = "") -> Q:
-    staff = scope_q(user, f"{prefix}plan__issuer", STAFF_ROLES)
+    staff = scope_q(user, f"{prefix}plan__issuer", action_roles("plan.view"))
     inspected = scope_q(user, f"{prefix}unit") & Q(**{f"{prefix}notice_issued_at__isnull": False})
     return staff | inspected
 
 
 def plans_visible(user):
     """Plans issued by units in the user's staff scope."""
-    if not has_role(user, *STAFF_ROLES):
+    if not can(user, "plan.view"):
         return InspectionPlan.objects.none()
-    return InspectionPlan.objects.filter(scope_q(user, "issuer", STAFF_ROLES))
+    return InspectionPlan.objects.filter(scope_q(user, "issuer", action_roles("plan.view")))
 
 
 def inspections_visible(user):
@@ -80,9 +79,24 @@ def inspection_list(user, *, year=None, plan=None, unit=None, status=None, q=Non
 def inspections_editable(user):
     """Inspections whose findings and tasks the user may change: those of
     plans issued in an inspector's (or administrator's) scope."""
-    if not has_role(user, Role.INSPECTOR, Role.ADMINISTRATOR):
+    if not can(user, "finding.edit"):
         return Inspection.objects.none()
-    return Inspection.objects.filter(scope_q(user, "plan__issuer", EDITOR_ROLES))
+    return Inspection.objects.filter(scope_q(user, "plan__issuer", action_roles("finding.edit")))
+
+
+def inspections_reportable(user):
+    """Inspections whose conclusion is issued, which a unit reports on."""
+    return inspections_visible(user).filter(notice_issued_at__isnull=False)
+
+
+def findings_editable(user):
+    """Points of the inspections the user may edit, with what their forms
+    and parts show."""
+    if not can(user, "finding.edit"):
+        return Finding.objects.none()
+    return Finding.objects.filter(
+        scope_q(user, "inspection__plan__issuer", action_roles("finding.edit"))
+    ).select_related("inspection__plan", "inspection__unit", "reform_area", "task")
 
 
 def plan_list(user, *, year=None):
@@ -119,9 +133,16 @@ def plan_detail(user):
 
 
 def plans_editable(user):
-    if not has_role(user, Role.INSPECTOR, Role.ADMINISTRATOR):
+    if not can(user, "plan.edit"):
         return InspectionPlan.objects.none()
-    return InspectionPlan.objects.filter(scope_q(user, "issuer", EDITOR_ROLES))
+    return InspectionPlan.objects.filter(scope_q(user, "issuer", action_roles("plan.edit")))
+
+
+def teams_editable(user):
+    """Teams of the plans the user may edit."""
+    if not can(user, "plan.edit"):
+        return InspectionTeam.objects.none()
+    return InspectionTeam.objects.filter(scope_q(user, "plan__issuer", action_roles("plan.edit")))
 
 
 def plan_years(user) -> list[int]:
@@ -212,7 +233,9 @@ def inspection_detail(user):
             ),
             Prefetch(
                 "tasks",
-                queryset=RemediationTask.objects.with_overdue().select_related("responsible_unit", "finding"),
+                queryset=RemediationTask.objects.with_deadline_facts().select_related(
+                    "responsible_unit", "finding"
+                ),
             ),
         )
     )
@@ -227,11 +250,6 @@ def tasks_visible(user):
     return RemediationTask.objects.filter(_inspection_q(user, "inspection__") | responsible)
 
 
-def can_edit_inspection(user, inspection: Inspection) -> bool:
-    """Inspectors of the issuing unit's scope edit inspections and findings."""
-    return inspections_editable(user).filter(pk=inspection.pk).exists()
-
-
 def findings_by_kind(inspection: Inspection) -> list[tuple[str, str, list[Finding]]]:
     """The three parts of a conclusion, in print order, with their points."""
     findings = list(inspection.findings.all())
@@ -241,29 +259,54 @@ def findings_by_kind(inspection: Inspection) -> list[tuple[str, str, list[Findin
     ]
 
 
-REPORTER_ROLES = frozenset({Role.UNIT_OFFICER, Role.LEADER})
-
-
 def reports_visible(user):
     """Reports of units in the user's scope, and reports on inspections of
     plans in their staff scope."""
     if not user.is_authenticated:
         return RemediationReport.objects.none()
     return RemediationReport.objects.filter(
-        scope_q(user, "unit") | scope_q(user, "inspection__plan__issuer", STAFF_ROLES)
+        scope_q(user, "unit") | scope_q(user, "inspection__plan__issuer", action_roles("plan.view"))
     )
 
 
 def reports_writable(user):
     """Reports the user may fill in and submit: their units' own."""
-    if not has_role(user, *REPORTER_ROLES):
+    if not can(user, "report.write"):
         return RemediationReport.objects.none()
-    return RemediationReport.objects.filter(scope_q(user, "unit", REPORTER_ROLES))
+    return RemediationReport.objects.filter(scope_q(user, "unit", action_roles("report.write")))
 
 
 def reports_reviewable(user):
     """Reports the user may review: on inspections they may edit."""
-    return RemediationReport.objects.filter(inspection__in=inspections_editable(user))
+    if not can(user, "report.review"):
+        return RemediationReport.objects.none()
+    return RemediationReport.objects.filter(
+        scope_q(user, "inspection__plan__issuer", action_roles("report.review"))
+    )
+
+
+def report_items_writable(user):
+    """Items (one per task) of the reports the user may fill in."""
+    return RemediationReportItem.objects.select_related("report", "task").filter(
+        report__in=reports_writable(user)
+    )
+
+
+def report_items_reviewable(user):
+    """Items of the reports the user may review."""
+    return RemediationReportItem.objects.select_related("report", "task").filter(
+        report__in=reports_reviewable(user)
+    )
+
+
+def report_files_visible(user):
+    """Files of the reports the user may see: served only through this."""
+    return ReportFile.objects.filter(report__in=reports_visible(user))
+
+
+def report_files_writable(user):
+    """Files of the reports the user may still change."""
+    return ReportFile.objects.select_related("report").filter(report__in=reports_writable(user))
 
 
 def unit_tasks(user, today=None):
@@ -275,7 +318,7 @@ def unit_tasks(user, today=None):
         RemediationTask.objects.filter(
             scope_q(user, "responsible_unit"), inspection__notice_issued_at__isnull=False
         )
-        .with_overdue(today)
+        .with_deadline_facts(today)
         .select_related("responsible_unit", "inspection__unit", "inspection__plan", "reform_area")
         .order_by("deadline", "id")
     )
@@ -295,7 +338,7 @@ def overdue_by_unit(user, today):
     """Overdue tasks in the user's staff scope, grouped by responsible unit."""
     tasks = (
         tasks_visible(user)
-        .filter(scope_q(user, "inspection__plan__issuer", STAFF_ROLES))
+        .filter(scope_q(user, "inspection__plan__issuer", action_roles("task.overdue.view")))
         .overdue(today)
         .select_related("responsible_unit", "inspection__unit")
         .order_by("responsible_unit__name", "deadline", "id")

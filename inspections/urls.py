@@ -1,32 +1,35 @@
 from django.urls import path
 
-from . import remediation_views as remediation
-from . import views
+from .views import documents, findings, plans, remediation
 
 app_name = "inspections"
 
 urlpatterns = [
-    path("", views.InspectionListView.as_view(), name="inspection_list"),
-    path("plans/", views.PlanListView.as_view(), name="plan_list"),
-    path("plans/new/", views.PlanFormView.as_view(), name="plan_create"),
-    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan_detail"),
-    path("plans/<int:pk>/edit/", views.PlanFormView.as_view(), name="plan_update"),
-    path("plans/<int:pk>/teams/new/", views.TeamFormView.as_view(), name="team_create"),
-    path("teams/<int:team_pk>/edit/", views.TeamFormView.as_view(), name="team_update"),
-    path("plans/<int:pk>/inspections/new/", views.InspectionCreateView.as_view(), name="inspection_create"),
-    path("<int:pk>/", views.InspectionDetailView.as_view(), name="inspection_detail"),
-    path("<int:pk>/findings/<str:kind>/new/", views.FindingCreateView.as_view(), name="finding_create"),
-    path("<int:pk>/findings/<str:kind>/order/", views.FindingReorderView.as_view(), name="finding_reorder"),
-    path("<int:pk>/findings/paste/", views.FindingPasteView.as_view(), name="finding_paste"),
-    path("<int:pk>/tasks/", views.TaskDeadlineView.as_view(), name="task_table"),
-    path("<int:pk>/history/", views.HistoryView.as_view(), name="history"),
-    path("<int:pk>/notice/", views.NoticeDraftView.as_view(), name="notice_draft"),
+    path("", findings.InspectionListView.as_view(), name="inspection_list"),
+    path("plans/", plans.PlanListView.as_view(), name="plan_list"),
+    path("plans/new/", plans.PlanFormView.as_view(), name="plan_create"),
+    path("plans/<int:pk>/", plans.PlanDetailView.as_view(), name="plan_detail"),
+    path("plans/<int:pk>/edit/", plans.PlanFormView.as_view(), name="plan_update"),
+    path("plans/<int:pk>/teams/new/", plans.TeamCreateView.as_view(), name="team_create"),
+    path("teams/<int:team_pk>/edit/", plans.TeamUpdateView.as_view(), name="team_update"),
+    path("plans/<int:pk>/inspections/new/", plans.InspectionCreateView.as_view(), name="inspection_create"),
+    path("<int:pk>/", findings.InspectionDetailView.as_view(), name="inspection_detail"),
+    path("<int:pk>/findings/<str:kind>/new/", findings.FindingCreateView.as_view(), name="finding_create"),
+    path(
+        "<int:pk>/findings/<str:kind>/order/", findings.FindingReorderView.as_view(), name="finding_reorder"
+    ),
+    path("<int:pk>/findings/paste/", findings.FindingPasteView.as_view(), name="finding_paste"),
+    path("<int:pk>/tasks/", findings.TaskDeadlineView.as_view(), name="task_table"),
+    path("<int:pk>/history/", findings.HistoryView.as_view(), name="history"),
+    path("<int:pk>/notice/", documents.NoticeDraftView.as_view(), name="notice_draft"),
     path(
         "plans/<int:pk>/documents/<str:kind>/",
-        views.PlanDocumentDraftView.as_view(),
+        documents.PlanDocumentDraftView.as_view(),
         name="plan_document_draft",
     ),
-    path("plans/<int:pk>/notices/issue/", views.PlanNoticesIssueView.as_view(), name="plan_notices_issue"),
+    path(
+        "plans/<int:pk>/notices/issue/", documents.PlanNoticesIssueView.as_view(), name="plan_notices_issue"
+    ),
     path("my-unit/", remediation.UnitHomeView.as_view(), name="unit_home"),
     path("<int:pk>/report/", remediation.ReportOpenView.as_view(), name="report_open"),
     path("reports/<int:pk>/", remediation.ReportDetailView.as_view(), name="report_detail"),
@@ -47,9 +50,8 @@ urlpatterns = [
     ),
     path("reviews/", remediation.ReviewQueueView.as_view(), name="review_queue"),
     path("tasks/overdue/", remediation.OverdueView.as_view(), name="overdue"),
-    path("notifications/", remediation.NotificationListView.as_view(), name="notifications"),
-    path("findings/<int:pk>/", views.FindingItemView.as_view(), name="finding_item"),
-    path("findings/<int:pk>/delete/", views.FindingDeleteView.as_view(), name="finding_delete"),
-    path("findings/<int:pk>/move/", views.FindingMoveView.as_view(), name="finding_move"),
-    path("findings/<int:pk>/task/", views.TaskFromFindingView.as_view(), name="finding_task"),
+    path("findings/<int:pk>/", findings.FindingItemView.as_view(), name="finding_item"),
+    path("findings/<int:pk>/delete/", findings.FindingDeleteView.as_view(), name="finding_delete"),
+    path("findings/<int:pk>/move/", findings.FindingMoveView.as_view(), name="finding_move"),
+    path("findings/<int:pk>/task/", findings.TaskFromFindingView.as_view(), name="finding_task"),
 ]

@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from ..access import EDITORS, STAFF, has_role, scope_q
+from ..access import action_roles, can, scope_q
 from ..choices import DocumentStatus
 from ..models import OfficialDocument
 
@@ -12,7 +12,7 @@ def documents_visible(user):
     included; the units concerned see a document once it is published."""
     if not user.is_authenticated:
         return OfficialDocument.objects.none()
-    staff = scope_q(user, "issuing_unit", STAFF)
+    staff = scope_q(user, "issuing_unit", action_roles("document.view"))
     received = Q(status=DocumentStatus.PUBLISHED) & Q(
         pk__in=OfficialDocument.recipient_units.through.objects.filter(scope_q(user, "unit")).values(
             "officialdocument_id"
@@ -23,6 +23,6 @@ def documents_visible(user):
 
 def documents_editable(user):
     """Documents an inspector or administrator may draft, issue and sign."""
-    if not has_role(user, *EDITORS):
+    if not can(user, "document.issue"):
         return OfficialDocument.objects.none()
-    return OfficialDocument.objects.filter(scope_q(user, "issuing_unit", EDITORS))
+    return OfficialDocument.objects.filter(scope_q(user, "issuing_unit", action_roles("document.issue")))

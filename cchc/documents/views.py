@@ -13,7 +13,6 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
 from .. import selectors as kernel_selectors
-from ..access import EDITORS, STAFF
 from ..choices import DocumentStatus
 from ..forms import add_service_errors
 from ..mixins import ScopedViewMixin
@@ -76,7 +75,7 @@ def _with_job(document, job) -> str:
 
 
 class DocumentEditMixin(ScopedViewMixin):
-    required_roles = tuple(EDITORS)
+    required_action = "document.issue"
 
     def get_document(self, pk):
         return get_object_or_404(
@@ -89,6 +88,7 @@ class DocumentEditMixin(ScopedViewMixin):
 
 
 class DocumentEditView(DocumentEditMixin, View):
+    required_action = "document.draft"
     """Save a draft's header and text."""
 
     def post(self, request, pk):
@@ -116,7 +116,7 @@ class DocumentEditView(DocumentEditMixin, View):
 class DocumentPreviewView(ScopedViewMixin, View):
     """The document as HTML in the browser, in the official layout."""
 
-    required_roles = tuple(STAFF)
+    required_action = "document.view"
 
     def get(self, request, pk):
         from . import official
@@ -181,6 +181,8 @@ class DocumentUploadSignedView(DocumentEditMixin, View):
 
 
 class DocumentPublishView(DocumentEditMixin, View):
+    required_action = "document.publish"
+
     def post(self, request, pk):
         document = self.get_document(pk)
         try:

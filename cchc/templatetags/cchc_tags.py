@@ -1,5 +1,7 @@
 from django import forms, template
 
+from cchc.access import can
+
 register = template.Library()
 
 
@@ -21,3 +23,9 @@ def widget(field):
         attrs["aria-invalid"] = "true"
         attrs["aria-describedby"] = f"{field.auto_id}-errors"
     return field.as_widget(attrs=attrs)
+
+
+@register.filter(name="can")
+def can_filter(user, action: str) -> bool:
+    """``{% if user|can:"plan.edit" %}``: the access policy in a template."""
+    return can(user, action)

@@ -4,12 +4,12 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
-from cchc.access import clear_scope_cache, has_role, scope_unit_ids, units_visible, user_roles
+from cchc.access import can, clear_scope_cache, has_role, scope_unit_ids, units_visible, user_roles
 from cchc.choices import Role, UnitKind
 from cchc.models import Membership
 from cchc.services import membership_create, unit_create, unit_end
 from inspections.choices import InspectionStatus
-from inspections.selectors import can_edit_inspection, inspections_visible, plans_visible, tasks_visible
+from inspections.selectors import inspections_visible, plans_visible, tasks_visible
 from tests.factories import InspectionFactory, RemediationTaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -48,7 +48,7 @@ class TestUnitOfficer:
     def test_sees_no_plans(self, officer_a, scenario):
         assert not has_role(officer_a, Role.INSPECTOR, Role.LEADER, Role.ADMINISTRATOR)
         assert not plans_visible(officer_a).exists()
-        assert not can_edit_inspection(officer_a, scenario.issued_district_a)
+        assert not can(officer_a, "finding.edit", scenario.issued_district_a)
 
     def test_units_visible_are_its_subtree(self, officer_a, units):
         assert set(units_visible(officer_a)) == {units.district_a, units.commune_a}
@@ -74,8 +74,8 @@ class TestInspector:
         }
 
     def test_may_edit_inspections_of_those_plans(self, inspector, scenario):
-        assert can_edit_inspection(inspector, scenario.draft_district_a)
-        assert can_edit_inspection(inspector, scenario.draft_commune_a)
+        assert can(inspector, "finding.edit", scenario.draft_district_a)
+        assert can(inspector, "finding.edit", scenario.draft_commune_a)
 
     def test_an_inspector_of_a_district_sees_only_the_district_plans(self, make_member, units, scenario):
         district_inspector = make_member(Role.INSPECTOR, units.district_a)
@@ -85,7 +85,7 @@ class TestInspector:
             "issued_district_a",
             "issued_commune_a",
         }
-        assert not can_edit_inspection(district_inspector, scenario.draft_district_a)
+        assert not can(district_inspector, "finding.edit", scenario.draft_district_a)
 
     def test_a_plan_issued_by_another_province_is_out_of_scope(self, inspector, scenario):
         foreign = InspectionFactory()
@@ -101,12 +101,12 @@ class TestLeader:
         assert visible(leader, scenario) == {"draft_commune_a", "issued_district_a", "issued_commune_a"}
 
     def test_a_leader_does_not_edit(self, leader, scenario):
-        assert not can_edit_inspection(leader, scenario.draft_commune_a)
+        assert not can(leader, "finding.edit", scenario.draft_commune_a)
 
     def test_a_province_leader_sees_everything_in_the_province(self, make_member, units, scenario):
         chairman = make_member(Role.LEADER, units.province)
         assert visible(chairman, scenario) == ALL_INSPECTIONS
-        assert not can_edit_inspection(chairman, scenario.draft_district_a)
+        assert not can(chairman, "finding.edit", scenario.draft_district_a)
 
 
 class TestSuccession:

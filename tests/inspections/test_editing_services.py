@@ -6,6 +6,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 
+from cchc.access import can
 from inspections import selectors, services
 from inspections.choices import FindingKind
 from inspections.models import Finding, RemediationTask
@@ -287,7 +288,7 @@ class TestEditableScope:
 
     def test_a_district_inspector_edits_the_districts_plans_only(self, district_inspector, scenario):
         assert set(selectors.inspections_editable(district_inspector)) == {scenario.draft_commune_a}
-        assert not selectors.can_edit_inspection(district_inspector, scenario.draft_district_a)
+        assert not can(district_inspector, "finding.edit", scenario.draft_district_a)
 
     @pytest.mark.parametrize("user_fixture", ["leader", "officer_a", "other_province_inspector", "outsider"])
     def test_nobody_else_edits(self, request, user_fixture, scenario):

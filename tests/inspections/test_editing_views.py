@@ -1095,11 +1095,11 @@ class TestDetailQueryCount:
     # Inspector, inspection page: the session, the user, the scope
     # (memberships, units reached, unit successions), the inspection with
     # plan, issuer, unit and team, its prefetches (team members, findings
-    # with area and task, tasks with unit and finding), the edit check, the
-    # history of points and of tasks, the remediation reports, the unread
+    # with area and task, tasks with unit and finding), the history of
+    # points and of tasks (the edit check reads the scope: no query), the remediation reports, the unread
     # notifications of the menu, the conclusion notices, and the reform areas
     # of the three add forms and of the paste form.
-    INSPECTOR_QUERIES = 19
+    INSPECTOR_QUERIES = 18
 
     @pytest.fixture
     def fill(self, reform_areas):

@@ -170,7 +170,7 @@ class TestOverdue:
         }
 
     def test_annotation_marks_open_and_returned_tasks_past_their_deadline(self, tasks):
-        overdue = dict(RemediationTask.objects.with_overdue(self.TODAY).values_list("pk", "overdue"))
+        overdue = dict(RemediationTask.objects.with_deadline_facts(self.TODAY).values_list("pk", "overdue"))
         assert {name: overdue[task.pk] for name, task in tasks.items()} == {
             "open_past": True,
             "returned_past": True,
@@ -205,7 +205,7 @@ class TestOverdue:
             (TaskStatus.ACCEPTED, False),
         ],
     )
-    def test_is_overdue_property_uses_today(self, status, expected):
+    def test_overdue_annotation_uses_today_by_default(self, status, expected):
         today = timezone.localdate()
         inspection = InspectionFactory(
             issued=True,
@@ -222,14 +222,24 @@ class TestOverdue:
         due_today = RemediationTaskFactory(
             inspection=inspection, status=status, accepted_at=accepted_at, deadline=today
         )
-        assert yesterday.is_overdue is expected
-        assert due_today.is_overdue is False
-        annotated = RemediationTask.objects.with_overdue().get(pk=yesterday.pk)
-        assert annotated.overdue is expected
+        annotated = RemediationTask.objects.with_deadline_facts()
+        assert annotated.get(pk=yesterday.pk).overdue is expected
+        assert annotated.get(pk=due_today.pk).overdue is False
 
-    def test_days_left(self, tasks):
-        assert tasks["returned_future"].days_left(self.TODAY) == 51
-        assert tasks["open_past"].days_left(self.TODAY) == -1
+    def test_days_left_and_days_overdue(self, tasks):
+        facts = RemediationTask.objects.with_deadline_facts(self.TODAY)
+        assert facts.get(pk=tasks["returned_future"].pk).days_left == 51
+        assert facts.get(pk=tasks["open_today"].pk).days_left == 0
+        past = facts.get(pk=tasks["open_past"].pk)
+        assert (past.days_left, past.days_overdue) == (-1, 1)
+
+    def test_due_soon_is_open_and_within_the_setting_days(self, tasks, settings):
+        settings.CCHC_TASK_DUE_SOON_DAYS = 7
+        soon = dict(RemediationTask.objects.with_deadline_facts(self.TODAY).values_list("pk", "due_soon"))
+        assert {name for name, task in tasks.items() if soon[task.pk]} == {"open_today"}
+        later = datetime.date(2026, 4, 23)
+        soon = dict(RemediationTask.objects.with_deadline_facts(later).values_list("pk", "due_soon"))
+        assert {name for name, task in tasks.items() if soon[task.pk]} == {"returned_future"}
 
 
 def test_finding_kinds_print_in_conclusion_order():

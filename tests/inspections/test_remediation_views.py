@@ -1,4 +1,5 @@
-"""Remediation pages (inspections/remediation_views.py): each view allowed,
+"""Remediation pages (inspections/views/remediation.py) and the notification
+page of the kernel: each view allowed,
 forbidden by role, out of scope (404) and anonymous; what the pages show;
 refused uploads keep the page; downloads only through the scoped view; the
 unit's task list in a fixed number of queries."""
@@ -33,8 +34,12 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 NOT_A_DRAFT = "Báo cáo đã gửi, không sửa được nữa."
 
 
+# Pages of the kernel the remediation pages lead to.
+KERNEL_URLS = {"notifications"}
+
+
 def url(name, *args):
-    return reverse(f"inspections:{name}", args=args)
+    return reverse(name if name in KERNEL_URLS else f"inspections:{name}", args=args)
 
 
 def text_of(response):

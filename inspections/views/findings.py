@@ -1,221 +1,35 @@
-"""Pages of plans, teams and inspections, and the in-place editing of a
-conclusion's points. Views stay thin: selectors read, services write."""
+"""Pages of inspections, and the in-place editing of a conclusion's points
+and of the tasks given from them. Views stay thin: selectors read, services
+write."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Q
-from django.forms import formset_factory
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from cchc import selectors as cchc_selectors
-from cchc.access import STAFF_ROLES, has_role, units_visible
-from cchc.choices import Role
+from cchc.access import can, units_visible
+from cchc.choices import DocumentKind, DocumentStatus
 from cchc.forms import add_service_errors
-from cchc.mixins import ScopedViewMixin
+from cchc.mixins import HtmxPartialMixin, ScopedViewMixin
 
-from . import drafting as documents
-from . import selectors, services
-from .choices import FindingKind
-from .forms import (
-    BulkDeadlineForm,
-    FindingForm,
-    InspectionCreateForm,
-    InspectionFilterForm,
-    PasteForm,
-    PasteReviewForm,
-    PlanForm,
-    TaskForm,
-    TeamForm,
-    TeamMemberForm,
-)
-from .models import Finding, InspectionTeam
-
-EDITOR_ROLES = (Role.INSPECTOR, Role.ADMINISTRATOR)
-
-
-# Plans and teams ---------------------------------------------------------
-
-
-class PlanListView(ScopedViewMixin, ListView):
-    required_roles = tuple(STAFF_ROLES)
-    template_name = "inspections/plan_list.html"
-    context_object_name = "plans"
-    paginate_by = 50
-
-    def scoped_queryset(self, user):
-        self.years = selectors.plan_years(user)
-        self.year = _int_or_none(self.request.GET.get("year"))
-        return selectors.plan_list(user, year=self.year)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context.update(years=self.years, year=self.year, can_create=_is_editor(self.request.user))
-        return context
-
-
-class PlanDetailView(ScopedViewMixin, DetailView):
-    required_roles = tuple(STAFF_ROLES)
-    template_name = "inspections/plan_detail.html"
-    context_object_name = "plan"
-
-    def scoped_queryset(self, user):
-        return selectors.plan_detail(user)
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        plan = self.object
-        inspected = {i.unit_id for i in plan.inspections.all()}
-        context["uninspected_units"] = [u for u in plan.planned_units.all() if u.pk not in inspected]
-        context["can_edit"] = selectors.plans_editable(self.request.user).filter(pk=plan.pk).exists()
-        context["documents"] = documents.documents_of(plan).select_related("issuing_unit")
-        job_id = self.request.GET.get("job", "")
-        context["job"] = (
-            cchc_selectors.jobs_visible(self.request.user).filter(pk=job_id).first()
-            if job_id.isdigit()
-            else None
-        )
-        context["deadline_form"] = BulkDeadlineForm()
-        return context
-
-
-class PlanFormView(ScopedViewMixin, View):
-    """Create a plan, or edit one (``pk``)."""
-
-    required_roles = EDITOR_ROLES
-    template_name = "inspections/plan_form.html"
-
-    def get_plan(self):
-        if "pk" not in self.kwargs:
-            return None
-        return get_object_or_404(selectors.plans_editable(self.request.user), pk=self.kwargs["pk"])
-
-    def make_form(self, plan, data=None):
-        user = self.request.user
-        units = units_visible(user)
-        return PlanForm(
-            data,
-            instance=plan,
-            issuers=units.filter(Q(valid_to__isnull=True) | Q(pk=getattr(plan, "issuer_id", None))),
-            units=units,
-        )
-
-    def get(self, request, **kwargs):
-        plan = self.get_plan()
-        return render(request, self.template_name, {"form": self.make_form(plan), "plan": plan})
-
-    def post(self, request, **kwargs):
-        plan = self.get_plan()
-        form = self.make_form(plan, request.POST)
-        if form.is_valid():
-            data = dict(form.cleaned_data)
-            units = list(data.pop("planned_units"))
-            try:
-                if plan is None:
-                    plan = services.plan_create(**data, planned_units=units, created_by=request.user)
-                else:
-                    services.plan_update(plan=plan, planned_units=units, **data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Đã lưu kế hoạch %(plan)s.") % {"plan": plan})
-                return redirect("inspections:plan_detail", pk=plan.pk)
-        return render(request, self.template_name, {"form": form, "plan": plan}, status=400)
-
-
-MemberFormSet = formset_factory(TeamMemberForm, extra=3, can_delete=True)
-
-
-class TeamFormView(ScopedViewMixin, View):
-    """Create a team in a plan, or edit one, with its members."""
-
-    required_roles = EDITOR_ROLES
-    template_name = "inspections/team_form.html"
-
-    def get_objects(self):
-        plans = selectors.plans_editable(self.request.user)
-        if "team_pk" in self.kwargs:
-            team = get_object_or_404(InspectionTeam.objects.filter(plan__in=plans), pk=self.kwargs["team_pk"])
-            return team.plan, team
-        return get_object_or_404(plans, pk=self.kwargs["pk"]), None
-
-    def make_forms(self, plan, team, data=None):
-        units = units_visible(self.request.user)
-        initial = [
-            {"full_name": m.full_name, "position": m.position, "organisation": m.organisation, "role": m.role}
-            for m in (team.members.all() if team else [])
-        ]
-        form = TeamForm(data, instance=team, issuers=units)
-        formset = MemberFormSet(data, initial=initial, prefix="members", form_kwargs={"organisations": units})
-        return form, formset
-
-    def get(self, request, **kwargs):
-        plan, team = self.get_objects()
-        form, formset = self.make_forms(plan, team)
-        return render(
-            request, self.template_name, {"form": form, "formset": formset, "plan": plan, "team": team}
-        )
-
-    def post(self, request, **kwargs):
-        plan, team = self.get_objects()
-        form, formset = self.make_forms(plan, team, request.POST)
-        if form.is_valid() and formset.is_valid():
-            members = [
-                {k: v for k, v in f.cleaned_data.items() if k != "DELETE"}
-                for f in formset.forms
-                if f.cleaned_data.get("full_name") and not f.cleaned_data.get("DELETE")
-            ]
-            try:
-                if team is None:
-                    team = services.team_create(plan=plan, members=members, **form.cleaned_data)
-                else:
-                    services.team_update(team=team, members=members, **form.cleaned_data)
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, _("Đã lưu đoàn kiểm tra."))
-                return redirect("inspections:plan_detail", pk=plan.pk)
-        context = {"form": form, "formset": formset, "plan": plan, "team": team}
-        return render(request, self.template_name, context, status=400)
-
-
-class InspectionCreateView(ScopedViewMixin, View):
-    required_roles = EDITOR_ROLES
-    template_name = "inspections/inspection_form.html"
-
-    def get_plan(self):
-        return get_object_or_404(selectors.plans_editable(self.request.user), pk=self.kwargs["pk"])
-
-    def get(self, request, **kwargs):
-        plan = self.get_plan()
-        form = InspectionCreateForm(plan=plan, initial={"unit": request.GET.get("unit")})
-        return render(request, self.template_name, {"form": form, "plan": plan})
-
-    def post(self, request, **kwargs):
-        plan = self.get_plan()
-        form = InspectionCreateForm(request.POST, plan=plan)
-        if form.is_valid():
-            try:
-                inspection = services.inspection_create(
-                    plan=plan, created_by=request.user, **form.cleaned_data
-                )
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                return redirect("inspections:inspection_detail", pk=inspection.pk)
-        return render(request, self.template_name, {"form": form, "plan": plan}, status=400)
-
+from .. import drafting as documents
+from .. import selectors, services
+from ..choices import FindingKind
+from ..forms import BulkDeadlineForm, FindingForm, InspectionFilterForm, PasteForm, PasteReviewForm, TaskForm
+from ..models import Finding, RemediationTaskQuerySet
 
 # Inspections -------------------------------------------------------------
 
 
-class InspectionListView(ScopedViewMixin, ListView):
+class InspectionListView(ScopedViewMixin, HtmxPartialMixin, ListView):
     template_name = "inspections/inspection_list.html"
+    partial_template_name = "inspections/partials/inspection_results.html"
+    partial_target = "inspection-results"
     context_object_name = "inspections"
     paginate_by = 50
 
@@ -227,11 +41,6 @@ class InspectionListView(ScopedViewMixin, ListView):
         )
         filters = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
         return selectors.inspection_list(user, **filters)
-
-    def get_template_names(self):
-        if self.request.htmx and self.request.htmx.target == "inspection-results":
-            return ["inspections/partials/inspection_results.html"]
-        return [self.template_name]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -257,8 +66,9 @@ class InspectionDetailView(ScopedViewMixin, DetailView):
 
 def detail_context(request, inspection, **overrides) -> dict:
     """What the inspection page and its parts need."""
-    can_edit = selectors.can_edit_inspection(request.user, inspection)
+    can_edit = can(request.user, "finding.edit", inspection)
     year = inspection.plan.year
+    notices = documents.documents_of(inspection).filter(kind=DocumentKind.CONCLUSION_NOTICE)
     parts = []
     for kind, label, findings in selectors.findings_by_kind(inspection):
         parts.append(
@@ -278,9 +88,7 @@ def detail_context(request, inspection, **overrides) -> dict:
         "history": selectors.inspection_history(inspection) if can_edit else [],
         "paste_form": overrides.get("paste_form") or (PasteForm(year=year) if can_edit else None),
         "deadline_form": overrides.get("deadline_form") or (BulkDeadlineForm() if can_edit else None),
-        "notices": documents.documents_of(inspection).filter(kind="conclusion_notice")
-        if can_edit
-        else documents.documents_of(inspection).filter(kind="conclusion_notice", status="published"),
+        "notices": notices if can_edit else notices.filter(status=DocumentStatus.PUBLISHED),
         "today": timezone.localdate(),
         "reports": list(
             selectors.reports_visible(request.user)
@@ -289,30 +97,18 @@ def detail_context(request, inspection, **overrides) -> dict:
             .order_by("unit__name", "revision")
         ),
         "can_report": inspection.is_issued
-        and has_role(request.user, *selectors.REPORTER_ROLES)
-        and any(t.status in ("open", "returned") for t in inspection.tasks.all()),
+        and can(request.user, "report.write")
+        and any(t.status in RemediationTaskQuerySet.OPEN_STATUSES for t in inspection.tasks.all()),
     }
     return context
 
 
 class EditorMixin(ScopedViewMixin):
     """Views that change an inspection: inspectors and administrators of the
-    plan's scope; anything else is a 404."""
+    plan's scope; anything else is a 404. ``InspectionEditMixin`` reads the
+    inspection named by the URL, ``FindingEditMixin`` the point."""
 
-    required_roles = EDITOR_ROLES
-
-    def get_inspection(self, pk):
-        return get_object_or_404(
-            selectors.inspections_editable(self.request.user).select_related("plan", "unit"), pk=pk
-        )
-
-    def get_finding(self, pk):
-        return get_object_or_404(
-            Finding.objects.select_related(
-                "inspection__plan", "inspection__unit", "reform_area", "task"
-            ).filter(inspection__in=selectors.inspections_editable(self.request.user)),
-            pk=pk,
-        )
+    required_action = "finding.edit"
 
     def render_part(self, inspection, kind, form=None, trigger="historyChanged", error=""):
         inspection = selectors.inspection_detail(self.request.user).get(pk=inspection.pk)
@@ -340,9 +136,19 @@ class EditorMixin(ScopedViewMixin):
         return render(self.request, "inspections/inspection_detail.html", context, status=400)
 
 
-class FindingCreateView(EditorMixin, View):
+class InspectionEditMixin(EditorMixin):
+    def scoped_queryset(self, user):
+        return selectors.inspections_editable(user).select_related("plan", "unit")
+
+
+class FindingEditMixin(EditorMixin):
+    def scoped_queryset(self, user):
+        return selectors.findings_editable(user)
+
+
+class FindingCreateView(InspectionEditMixin, View):
     def post(self, request, pk, kind):
-        inspection = self.get_inspection(pk)
+        inspection = self.get_object()
         if kind not in FindingKind.values:
             return HttpResponse(status=404)
         form = FindingForm(request.POST, year=inspection.plan.year, auto_id=f"id_{kind}_%s")
@@ -362,11 +168,11 @@ class FindingCreateView(EditorMixin, View):
         return self.page_or_part(inspection, kind, form=form)
 
 
-class FindingItemView(EditorMixin, View):
+class FindingItemView(FindingEditMixin, View):
     """One point: shown (GET), or its edit form (GET ?edit=1), saved (POST)."""
 
     def get(self, request, pk):
-        finding = self.get_finding(pk)
+        finding = self.get_object()
         if request.GET.get("edit"):
             form = FindingForm(
                 year=finding.inspection.plan.year,
@@ -381,7 +187,7 @@ class FindingItemView(EditorMixin, View):
         return self.render_item(finding)
 
     def post(self, request, pk):
-        finding = self.get_finding(pk)
+        finding = self.get_object()
         form = FindingForm(request.POST, year=finding.inspection.plan.year, auto_id=f"id_f{finding.pk}_%s")
         if form.is_valid():
             try:
@@ -429,25 +235,25 @@ class FindingItemView(EditorMixin, View):
         )
 
 
-class FindingDeleteView(EditorMixin, View):
+class FindingDeleteView(FindingEditMixin, View):
     def post(self, request, pk):
-        finding = self.get_finding(pk)
+        finding = self.get_object()
         inspection, kind = finding.inspection, finding.kind
         services.finding_delete(finding=finding, deleted_by=request.user)
         return self.page_or_part(inspection, kind)
 
 
-class FindingMoveView(EditorMixin, View):
+class FindingMoveView(FindingEditMixin, View):
     def post(self, request, pk):
-        finding = self.get_finding(pk)
+        finding = self.get_object()
         offset = -1 if request.POST.get("direction") == "up" else 1
         services.finding_move(finding=finding, offset=offset, user=request.user)
         return self.page_or_part(finding.inspection, finding.kind)
 
 
-class FindingReorderView(EditorMixin, View):
+class FindingReorderView(InspectionEditMixin, View):
     def post(self, request, pk, kind):
-        inspection = self.get_inspection(pk)
+        inspection = self.get_object()
         try:
             ids = [int(value) for value in request.POST.getlist("order")]
             services.finding_reorder(inspection=inspection, kind=kind, ordered_ids=ids, user=request.user)
@@ -459,12 +265,12 @@ class FindingReorderView(EditorMixin, View):
         return self.page_or_part(inspection, kind)
 
 
-class FindingPasteView(EditorMixin, View):
+class FindingPasteView(InspectionEditMixin, View):
     """Paste a numbered block: split it (preview), then save the reviewed
     points."""
 
     def post(self, request, pk):
-        inspection = self.get_inspection(pk)
+        inspection = self.get_object()
         year = inspection.plan.year
         if "confirm" in request.POST:
             review = PasteReviewForm(request.POST, year=year)
@@ -509,22 +315,22 @@ class FindingPasteView(EditorMixin, View):
         return render(self.request, "inspections/partials/paste_review.html", context)
 
 
-class TaskFromFindingView(EditorMixin, View):
+class TaskFromFindingView(FindingEditMixin, View):
     """Turn a recommendation into a remediation task."""
 
-    def get_finding(self, pk):
-        finding = super().get_finding(pk)
+    def get_object(self, queryset=None):
+        finding = super().get_object(queryset)
         if finding.kind != FindingKind.RECOMMENDATION:
             raise Http404
         return finding
 
     def get(self, request, pk):
-        finding = self.get_finding(pk)
+        finding = self.get_object()
         form = TaskForm(inspection=finding.inspection)
         return render(request, "inspections/partials/task_form.html", {"finding": finding, "form": form})
 
     def post(self, request, pk):
-        finding = self.get_finding(pk)
+        finding = self.get_object()
         form = TaskForm(request.POST, inspection=finding.inspection)
         if form.is_valid():
             try:
@@ -538,7 +344,7 @@ class TaskFromFindingView(EditorMixin, View):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                finding = self.get_finding(pk)
+                finding = self.get_object()
                 response = render(
                     request,
                     "inspections/partials/finding_item.html",
@@ -554,11 +360,11 @@ class TaskFromFindingView(EditorMixin, View):
         )
 
 
-class TaskDeadlineView(EditorMixin, View):
+class TaskDeadlineView(InspectionEditMixin, View):
     """One deadline for all the inspection's tasks."""
 
     def post(self, request, pk):
-        inspection = self.get_inspection(pk)
+        inspection = self.get_object()
         form = BulkDeadlineForm(request.POST)
         if form.is_valid():
             try:
@@ -573,7 +379,7 @@ class TaskDeadlineView(EditorMixin, View):
         return self.render_tasks(inspection, form)
 
     def get(self, request, pk):
-        return self.render_tasks(self.get_inspection(pk), None)
+        return self.render_tasks(self.get_object(), None)
 
     def render_tasks(self, inspection, form):
         inspection = selectors.inspection_detail(self.request.user).get(pk=inspection.pk)
@@ -588,66 +394,11 @@ class TaskDeadlineView(EditorMixin, View):
         return response
 
 
-class HistoryView(EditorMixin, View):
+class HistoryView(InspectionEditMixin, View):
     def get(self, request, pk):
-        inspection = self.get_inspection(pk)
+        inspection = self.get_object()
         return render(
             request,
             "inspections/partials/history.html",
             {"history": selectors.inspection_history(inspection), "inspection": inspection},
         )
-
-
-def _is_editor(user) -> bool:
-    return has_role(user, *EDITOR_ROLES)
-
-
-def _int_or_none(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
-
-
-# Documents drafted from inspections and plans ----------------------------
-
-
-class NoticeDraftView(EditorMixin, View):
-    """Open the inspection's draft conclusion notice, drafting it from the
-    findings the first time."""
-
-    def post(self, request, pk):
-        inspection = self.get_inspection(pk)
-        document = documents.notice_draft(inspection=inspection, user=request.user)
-        return redirect("document_detail", pk=document.pk)
-
-
-class PlanDocumentDraftView(ScopedViewMixin, View):
-    """Draft the report over a plan (with its per-unit appendix) or the
-    follow-up letter to all inspected bodies."""
-
-    required_roles = EDITOR_ROLES
-
-    def post(self, request, pk, kind):
-        plan = get_object_or_404(selectors.plans_editable(request.user), pk=pk)
-        if kind == "report":
-            form = BulkDeadlineForm(request.POST)
-            deadline = form.cleaned_data["deadline"] if form.is_valid() else None
-            document = documents.report_draft(plan=plan, user=request.user, deadline=deadline)
-        elif kind == "letter":
-            document = documents.follow_up_draft(plan=plan, user=request.user)
-        else:
-            raise Http404
-        return redirect("document_detail", pk=document.pk)
-
-
-class PlanNoticesIssueView(ScopedViewMixin, View):
-    """Issue, render and sign the notices of every inspection of a plan, as
-    one job with progress over all of them."""
-
-    required_roles = EDITOR_ROLES
-
-    def post(self, request, pk):
-        plan = get_object_or_404(selectors.plans_editable(request.user), pk=pk)
-        job = documents.plan_notices_issue(plan=plan, user=request.user, sign=request.POST.get("sign") == "1")
-        return redirect(reverse("inspections:plan_detail", args=[plan.pk]) + f"?job={job.pk}")

@@ -1,72 +1,27 @@
 """Pages of remediation: the unit's home with its tasks and deadlines, the
 remediation report with evidence, the review queue and review, overdue
-tasks, and notifications."""
+tasks."""
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
-from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import FileResponse
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView
 
-from cchc.access import STAFF_ROLES
-from cchc.choices import DocumentKind, DocumentStatus, Role
+from cchc.access import can
+from cchc.choices import DocumentKind, DocumentStatus
 from cchc.documents.selectors import documents_visible
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
-from cchc.models import Notification
 
-from . import remediation, selectors
-from .choices import ItemProgress, RemediationReportStatus, ReportFileKind, ReviewDecision
-from .models import RemediationReport, RemediationReportItem, ReportFile
-
-REPORTER_ROLES = tuple(selectors.REPORTER_ROLES)
-EDITOR_ROLES = (Role.INSPECTOR, Role.ADMINISTRATOR)
-DUE_SOON_DAYS = 7
-
-
-class ReportHeaderForm(forms.Form):
-    document_number = forms.CharField(
-        label=gettext_lazy("Số, ký hiệu báo cáo"), max_length=60, required=False
-    )
-    document_date = forms.DateField(
-        label=gettext_lazy("Ngày báo cáo"),
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        error_messages={"invalid": gettext_lazy("Ngày không hợp lệ.")},
-    )
-    summary = forms.CharField(
-        label=gettext_lazy("Tóm tắt"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class ItemForm(forms.Form):
-    progress = forms.ChoiceField(
-        label=gettext_lazy("Kết quả thực hiện"), choices=[("", "—"), *ItemProgress.choices], required=False
-    )
-    explanation = forms.CharField(
-        label=gettext_lazy("Giải trình"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-
-class UploadForm(forms.Form):
-    kind = forms.ChoiceField(choices=ReportFileKind.choices, widget=forms.HiddenInput)
-    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
-    file = forms.FileField(
-        label=gettext_lazy("Tệp"), error_messages={"required": gettext_lazy("Hãy chọn tệp cần tải lên.")}
-    )
-
-
-class ReviewForm(forms.Form):
-    decision = forms.ChoiceField(choices=[(ReviewDecision.ACCEPTED, ""), (ReviewDecision.RETURNED, "")])
-    reason = forms.CharField(
-        label=gettext_lazy("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
+from .. import remediation, selectors
+from ..choices import RemediationReportStatus, ReportFileKind, ReviewDecision
+from ..forms import ItemForm, ReportHeaderForm, ReviewForm, UploadForm
+from ..models import RemediationReport, RemediationReportItem, ReportFile
 
 
 class UnitHomeView(ScopedViewMixin, View):
@@ -76,16 +31,7 @@ class UnitHomeView(ScopedViewMixin, View):
     template_name = "inspections/unit_home.html"
 
     def get(self, request):
-        today = timezone.localdate()
-        tasks = list(selectors.unit_tasks(request.user, today))
-        for task in tasks:
-            task.days_left_value = (task.deadline - today).days
-            task.days_overdue = max(0, -task.days_left_value)
-            task.due_soon = (
-                not task.overdue
-                and 0 <= task.days_left_value <= DUE_SOON_DAYS
-                and task.status in (remediation.OPEN_TASK_STATUSES)
-            )
+        tasks = list(selectors.unit_tasks(request.user, timezone.localdate()))
         notices = (
             documents_visible(request.user)
             .filter(kind=DocumentKind.CONCLUSION_NOTICE, status=DocumentStatus.PUBLISHED)
@@ -111,12 +57,13 @@ class ReportOpenView(ScopedViewMixin, View):
     """Open the unit's remediation report for an inspection (a draft, the
     revision under review, or a new revision after a return)."""
 
-    required_roles = REPORTER_ROLES
+    required_action = "report.write"
+
+    def scoped_queryset(self, user):
+        return selectors.inspections_reportable(user)
 
     def post(self, request, pk):
-        inspection = get_object_or_404(
-            selectors.inspections_visible(request.user).filter(notice_issued_at__isnull=False), pk=pk
-        )
+        inspection = self.get_object()
         try:
             report = remediation.report_open(inspection=inspection, user=request.user)
         except ValidationError as error:
@@ -127,14 +74,8 @@ class ReportOpenView(ScopedViewMixin, View):
 
 def report_context(request, report, **forms_):
     user = request.user
-    can_write = (
-        report.status == RemediationReportStatus.DRAFT
-        and selectors.reports_writable(user).filter(pk=report.pk).exists()
-    )
-    can_review = (
-        report.status == RemediationReportStatus.SUBMITTED
-        and selectors.reports_reviewable(user).filter(pk=report.pk).exists()
-    )
+    can_write = report.status == RemediationReportStatus.DRAFT and can(user, "report.write", report)
+    can_review = report.status == RemediationReportStatus.SUBMITTED and can(user, "report.review", report)
     items = list(
         report.items.select_related("task", "task__responsible_unit", "reviewed_by").prefetch_related(
             Prefetch("evidence", queryset=ReportFile.objects.order_by("id"))
@@ -213,29 +154,21 @@ def report_history(report, items) -> list[dict]:
 class ReportDetailView(ScopedViewMixin, View):
     template_name = "inspections/report_detail.html"
 
-    def get_report(self, pk):
-        return get_object_or_404(
-            selectors.reports_visible(self.request.user).select_related(
-                "unit", "inspection__unit", "inspection__plan", "submitted_by"
-            ),
-            pk=pk,
+    def scoped_queryset(self, user):
+        return selectors.reports_visible(user).select_related(
+            "unit", "inspection__unit", "inspection__plan", "submitted_by"
         )
 
     def get(self, request, pk):
-        report = self.get_report(pk)
+        report = self.get_object()
         return render(request, self.template_name, report_context(request, report))
 
 
 class ReportWriteMixin(ScopedViewMixin):
-    required_roles = REPORTER_ROLES
+    required_action = "report.write"
 
-    def get_report(self, pk):
-        return get_object_or_404(
-            selectors.reports_writable(self.request.user).select_related(
-                "unit", "inspection__unit", "inspection__plan"
-            ),
-            pk=pk,
-        )
+    def scoped_queryset(self, user):
+        return selectors.reports_writable(user).select_related("unit", "inspection__unit", "inspection__plan")
 
     def not_draft(self, report):
         """A change to a report already sent (a stale tab): say why, plainly."""
@@ -253,7 +186,7 @@ class ReportWriteMixin(ScopedViewMixin):
 
 class ReportUpdateView(ReportWriteMixin, View):
     def post(self, request, pk):
-        report = self.get_report(pk)
+        report = self.get_object()
         if report.status != RemediationReportStatus.DRAFT:
             return self.not_draft(report)
         form = ReportHeaderForm(request.POST)
@@ -271,13 +204,11 @@ class ReportUpdateView(ReportWriteMixin, View):
 class ReportItemView(ReportWriteMixin, View):
     """Save what was done for one task (HTMX saves it in place)."""
 
+    def scoped_queryset(self, user):
+        return selectors.report_items_writable(user)
+
     def post(self, request, pk):
-        item = get_object_or_404(
-            RemediationReportItem.objects.select_related("report", "task").filter(
-                report__in=selectors.reports_writable(request.user)
-            ),
-            pk=pk,
-        )
+        item = self.get_object()
         if item.report.status != RemediationReportStatus.DRAFT and not request.htmx:
             return self.not_draft(item.report)
         form = ItemForm(request.POST, prefix=f"item{item.pk}")
@@ -300,7 +231,7 @@ class ReportItemView(ReportWriteMixin, View):
 
 class ReportFileUploadView(ReportWriteMixin, View):
     def post(self, request, pk):
-        report = self.get_report(pk)
+        report = self.get_object()
         if report.status != RemediationReportStatus.DRAFT:
             return self.not_draft(report)
         form = UploadForm(request.POST, request.FILES)
@@ -337,13 +268,11 @@ class ReportFileUploadView(ReportWriteMixin, View):
 
 
 class ReportFileDeleteView(ReportWriteMixin, View):
+    def scoped_queryset(self, user):
+        return selectors.report_files_writable(user)
+
     def post(self, request, pk):
-        file = get_object_or_404(
-            ReportFile.objects.select_related("report").filter(
-                report__in=selectors.reports_writable(request.user)
-            ),
-            pk=pk,
-        )
+        file = self.get_object()
         try:
             remediation.report_file_remove(file=file, user=request.user)
         except ValidationError as error:
@@ -355,10 +284,11 @@ class ReportFileDownloadView(ScopedViewMixin, View):
     """Files are served only through here, after the scope check, as
     attachments that the browser must not sniff."""
 
+    def scoped_queryset(self, user):
+        return selectors.report_files_visible(user)
+
     def get(self, request, pk):
-        file = get_object_or_404(
-            ReportFile.objects.filter(report__in=selectors.reports_visible(request.user)), pk=pk
-        )
+        file = self.get_object()
         response = FileResponse(
             file.file.open("rb"),
             as_attachment=True,
@@ -371,7 +301,7 @@ class ReportFileDownloadView(ScopedViewMixin, View):
 
 class ReportSubmitView(ReportWriteMixin, View):
     def post(self, request, pk):
-        report = self.get_report(pk)
+        report = self.get_object()
         try:
             report = remediation.report_submit(report=report, user=request.user)
         except ValidationError as error:
@@ -386,15 +316,13 @@ class ReportSubmitView(ReportWriteMixin, View):
 class ReportReviewItemView(ScopedViewMixin, View):
     """Accept a task, or return it with a reason."""
 
-    required_roles = EDITOR_ROLES
+    required_action = "report.review"
+
+    def scoped_queryset(self, user):
+        return selectors.report_items_reviewable(user)
 
     def post(self, request, pk):
-        item = get_object_or_404(
-            RemediationReportItem.objects.select_related("report", "task").filter(
-                report__in=selectors.reports_reviewable(request.user)
-            ),
-            pk=pk,
-        )
+        item = self.get_object()
         form = ReviewForm(request.POST)
         if form.is_valid():
             try:
@@ -409,7 +337,7 @@ class ReportReviewItemView(ScopedViewMixin, View):
 
 
 class ReviewQueueView(ScopedViewMixin, ListView):
-    required_roles = EDITOR_ROLES
+    required_action = "report.review"
     template_name = "inspections/review_queue.html"
     context_object_name = "reports"
     paginate_by = 50
@@ -421,21 +349,9 @@ class ReviewQueueView(ScopedViewMixin, ListView):
 class OverdueView(ScopedViewMixin, View):
     """Overdue tasks by unit: the units that have not reported by the deadline."""
 
-    required_roles = tuple(STAFF_ROLES)
+    required_action = "task.overdue.view"
 
     def get(self, request):
         today = timezone.localdate()
         groups = selectors.overdue_by_unit(request.user, today)
         return render(request, "inspections/overdue.html", {"groups": groups, "today": today})
-
-
-class NotificationListView(ScopedViewMixin, View):
-    def get(self, request):
-        notifications = Notification.objects.filter(user=request.user)[:100]
-        return render(request, "inspections/notifications.html", {"notifications": notifications})
-
-    def post(self, request):
-        Notification.objects.filter(user=request.user, read_at__isnull=True).update(read_at=timezone.now())
-        if request.htmx:
-            return HttpResponse(status=204)
-        return redirect("inspections:notifications")
