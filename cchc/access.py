@@ -35,10 +35,6 @@ TABLE_REVIEWERS = EDITORS
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 TABLE_REOPENERS = ADMINISTRATORS
 
-# The earlier name, kept only for the document views and selectors in
-# cchc/views.py and cchc/selectors.py until they move; nothing else uses it.
-STAFF_ROLES = STAFF
-
 
 class OutOfScope(Exception):
     """What a selector raises for an object, unit or filter the user may not
