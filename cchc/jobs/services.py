@@ -17,7 +17,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import Job, JobStatus, Unit, User
+from ..models import Job, JobStatus, Unit, User
 
 logger = logging.getLogger(__name__)
 
