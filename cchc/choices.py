@@ -26,3 +26,12 @@ class Role(models.TextChoices):
     UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
     LEADER = "leader", _("Lãnh đạo")
     ADMINISTRATOR = "administrator", _("Quản trị")
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job stands."""
+
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    SUCCEEDED = "succeeded", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")

@@ -17,7 +17,8 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..models import Job, JobStatus, Unit, User
+from ..choices import JobStatus
+from ..models import Job, Unit, User
 
 logger = logging.getLogger(__name__)
 
