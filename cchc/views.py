@@ -2,15 +2,13 @@
 verification page of issued documents."""
 
 import hashlib
-from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.cache import cache_control
@@ -26,7 +24,6 @@ from .forms import (
     VerifyUploadForm,
     add_service_errors,
 )
-from .jobs import JobError, job_retry
 from .mixins import ScopedViewMixin
 from .models import DocumentStatus, OfficialDocument
 
@@ -229,42 +226,6 @@ class DocumentFileView(ScopedViewMixin, View):
         )
         response["X-Content-Type-Options"] = "nosniff"
         return response
-
-
-def job_partial(request, job):
-    """The job card. Polled by HTMX, it links "reload" to the page that
-    shows it (``HX-Current-URL``, if it is on this site), not to itself."""
-    page_url = request.path
-    current = request.headers.get("HX-Current-URL", "")
-    if current and url_has_allowed_host_and_scheme(
-        current, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        parts = urlsplit(current)
-        page_url = parts.path + (f"?{parts.query}" if parts.query else "")
-    return render(request, "cchc/partials/job.html", {"job": job, "page_url": page_url})
-
-
-class JobView(ScopedViewMixin, View):
-    """A job's progress (a partial the page polls while it runs)."""
-
-    def get(self, request, pk):
-        job = get_object_or_404(selectors.jobs_visible(request.user), pk=pk)
-        return job_partial(request, job)
-
-
-class JobRetryView(ScopedViewMixin, View):
-    """Put a failed job back in the queue: the person who started it, or an
-    inspector or administrator over its unit (a leader reads, 403)."""
-
-    def post(self, request, pk):
-        job = get_object_or_404(selectors.jobs_visible(request.user), pk=pk)
-        if not selectors.jobs_retryable(request.user).filter(pk=job.pk).exists():
-            raise PermissionDenied
-        try:
-            job_retry(job=job)
-        except JobError as error:
-            messages.error(request, str(error))
-        return job_partial(request, job)
 
 
 class VerifyView(View):

@@ -1,5 +1,8 @@
-"""Background jobs (see ``services``)."""
+"""Background jobs: each kind declared once (``kinds.JobKind``, in the
+``jobs`` module of the app that owns the work), rows created and run by
+``services``, one set of views for every kind (``views``)."""
 
+from .kinds import JobCard, JobFile, JobKind, JobRule, job_kind, job_kinds
 from .services import (
     JobError,
     job_create,
@@ -8,16 +11,20 @@ from .services import (
     job_progress,
     job_retry,
     job_run,
-    job_task,
 )
 
 __all__ = [
+    "JobCard",
     "JobError",
+    "JobFile",
+    "JobKind",
+    "JobRule",
     "job_create",
     "job_files_delete",
     "job_files_stored",
+    "job_kind",
+    "job_kinds",
     "job_progress",
     "job_retry",
     "job_run",
-    "job_task",
 ]

@@ -1,10 +1,11 @@
 """Background jobs: create a row, enqueue the Celery task when the
 transaction commits, and let the task report progress and failure on it.
 
-A task takes the job's id, never model instances. ``job_run`` wraps the work:
-it marks the job running, counts the attempt, and on failure writes an error
-a person can read (``JobError`` carries one; anything else is logged and
-reported in general terms). ``job_retry`` puts a failed job back in the queue.
+A task takes the job's id, never model instances; it is built from the job's
+kind (``kinds.JobKind``). ``job_run`` wraps the work: it marks the job
+running, counts the attempt, and on failure writes an error a person can
+read (``JobError`` carries one; anything else is logged and reported in
+general terms). ``job_retry`` puts a failed job back in the queue.
 """
 
 import logging
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import JobStatus
 from ..models import Job, Unit, User
+from .kinds import JobKind, job_kind
 
 logger = logging.getLogger(__name__)
 
@@ -27,25 +29,13 @@ class JobError(Exception):
     """A failure whose message is meant for the user (in Vietnamese)."""
 
 
-# kind -> Celery task; filled by the apps' tasks modules through job_task().
-_TASKS: dict[str, object] = {}
-
-
-def job_task(kind: str):
-    """Register a Celery task as the runner of jobs of ``kind``."""
-
-    def register(task):
-        _TASKS[kind] = task
-        return task
-
-    return register
-
-
 def job_create(
-    *, kind: str, unit: Unit, params: dict | None = None, total: int = 1, user: User | None = None
+    *, kind: JobKind | str, unit: Unit, params: dict | None = None, total: int = 1, user: User | None = None
 ) -> Job:
-    """Create a job and enqueue it once the surrounding transaction commits."""
-    job = Job(kind=kind, unit=unit, params=params or {}, progress_total=max(total, 1), created_by=user)
+    """Create a job of ``kind`` (its declaration or its key) and enqueue it
+    once the surrounding transaction commits."""
+    kind = job_kind(kind)
+    job = Job(kind=kind.key, unit=unit, params=params or {}, progress_total=max(total, 1), created_by=user)
     job.full_clean()
     job.save()
     _enqueue(job)
@@ -53,9 +43,7 @@ def job_create(
 
 
 def _enqueue(job: Job) -> None:
-    task = _TASKS.get(job.kind)
-    if task is None:
-        raise LookupError(f"No task registered for jobs of kind {job.kind!r}.")
+    task = job_kind(job.kind).celery_task
     job_id = job.pk
     transaction.on_commit(lambda: _send(task, job_id))
 
@@ -91,8 +79,13 @@ def job_progress(job_id: int, *, done: int, total: int | None = None, step: str 
     Job.objects.filter(pk=job_id).update(**fields)
 
 
-def job_run(job_id: int, work: Callable[[Job], dict | None]) -> None:
-    """Run ``work(job)`` for the job and record the outcome on its row."""
+def job_run(
+    job_id: int, work: Callable[[Job], dict | None], *, retry_on: tuple[type[BaseException], ...] = ()
+) -> None:
+    """Run ``work(job)`` for the job and record the outcome on its row.
+
+    An error of ``retry_on`` (a transient one, while tries are left) puts the
+    job back in the queue and is raised again, for the task to retry."""
     updated = (
         Job.objects.filter(pk=job_id)
         .exclude(status=JobStatus.SUCCEEDED)
@@ -103,6 +96,10 @@ def job_run(job_id: int, work: Callable[[Job], dict | None]) -> None:
     job = Job.objects.get(pk=job_id)
     try:
         result = work(job) or {}
+    except retry_on as error:
+        logger.warning("Job %s (%s) will be retried: %s", job_id, job.kind, error)
+        _requeue(job_id)
+        raise
     except JobError as error:
         _fail(job_id, str(error))
     except ValidationError as error:
@@ -121,6 +118,17 @@ def job_run(job_id: int, work: Callable[[Job], dict | None]) -> None:
             finished_at=timezone.now(),
             step="",
         )
+
+
+def _requeue(job_id: int) -> None:
+    """Back in the queue after a transient error; if the database is what
+    failed, the row may not be writable now, and the next try sets it."""
+    try:
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.QUEUED, step=_("Đang chờ chạy lại sau lỗi kết nối tạm thời"), started_at=None
+        )
+    except Exception:
+        logger.exception("Could not put job %s back in the queue", job_id)
 
 
 def _fail(job_id: int, message: str) -> None:
