@@ -25,7 +25,7 @@ from django.db import InterfaceError, OperationalError
 from django.db.models import Q
 from kombu.exceptions import OperationalError as BrokerError
 
-from ..access import ALL_ROLES, EDITORS, STAFF, has_role, scope_q
+from ..access import EDITORS, STAFF, has_role, scope_q
 from ..models import Job
 
 try:  # Redis is the broker in production; the embedded default has none.
@@ -51,17 +51,20 @@ RETRY_BACKOFF_MAX = 60
 class JobRule:
     """Who may do one thing (read, retry, download) with jobs of a kind.
 
-    ``roles``: a user with none of them is refused (403). ``scope``: the
+    ``roles``: a user with none of them is refused (403; ``None``: any
+    signed-in user goes on to the scope check). ``scope``: the
     roles whose scope over the job's unit lets a user in, whoever started
     the job. The person who started it may too (``starter``), while the
     unit is in their scope for ``starter_scope`` (``None``: always)."""
 
-    roles: frozenset[str] = ALL_ROLES
+    roles: frozenset[str] | None = None
     scope: frozenset[str] = frozenset()
     starter: bool = True
     starter_scope: frozenset[str] | None = None
 
     def allows(self, user) -> bool:
+        if self.roles is None:
+            return user.is_authenticated and user.is_active
         return has_role(user, *self.roles)
 
     def q(self, user) -> Q:
