@@ -16,7 +16,6 @@ from cchc.mixins import ScopedViewMixin
 from . import excel, handouts, pages, selectors
 from .db import dashboard_queries
 from .forms import DashboardFilterForm, parse_filters
-from .rollup import rollup_refresh
 from .selectors import DASHBOARD_ROLES, METRICS_BY_KEY, Scope
 
 # Which page holds each exported table.
@@ -42,7 +41,6 @@ class DashboardMixin(ScopedViewMixin):
             return super().dispatch(request, *args, **kwargs)
 
     def get_scope(self) -> Scope:
-        rollup_refresh()
         return selectors.resolve_scope(self.request.user, **parse_filters(self.request.GET))
 
 
