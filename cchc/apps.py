@@ -8,5 +8,11 @@ class CchcConfig(AppConfig):
 
     def ready(self):
         # Connect the login-time receiver at start-up, not at the first request,
-        # and register the job runners in every process that enqueues jobs.
-        from . import middleware, tasks  # noqa: F401
+        # and declare every job kind (each app's ``jobs`` module) in every
+        # process that enqueues or runs jobs.
+        from django.utils.module_loading import autodiscover_modules
+
+        from . import middleware  # noqa: F401
+        from .documents import jobs  # noqa: F401
+
+        autodiscover_modules("jobs")

@@ -52,3 +52,12 @@ class SigningMethod(models.TextChoices):
 
     SERVER = "server", _("Ký trên máy chủ")
     EXTERNAL = "external", _("Ký ngoài, tải lên")
+
+
+class JobStatus(models.TextChoices):
+    """Where a background job stands."""
+
+    QUEUED = "queued", _("Đang chờ")
+    RUNNING = "running", _("Đang chạy")
+    SUCCEEDED = "succeeded", _("Hoàn thành")
+    FAILED = "failed", _("Lỗi")

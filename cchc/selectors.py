@@ -2,7 +2,7 @@
 
 from django.db.models import Q
 
-from .access import EDITORS, STAFF, scope_q
+from .access import STAFF, scope_q
 from .models import Job
 
 
@@ -11,11 +11,3 @@ def jobs_visible(user):
     if not user.is_authenticated:
         return Job.objects.none()
     return Job.objects.filter(Q(created_by=user) | scope_q(user, "unit", STAFF))
-
-
-def jobs_retryable(user):
-    """Jobs a user may put back in the queue: those they started, and those
-    of units where they inspect or administer (a leader only reads)."""
-    if not user.is_authenticated:
-        return Job.objects.none()
-    return Job.objects.filter(Q(created_by=user) | scope_q(user, "unit", EDITORS))

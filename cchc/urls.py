@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from . import views
+from .jobs import views as job_views
 
 admin.site.site_header = _("Quản trị hệ thống CCHC")
 admin.site.site_title = _("Quản trị CCHC")
@@ -24,8 +25,9 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("", include("cchc.documents.urls")),
-    path("jobs/<int:pk>/", views.JobView.as_view(), name="job_detail"),
-    path("jobs/<int:pk>/retry/", views.JobRetryView.as_view(), name="job_retry"),
+    path("jobs/<int:pk>/", job_views.JobView.as_view(), name="job_detail"),
+    path("jobs/<int:pk>/retry/", job_views.JobRetryView.as_view(), name="job_retry"),
+    path("jobs/<int:pk>/file/", job_views.JobFileView.as_view(), name="job_file"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("admin/", admin.site.urls),
 ]

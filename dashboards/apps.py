@@ -10,5 +10,5 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        # Registers the handout job's Celery task with cchc.jobs.
-        from . import tasks  # noqa: F401
+        # Keeps the roll-up of ended units in step with the units.
+        from . import rollup  # noqa: F401

@@ -20,7 +20,6 @@ from __future__ import annotations
 import datetime
 import json
 from collections.abc import Iterable
-from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -86,12 +85,12 @@ def handout_name(job: Job) -> str:
     return f"tai-lieu-hop-cchc-{year}-{job.pk}.pdf"
 
 
-def handout_path(job: Job):
-    """The finished handout as a file on disk, or None."""
+def handout_file(job: Job) -> str | None:
+    """The stored name of the finished handout, or None."""
     name = storage_name(job)
-    if job.status != JobStatus.SUCCEEDED or not default_storage.exists(name):
+    if job.kind != HANDOUT_JOB or job.status != JobStatus.SUCCEEDED or not default_storage.exists(name):
         return None
-    return Path(default_storage.path(name))
+    return name
 
 
 def handout_context(scope: Scope, progress=None) -> dict:

@@ -10,17 +10,23 @@ under its own name.
 
 ``rollup_refresh`` compares a fingerprint of the links and of which linked
 units have ended with the one the rows were built from (one aggregate
-query) and rebuilds them when it differs, so edits made anywhere (the admin,
-``unit_end``, a bulk load) are picked up by the next dashboard request.
+query) and rebuilds them when it differs. It runs when units change, once
+the change is committed: on ``unit_ended`` and on every save or deletion of
+a ``Unit`` or a ``UnitSuccession`` (the admin's edits included); a bulk
+load that sends no signal calls ``rollup_rebuild`` itself. Dashboard
+requests only read the rows.
 """
 
 from __future__ import annotations
 
 from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.utils import timezone
 
 from cchc.models import Unit, UnitSuccession
+from cchc.signals import unit_ended
 
 from .models import RollupState, UnitRollup
 
@@ -123,3 +129,25 @@ def _rebuild(state: RollupState, fingerprint: str) -> int:
     state.rows = len(rows)
     state.save()
     return len(rows)
+
+
+# --- kept in step with the units ---------------------------------------------------
+
+
+@receiver(unit_ended, dispatch_uid="dashboards_rollup_unit_ended")
+@receiver(post_save, sender=Unit, dispatch_uid="dashboards_rollup_unit_saved")
+@receiver(post_delete, sender=Unit, dispatch_uid="dashboards_rollup_unit_deleted")
+@receiver(post_save, sender=UnitSuccession, dispatch_uid="dashboards_rollup_link_saved")
+@receiver(post_delete, sender=UnitSuccession, dispatch_uid="dashboards_rollup_link_deleted")
+def rollup_refresh_on_commit(sender, raw=False, using=None, **kwargs) -> None:
+    """Refresh the rows once the change is committed; not once per unit
+    saved: a refresh already waiting in this savepoint or one around it
+    covers this change too."""
+    if raw:
+        return  # loading fixtures: the rows come with them, or from rollup_rebuild
+    db = transaction.get_connection(using)
+    here = list(db.savepoint_ids)
+    for savepoints, callback, *_robust in db.run_on_commit:
+        if callback is rollup_refresh and here[: len(savepoints)] == list(savepoints):
+            return
+    transaction.on_commit(rollup_refresh, using=using)

@@ -15,8 +15,4 @@ urlpatterns = [
     path("list/indicators/", views.IndicatorListView.as_view(), name="indicator_list"),
     path("export/", views.ExportView.as_view(), name="export"),
     path("handouts/", views.HandoutCreateView.as_view(), name="handout_create"),
-    path("handouts/<int:pk>/", views.HandoutView.as_view(), name="handout"),
-    path("handouts/<int:pk>/status/", views.HandoutStatusView.as_view(), name="handout_status"),
-    path("handouts/<int:pk>/retry/", views.HandoutRetryView.as_view(), name="handout_retry"),
-    path("handouts/<int:pk>/file/", views.HandoutFileView.as_view(), name="handout_file"),
 ]

@@ -4,24 +4,19 @@ of each table and the PDF handout. Views stay thin: ``selectors`` reads,
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from cchc import selectors as cchc_selectors
 from cchc.access import can_reach
-from cchc.jobs import JobError, job_retry
 from cchc.mixins import ScopedViewMixin
 
 from . import excel, handouts, pages, selectors
 from .db import dashboard_queries
 from .forms import DashboardFilterForm, parse_filters
-from .rollup import rollup_refresh
 from .selectors import METRICS_BY_KEY, Scope
 
 # Which page holds each exported table.
@@ -47,7 +42,6 @@ class DashboardMixin(ScopedViewMixin):
             return super().dispatch(request, *args, **kwargs)
 
     def get_scope(self) -> Scope:
-        rollup_refresh()
         return selectors.resolve_scope(self.request.user, **parse_filters(self.request.GET))
 
 
@@ -240,45 +234,4 @@ class HandoutCreateView(DashboardMixin, View):
     def post(self, request):
         scope = selectors.resolve_scope(request.user, **parse_filters(request.POST))
         job = handouts.handout_create(scope=scope, user=request.user)
-        return redirect("dashboards:handout", pk=job.pk)
-
-
-def _handout_job(request, pk):
-    return get_object_or_404(
-        cchc_selectors.jobs_visible(request.user).filter(kind=handouts.HANDOUT_JOB, created_by=request.user),
-        pk=pk,
-    )
-
-
-class HandoutView(DashboardMixin, View):
-    def get(self, request, pk):
-        job = _handout_job(request, pk)
-        return render(
-            request,
-            "dashboards/handout.html",
-            {"job": job, "back_href": reverse("dashboards:overview") + "?" + handouts.query_of(job)},
-        )
-
-
-class HandoutStatusView(DashboardMixin, View):
-    def get(self, request, pk):
-        return render(request, "dashboards/partials/handout_job.html", {"job": _handout_job(request, pk)})
-
-
-class HandoutRetryView(DashboardMixin, View):
-    def post(self, request, pk):
-        job = _handout_job(request, pk)
-        try:
-            job_retry(job=job)
-        except JobError as error:
-            messages.error(request, str(error))
-        return redirect("dashboards:handout", pk=job.pk)
-
-
-class HandoutFileView(DashboardMixin, View):
-    def get(self, request, pk):
-        job = _handout_job(request, pk)
-        path = handouts.handout_path(job)
-        if path is None:
-            raise Http404("The handout is not ready")
-        return FileResponse(path.open("rb"), as_attachment=True, filename=handouts.handout_name(job))
+        return redirect("job_detail", pk=job.pk)

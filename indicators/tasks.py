@@ -1,29 +1,9 @@
-"""Celery tasks of the indicators app. Each takes a job id and calls a service."""
+"""Periodic tasks of the indicators app, run by Celery beat (the job kinds
+and their tasks are declared in ``jobs``)."""
 
 from celery import shared_task
 
-from cchc.jobs import job_run, job_task
-
-from .choices import EXPORT_JOB, IMPORT_APPLY_JOB, IMPORT_CHECK_JOB
-from .services import export_work, exports_cleanup, import_apply_work, import_check_work
-
-
-@job_task(IMPORT_CHECK_JOB)
-@shared_task(name="indicators.check_import")
-def check_import(job_id: int) -> None:
-    job_run(job_id, import_check_work)
-
-
-@job_task(IMPORT_APPLY_JOB)
-@shared_task(name="indicators.apply_import")
-def apply_import(job_id: int) -> None:
-    job_run(job_id, import_apply_work)
-
-
-@job_task(EXPORT_JOB)
-@shared_task(name="indicators.export")
-def export(job_id: int) -> None:
-    job_run(job_id, export_work)
+from .services import exports_cleanup
 
 
 @shared_task(name="indicators.clean_up_exports")

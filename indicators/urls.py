@@ -22,8 +22,4 @@ urlpatterns = [
     path("import/<int:pk>/apply/", views.ImportApplyView.as_view(), name="import_apply"),
     path("template/", views.TemplateView.as_view(), name="template"),
     path("export/", views.ExportView.as_view(), name="export"),
-    path("export/jobs/<int:pk>/", views.ExportJobView.as_view(), name="export_job"),
-    path("export/jobs/<int:pk>/status/", views.ExportJobStatusView.as_view(), name="export_job_status"),
-    path("export/jobs/<int:pk>/retry/", views.ExportJobRetryView.as_view(), name="export_job_retry"),
-    path("export/jobs/<int:pk>/file/", views.ExportJobFileView.as_view(), name="export_job_file"),
 ]

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
@@ -18,7 +17,6 @@ from django.views.generic import DetailView, ListView
 
 from cchc.access import can
 from cchc.forms import add_service_errors
-from cchc.jobs import JobError, job_retry
 from cchc.mixins import ScopedViewMixin
 
 from . import exports, selectors, services
@@ -455,69 +453,7 @@ class ExportView(ScopedViewMixin, View):
             job = services.indicator_export_create(
                 unit=unit, units=units_, first=first, last=last, user=request.user
             )
-            return redirect("indicators:export_job", pk=job.pk)
+            return redirect("job_detail", pk=job.pk)
         tables = selectors.tables_for_export(units=units_, first=first, last=last)
         data = exports.export_workbook(units=units_, tables=tables, first=first, last=last, root=unit)
         return _file_response(data, services.export_file_name(unit, first, last), XLSX)
-
-
-class ExportJobMixin(ScopedViewMixin):
-    """An export job of the user's own, of a unit still in their scope."""
-
-    required_action = "table.export"
-
-    def get_job(self, pk):
-        return get_object_or_404(selectors.export_jobs(self.request.user).select_related("unit"), pk=pk)
-
-
-def _job_context(job) -> dict:
-    return {"job": job, "ready": services.export_job_file(job) is not None}
-
-
-class ExportJobView(ExportJobMixin, View):
-    """The page of a background export: its progress, then the file."""
-
-    def get(self, request, pk):
-        job = self.get_job(pk)
-        return render(request, "indicators/export_job.html", _job_context(job))
-
-
-class ExportJobStatusView(ExportJobMixin, View):
-    """The job's card alone, which the page polls (HTMX) while it runs."""
-
-    def get(self, request, pk):
-        return render(request, "indicators/partials/export_job.html", _job_context(self.get_job(pk)))
-
-
-class ExportJobRetryView(ExportJobMixin, View):
-    def post(self, request, pk):
-        job = self.get_job(pk)
-        try:
-            job_retry(job=job)
-        except JobError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Đã gửi lại yêu cầu xuất bảng số liệu."))
-        if request.htmx:
-            job.refresh_from_db()
-            return render(request, "indicators/partials/export_job.html", _job_context(job))
-        return redirect("indicators:export_job", pk=job.pk)
-
-
-class ExportJobFileView(ExportJobMixin, View):
-    """The finished workbook, to its requester only, while the unit is
-    still in their scope."""
-
-    def get(self, request, pk):
-        job = self.get_job(pk)
-        name = services.export_job_file(job)
-        if name is None:
-            raise Http404
-        response = FileResponse(
-            default_storage.open(name, "rb"),
-            as_attachment=True,
-            filename=job.result.get("name") or "chi-tieu.xlsx",
-            content_type=XLSX,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response

@@ -6,14 +6,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
+from ..choices import JobStatus
 from .units import Unit
-
-
-class JobStatus(models.TextChoices):
-    QUEUED = "queued", _("Đang chờ")
-    RUNNING = "running", _("Đang chạy")
-    SUCCEEDED = "succeeded", _("Hoàn thành")
-    FAILED = "failed", _("Lỗi")
 
 
 class Job(models.Model):

@@ -5,8 +5,11 @@ enqueue waits for a commit that the test transaction never makes."""
 import pytest
 from django.urls import reverse
 
+from cchc.choices import JobStatus
 from cchc.documents.services import RENDER_JOB
-from cchc.models import Job, JobStatus
+from cchc.models import Job
+
+HTMX = {"HX-Request": "true"}
 
 
 @pytest.fixture
@@ -68,19 +71,31 @@ class TestJobCard:
         page = response.content.decode()
         assert "evil.example" not in page and f'href="{url}"' in page
 
+    def test_without_htmx_the_card_comes_in_a_page(self, client, inspector, failed_job):
+        client.force_login(inspector)
+        page = client.get(reverse("job_detail", args=[failed_job.pk])).content.decode()
+        assert "<html" in page and f'id="job-{failed_job.pk}"' in page
+
 
 @pytest.mark.django_db
 class TestJobRetry:
     def test_the_person_who_started_it_retries(self, client, inspector, failed_job):
         client.force_login(inspector)
-        response = client.post(reverse("job_retry", args=[failed_job.pk]))
+        response = client.post(reverse("job_retry", args=[failed_job.pk]), headers=HTMX)
         assert response.status_code == 200
+        assert f'id="job-{failed_job.pk}"' in response.content.decode()  # the card again, queued
         failed_job.refresh_from_db()
         assert (failed_job.status, failed_job.error) == (JobStatus.QUEUED, "")
 
+    def test_without_htmx_the_retry_leads_back_to_the_job_page(self, client, inspector, failed_job):
+        client.force_login(inspector)
+        response = client.post(reverse("job_retry", args=[failed_job.pk]))
+        assert response.status_code == 302
+        assert response["Location"] == reverse("job_detail", args=[failed_job.pk])
+
     def test_an_administrator_over_its_unit_retries(self, client, administrator, failed_job):
         client.force_login(administrator)
-        assert client.post(reverse("job_retry", args=[failed_job.pk])).status_code == 200
+        assert client.post(reverse("job_retry", args=[failed_job.pk]), headers=HTMX).status_code == 200
         failed_job.refresh_from_db()
         assert failed_job.status == JobStatus.QUEUED
 

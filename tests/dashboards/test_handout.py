@@ -9,7 +9,8 @@ import pytest
 from django.core.files.storage import default_storage
 from django.urls import reverse
 
-from cchc.models import Job, JobStatus
+from cchc.choices import JobStatus
+from cchc.models import Job
 from dashboards import handouts
 from tests.worker import wait_for_job
 
@@ -26,7 +27,7 @@ def test_the_handout_is_made_by_the_worker_and_reads_back(
     response = client.post(reverse("dashboards:handout_create"), {"year": 2024, "mode": "history"})
     job = Job.objects.get(kind=handouts.HANDOUT_JOB)
     assert response.status_code == 302
-    assert response["Location"] == reverse("dashboards:handout", args=[job.pk])
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
     assert job.params == {"year": 2024, "mode": "history", "unit": dash.units.province.pk}
     assert job.unit == dash.units.province
 
@@ -36,10 +37,10 @@ def test_the_handout_is_made_by_the_worker_and_reads_back(
     job = wait_for_job(job.pk, timeout=120)
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert job.progress_done == job.progress_total
-    status = client.get(reverse("dashboards:handout_status", args=[job.pk])).content.decode()
-    assert reverse("dashboards:handout_file", args=[job.pk]) in status
+    status = client.get(reverse("job_detail", args=[job.pk]), headers={"HX-Request": "true"}).content.decode()
+    assert reverse("job_file", args=[job.pk]) in status
 
-    download = client.get(reverse("dashboards:handout_file", args=[job.pk]))
+    download = client.get(reverse("job_file", args=[job.pk]))
     assert download.status_code == 200
     pdf = tmp_path / "handout.pdf"
     pdf.write_bytes(b"".join(download.streaming_content))
@@ -67,8 +68,8 @@ def test_the_handout_is_made_by_the_worker_and_reads_back(
     # Someone else, even with the same role, does not get it.
     other = make_member("leader", dash.units.province, username="lanhdao.khac")
     client.force_login(other)
-    assert client.get(reverse("dashboards:handout_file", args=[job.pk])).status_code == 404
-    assert client.get(reverse("dashboards:handout", args=[job.pk])).status_code == 404
+    assert client.get(reverse("job_file", args=[job.pk])).status_code == 404
+    assert client.get(reverse("job_detail", args=[job.pk])).status_code == 404
 
 
 @pytest.mark.django_db
@@ -142,28 +143,22 @@ def failed_handout(dash, province_leader):
     )
 
 
-HANDOUT_VIEWS = [
-    ("get", "dashboards:handout"),
-    ("get", "dashboards:handout_status"),
-    ("post", "dashboards:handout_retry"),
-    ("get", "dashboards:handout_file"),
-]
+HANDOUT_VIEWS = [("get", "job_detail"), ("post", "job_retry"), ("get", "job_file")]
 
 
 @pytest.mark.django_db
 class TestHandoutViews:
     def test_its_author_sees_it_and_retries_it(self, client, failed_handout, province_leader):
         client.force_login(province_leader)
-        page = client.get(reverse("dashboards:handout", args=[failed_handout.pk])).content.decode()
+        page = client.get(reverse("job_detail", args=[failed_handout.pk])).content.decode()
         assert "Không tạo được bản PDF." in page
-        assert reverse("dashboards:handout_retry", args=[failed_handout.pk]) in page
-        assert client.get(reverse("dashboards:handout_status", args=[failed_handout.pk])).status_code == 200
-        response = client.post(reverse("dashboards:handout_retry", args=[failed_handout.pk]))
+        assert reverse("job_retry", args=[failed_handout.pk]) in page
+        response = client.post(reverse("job_retry", args=[failed_handout.pk]))
         assert response.status_code == 302
         failed_handout.refresh_from_db()
         assert failed_handout.status == JobStatus.QUEUED
         # Nothing to download before the handout is made.
-        assert client.get(reverse("dashboards:handout_file", args=[failed_handout.pk])).status_code == 404
+        assert client.get(reverse("job_file", args=[failed_handout.pk])).status_code == 404
 
     @pytest.mark.parametrize(("method", "name"), HANDOUT_VIEWS)
     def test_a_unit_officer_is_forbidden(self, client, failed_handout, officer_a, method, name):

@@ -84,7 +84,8 @@ def test_a_new_handout_replaces_the_earlier_ones_of_the_same_user_and_filters(
         new.pk,
     }
     assert on_disk(media_root) == {f"{job.pk}.pdf" for job in (other_filters, other_user, new)}
-    assert handouts.handout_path(new).read_bytes() == b"%PDF-1.7 new handout"
+    with default_storage.open(handouts.handout_file(new), "rb") as stored:
+        assert stored.read() == b"%PDF-1.7 new handout"
 
 
 def test_the_files_go_only_once_the_deletion_is_committed(

@@ -3,8 +3,11 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.urls import reverse
 
 from cchc.choices import SuccessionKind, UnitKind
+from cchc.models import UnitSuccession
 from cchc.services import unit_create, unit_end
 from dashboards.models import UnitRollup
 from dashboards.rollup import rollup_refresh
@@ -88,3 +91,42 @@ def test_a_new_unit_and_a_moved_unit_are_picked_up(units):
     units.commune_a.refresh_from_db()
     assert UnitRollup.objects.get(unit=units.commune_a).current_path == units.commune_a.path
     assert units.commune_a.path.startswith(units.district_b.path)
+
+
+def built(units):
+    """The rows as of now, and no refresh waiting: the fixture's units wait
+    for a commit that the test transaction never makes."""
+    rollup_refresh()
+    connection.run_on_commit.clear()
+
+
+def test_ending_a_unit_rebuilds_the_rows_once_committed(units, django_capture_on_commit_callbacks):
+    built(units)
+    with django_capture_on_commit_callbacks(execute=True):
+        unit_end(unit=units.district_b, last_day=datetime.date(2025, 6, 30), successors=[units.successor])
+        assert current_of(units.district_b) == (units.district_b, 0)  # not before the commit
+    assert current_of(units.district_b) == (units.successor, 1)
+
+
+def test_an_edit_in_the_admin_is_picked_up(units, django_capture_on_commit_callbacks):
+    """A plain save or deletion (the admin's) counts too."""
+    built(units)
+    with django_capture_on_commit_callbacks(execute=True):
+        UnitSuccession.objects.filter(predecessor=units.old_commune).delete()
+    assert current_of(units.old_commune) == (units.old_commune, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        UnitSuccession.objects.create(
+            predecessor=units.old_commune,
+            successor=units.commune_a,
+            kind=SuccessionKind.MERGE,
+            effective_date=units.old_commune.valid_to + datetime.timedelta(days=1),
+        )
+    assert current_of(units.old_commune) == (units.commune_a, 1)
+
+
+def test_a_dashboard_request_only_reads(units, client, superuser):
+    rollup_refresh()
+    unit_end(unit=units.district_b, last_day=datetime.date(2025, 6, 30), successors=[units.successor])
+    client.force_login(superuser)
+    assert client.get(reverse("dashboards:overview")).status_code == 200
+    assert current_of(units.district_b) == (units.district_b, 0)  # the commit never came

@@ -30,6 +30,7 @@ from indicators.services import (
 from tests.indicators.conftest import imported
 from tests.worker import wait_for_job
 
+HTMX = {"HX-Request": "true"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -103,7 +104,7 @@ def test_the_worker_makes_the_province_workbook_and_the_page_hands_it_over(
     response = client.post(reverse("indicators:export"), export_data(units.province))
     job = Job.objects.get(kind=EXPORT_JOB)
     assert response.status_code == 302
-    assert response["Location"] == reverse("indicators:export_job", args=[job.pk])
+    assert response["Location"] == reverse("job_detail", args=[job.pk])
     visible = export_units(inspector, unit=units.province, with_children=True)
     assert (job.unit, job.created_by, job.progress_total) == (units.province, inspector, len(visible) + 1)
     assert job.params["file"].startswith("private/indicators/exports/")
@@ -116,11 +117,11 @@ def test_the_worker_makes_the_province_workbook_and_the_page_hands_it_over(
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert (job.progress_done, job.progress_total) == (len(visible) + 1, len(visible) + 1)
     assert job.result["units"] == len(visible) and job.result["name"] == "chi-tieu-49-2018-2019.xlsx"
-    status = client.get(reverse("indicators:export_job_status", args=[job.pk])).content.decode()
+    status = client.get(reverse("job_detail", args=[job.pk]), headers=HTMX).content.decode()
     assert "hx-get" not in status  # finished: the page stops polling
-    assert reverse("indicators:export_job_file", args=[job.pk]) in status
+    assert reverse("job_file", args=[job.pk]) in status
 
-    download = client.get(reverse("indicators:export_job_file", args=[job.pk]))
+    download = client.get(reverse("job_file", args=[job.pk]))
     assert download.status_code == 200
     assert download["Content-Type"] == XLSX
     assert download["Content-Disposition"] == 'attachment; filename="chi-tieu-49-2018-2019.xlsx"'
@@ -156,7 +157,7 @@ def test_the_worker_makes_the_province_workbook_and_the_page_hands_it_over(
     # A random name: nothing of the unit (code 49) or the years in it.
     assert re.fullmatch(r"private/indicators/exports/\d{4}/\d{2}/[0-9a-f]{32}\.xlsx", job.params["file"])
     client.force_login(make_member(Role.INSPECTOR, units.province, username="thanhtra.khac"))
-    assert client.get(reverse("indicators:export_job_file", args=[job.pk])).status_code == 404
+    assert client.get(reverse("job_file", args=[job.pk])).status_code == 404
 
 
 @pytest.mark.worker
@@ -177,15 +178,15 @@ def test_a_failed_export_says_why_and_the_retry_makes_the_file(
     )
     page = client.get(response["Location"]).content.decode()
     assert job.error in page
-    assert reverse("indicators:export_job_retry", args=[job.pk]) in page
-    assert client.get(reverse("indicators:export_job_file", args=[job.pk])).status_code == 404
+    assert reverse("job_retry", args=[job.pk]) in page
+    assert client.get(reverse("job_file", args=[job.pk])).status_code == 404
 
     settings.MEDIA_ROOT = good_media
-    retried = client.post(reverse("indicators:export_job_retry", args=[job.pk]))
+    retried = client.post(reverse("job_retry", args=[job.pk]))
     assert retried.status_code == 302 and retried["Location"] == response["Location"]
     job = wait_for_job(job.pk, timeout=120)
     assert (job.status, job.attempts, job.error) == (JobStatus.SUCCEEDED, 2, "")
-    download = client.get(reverse("indicators:export_job_file", args=[job.pk]))
+    download = client.get(reverse("job_file", args=[job.pk]))
     assert download.status_code == 200
     workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
     assert row_of(workbook["506"], "5.2")[2] == "9000/9100"
@@ -225,7 +226,7 @@ class TestRequest:
         client.force_login(inspector)
         response = client.post(self.URL, export_data(figures.province, years="2015-2020"))
         job = Job.objects.get()
-        assert response["Location"] == reverse("indicators:export_job", args=[job.pk])
+        assert response["Location"] == reverse("job_detail", args=[job.pk])
         assert (job.kind, job.status, job.unit) == (EXPORT_JOB, JobStatus.QUEUED, figures.province)
         assert {key: job.params[key] for key in ("unit", "first", "last", "children")} == {
             "unit": figures.province.pk,
@@ -234,7 +235,7 @@ class TestRequest:
             "children": True,
         }
         # The export page lists the user's exports.
-        assert reverse("indicators:export_job", args=[job.pk]) in client.get(self.URL).content.decode()
+        assert reverse("job_detail", args=[job.pk]) in client.get(self.URL).content.decode()
 
     def test_a_link_to_a_large_export_asks_before_starting_it(self, client, figures, inspector, background):
         client.force_login(inspector)
@@ -258,7 +259,7 @@ class TestJobViews:
     """Each job view: its requester (allowed), a user without a role (403),
     and 404 for another user's job or once the unit left their scope."""
 
-    VIEWS = ["export_job", "export_job_status", "export_job_file"]
+    VIEWS = ["job_detail", "job_file"]
 
     @pytest.fixture
     def done(self, figures, inspector):
@@ -270,11 +271,12 @@ class TestJobViews:
 
     def test_the_requester_gets_the_page_the_card_and_the_file(self, client, done, inspector):
         client.force_login(inspector)
-        page = client.get(reverse("indicators:export_job", args=[done.pk]))
+        page = client.get(reverse("job_detail", args=[done.pk]))
         assert page.status_code == 200 and "Tải tệp Excel" in page.content.decode()
-        card = client.get(reverse("indicators:export_job_status", args=[done.pk]))
-        assert card.status_code == 200 and 'id="export-job-' in card.content.decode()
-        download = client.get(reverse("indicators:export_job_file", args=[done.pk]))
+        card = client.get(reverse("job_detail", args=[done.pk]), headers=HTMX)
+        assert card.status_code == 200 and f'id="job-{done.pk}"' in card.content.decode()
+        assert "<html" not in card.content.decode()
+        download = client.get(reverse("job_file", args=[done.pk]))
         assert download.status_code == 200
         workbook = load_workbook(io.BytesIO(b"".join(download.streaming_content)))
         assert row_of(workbook[SUMMARY_TITLE], "5.2")[3] == f"{12411 + 9000}/{12429 + 9100}"
@@ -282,34 +284,34 @@ class TestJobViews:
     @pytest.mark.parametrize("name", VIEWS)
     def test_a_user_without_a_role_is_forbidden(self, client, done, outsider, name):
         client.force_login(outsider)
-        assert client.get(reverse(f"indicators:{name}", args=[done.pk])).status_code == 403
-        assert client.post(reverse("indicators:export_job_retry", args=[done.pk])).status_code == 403
+        assert client.get(reverse(name, args=[done.pk])).status_code == 403
+        assert client.post(reverse("job_retry", args=[done.pk])).status_code == 403
 
     @pytest.mark.parametrize("name", VIEWS)
     def test_another_users_job_is_not_found(self, client, done, administrator, officer_a, name):
         for user in (administrator, officer_a):  # same scope and more; a unit's officer
             client.force_login(user)
-            assert client.get(reverse(f"indicators:{name}", args=[done.pk])).status_code == 404
-            assert client.post(reverse("indicators:export_job_retry", args=[done.pk])).status_code == 404
+            assert client.get(reverse(name, args=[done.pk])).status_code == 404
+            assert client.post(reverse("job_retry", args=[done.pk])).status_code == 404
 
     @pytest.mark.parametrize("name", VIEWS)
     def test_a_requester_who_lost_the_unit_gets_nothing(self, client, done, inspector, units, name):
         Membership.objects.filter(user=inspector).delete()
         Membership.objects.create(user=inspector, unit=units.district_a, role=Role.INSPECTOR)
         client.force_login(inspector)
-        assert client.get(reverse(f"indicators:{name}", args=[done.pk])).status_code == 404
-        assert client.post(reverse("indicators:export_job_retry", args=[done.pk])).status_code == 404
+        assert client.get(reverse(name, args=[done.pk])).status_code == 404
+        assert client.post(reverse("job_retry", args=[done.pk])).status_code == 404
 
     def test_no_file_before_the_job_is_done(self, client, figures, inspector):
         job = job_for(inspector, figures.province)
         client.force_login(inspector)
-        card = client.get(reverse("indicators:export_job_status", args=[job.pk])).content.decode()
-        assert f'hx-get="{reverse("indicators:export_job_status", args=[job.pk])}"' in card
-        assert client.get(reverse("indicators:export_job_file", args=[job.pk])).status_code == 404
+        card = client.get(reverse("job_detail", args=[job.pk]), headers=HTMX).content.decode()
+        assert f'hx-get="{reverse("job_detail", args=[job.pk])}"' in card
+        assert client.get(reverse("job_file", args=[job.pk])).status_code == 404
 
     def test_only_a_failed_job_is_retried(self, client, done, inspector):
         client.force_login(inspector)
-        response = client.post(reverse("indicators:export_job_retry", args=[done.pk]), follow=True)
+        response = client.post(reverse("job_retry", args=[done.pk]), follow=True)
         assert "Chỉ chạy lại được công việc đã bị lỗi." in response.content.decode()
         done.refresh_from_db()
         assert (done.status, done.attempts) == (JobStatus.SUCCEEDED, 1)

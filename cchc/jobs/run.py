@@ -1,0 +1,87 @@
+"""Running a job: the worker's side. ``job_run`` marks the job running,
+counts the attempt, calls the kind's work and writes the outcome on the row:
+a known error (``JobError``, ``ValidationError``) as it is, anything else
+logged and worded for people; a transient error puts the job back in the
+queue for the task to retry."""
+
+import logging
+from collections.abc import Callable
+
+from django.core.exceptions import ValidationError
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..choices import JobStatus
+from ..models import Job
+
+logger = logging.getLogger(__name__)
+
+
+class JobError(Exception):
+    """A failure whose message is meant for the user (in Vietnamese)."""
+
+
+def job_progress(job_id: int, *, done: int, total: int | None = None, step: str = "") -> None:
+    fields = {"progress_done": done, "step": step[:255]}
+    if total is not None:
+        fields["progress_total"] = max(total, 1)
+    Job.objects.filter(pk=job_id).update(**fields)
+
+
+def job_run(
+    job_id: int, work: Callable[[Job], dict | None], *, retry_on: tuple[type[BaseException], ...] = ()
+) -> None:
+    """Run ``work(job)`` for the job and record the outcome on its row.
+
+    An error of ``retry_on`` (a transient one, while tries are left) puts the
+    job back in the queue and is raised again, for the task to retry."""
+    updated = (
+        Job.objects.filter(pk=job_id)
+        .exclude(status=JobStatus.SUCCEEDED)
+        .update(status=JobStatus.RUNNING, started_at=timezone.now(), attempts=F("attempts") + 1, error="")
+    )
+    if not updated:
+        return  # Done already, or gone: running it again must change nothing.
+    job = Job.objects.get(pk=job_id)
+    try:
+        result = work(job) or {}
+    except retry_on as error:
+        logger.warning("Job %s (%s) will be retried: %s", job_id, job.kind, error)
+        _requeue(job_id)
+        raise
+    except JobError as error:
+        mark_failed(job_id, str(error))
+    except ValidationError as error:
+        mark_failed(job_id, " ".join(error.messages))
+    except Exception:
+        logger.exception("Job %s (%s) failed", job_id, job.kind)
+        mark_failed(
+            job_id,
+            _("Lỗi hệ thống khi xử lý công việc. Quản trị viên đã được ghi nhận lỗi; hãy thử chạy lại."),
+        )
+    else:
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.SUCCEEDED,
+            result=result,
+            progress_done=F("progress_total"),
+            finished_at=timezone.now(),
+            step="",
+        )
+
+
+def _requeue(job_id: int) -> None:
+    """Back in the queue after a transient error; if the database is what
+    failed, the row may not be writable now, and the next try sets it."""
+    try:
+        Job.objects.filter(pk=job_id).update(
+            status=JobStatus.QUEUED, step=_("Đang chờ chạy lại sau lỗi kết nối tạm thời"), started_at=None
+        )
+    except Exception:
+        logger.exception("Could not put job %s back in the queue", job_id)
+
+
+def mark_failed(job_id: int, message: str) -> None:
+    Job.objects.filter(pk=job_id).update(
+        status=JobStatus.FAILED, error=message or _("Lỗi không rõ nguyên nhân."), finished_at=timezone.now()
+    )
