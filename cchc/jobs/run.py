@@ -7,9 +7,10 @@ queue for the task to retry."""
 import logging
 from collections.abc import Callable
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from ..choices import JobStatus
@@ -35,7 +36,17 @@ def job_run(
     """Run ``work(job)`` for the job and record the outcome on its row.
 
     An error of ``retry_on`` (a transient one, while tries are left) puts the
-    job back in the queue and is raised again, for the task to retry."""
+    job back in the queue and is raised again, for the task to retry.
+
+    The work runs in the site's default language, whatever language the
+    process or thread was left in, so that what a job writes on its row
+    (errors, steps) does not depend on which request ran before it in the
+    same thread."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _job_run(job_id, work, retry_on=retry_on)
+
+
+def _job_run(job_id: int, work, *, retry_on) -> None:
     updated = (
         Job.objects.filter(pk=job_id)
         .exclude(status=JobStatus.SUCCEEDED)

