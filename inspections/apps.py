@@ -7,5 +7,6 @@ class InspectionsConfig(AppConfig):
     verbose_name = _("Kiểm tra cải cách hành chính")
 
     def ready(self):
-        # Register the job runners and signal handlers in every process.
+        # Connect the signal receivers in every process (job kinds are found by
+        # the kernel in each app's ``jobs`` module).
         from . import handlers, tasks  # noqa: F401

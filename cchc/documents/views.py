@@ -88,8 +88,9 @@ class DocumentEditMixin(ScopedViewMixin):
 
 
 class DocumentEditView(DocumentEditMixin, View):
-    required_action = "document.draft"
     """Save a draft's header and text."""
+
+    required_action = "document.draft"
 
     def post(self, request, pk):
         document = self.get_document(pk)

@@ -9,8 +9,7 @@ from django.views import View
 
 from cchc.mixins import ScopedViewMixin
 
-from .. import drafting as documents
-from .. import selectors
+from .. import drafting, selectors
 from ..forms import BulkDeadlineForm
 
 
@@ -25,7 +24,7 @@ class NoticeDraftView(ScopedViewMixin, View):
 
     def post(self, request, pk):
         inspection = self.get_object()
-        document = documents.notice_draft(inspection=inspection, user=request.user)
+        document = drafting.notice_draft(inspection=inspection, user=request.user)
         return redirect("document_detail", pk=document.pk)
 
 
@@ -43,9 +42,9 @@ class PlanDocumentDraftView(ScopedViewMixin, View):
         if kind == "report":
             form = BulkDeadlineForm(request.POST)
             deadline = form.cleaned_data["deadline"] if form.is_valid() else None
-            document = documents.report_draft(plan=plan, user=request.user, deadline=deadline)
+            document = drafting.report_draft(plan=plan, user=request.user, deadline=deadline)
         elif kind == "letter":
-            document = documents.follow_up_draft(plan=plan, user=request.user)
+            document = drafting.follow_up_draft(plan=plan, user=request.user)
         else:
             raise Http404
         return redirect("document_detail", pk=document.pk)
@@ -62,5 +61,5 @@ class PlanNoticesIssueView(ScopedViewMixin, View):
 
     def post(self, request, pk):
         plan = self.get_object()
-        job = documents.plan_notices_issue(plan=plan, user=request.user, sign=request.POST.get("sign") == "1")
+        job = drafting.plan_notices_issue(plan=plan, user=request.user, sign=request.POST.get("sign") == "1")
         return redirect(reverse("inspections:plan_detail", args=[plan.pk]) + f"?job={job.pk}")

@@ -17,8 +17,7 @@ from cchc.choices import DocumentKind, DocumentStatus
 from cchc.forms import add_service_errors
 from cchc.mixins import HtmxPartialMixin, ScopedViewMixin
 
-from .. import drafting as documents
-from .. import selectors, services
+from .. import drafting, selectors, services
 from ..choices import FindingKind
 from ..forms import BulkDeadlineForm, FindingForm, InspectionFilterForm, PasteForm, PasteReviewForm, TaskForm
 from ..models import Finding, RemediationTaskQuerySet
@@ -68,7 +67,7 @@ def detail_context(request, inspection, **overrides) -> dict:
     """What the inspection page and its parts need."""
     can_edit = can(request.user, "finding.edit", inspection)
     year = inspection.plan.year
-    notices = documents.documents_of(inspection).filter(kind=DocumentKind.CONCLUSION_NOTICE)
+    notices = drafting.documents_of(inspection).filter(kind=DocumentKind.CONCLUSION_NOTICE)
     parts = []
     for kind, label, findings in selectors.findings_by_kind(inspection):
         parts.append(

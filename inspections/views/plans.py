@@ -14,8 +14,7 @@ from cchc.access import can, units_visible
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
 
-from .. import drafting as documents
-from .. import selectors, services
+from .. import drafting, selectors, services
 from ..forms import BulkDeadlineForm, InspectionCreateForm, PlanForm, TeamForm, TeamMemberForm
 
 
@@ -50,7 +49,7 @@ class PlanDetailView(ScopedViewMixin, DetailView):
         inspected = {i.unit_id for i in plan.inspections.all()}
         context["uninspected_units"] = [u for u in plan.planned_units.all() if u.pk not in inspected]
         context["can_edit"] = can(self.request.user, "plan.edit", plan)
-        context["documents"] = documents.documents_of(plan).select_related("issuing_unit")
+        context["documents"] = drafting.documents_of(plan).select_related("issuing_unit")
         job_id = self.request.GET.get("job", "")
         context["job"] = (
             cchc_selectors.jobs_visible(self.request.user).filter(pk=job_id).first()
