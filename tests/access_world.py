@@ -15,18 +15,19 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from cchc.access import clear_scope_cache
-from cchc.choices import Role, UnitKind
-from cchc.documents import RENDER_JOB, issue_locked
-from cchc.models import DocumentStatus, Job, JobStatus, Notification
+from cchc.choices import DocumentStatus, JobStatus, Role, UnitKind
+from cchc.documents.services import RENDER_JOB, document_number
+from cchc.models import Job, Notification
 from cchc.services import membership_create, unit_create
 from dashboards.handouts import HANDOUT_JOB, storage_name
+from dashboards.rollup import rollup_refresh
+from demo.indicator_tables import seed_workbook
 from indicators.catalogue import catalogue_load
-from indicators.choices import ImportStatus
-from indicators.models import Indicator, IndicatorImport, IndicatorReport, IndicatorValue
-from indicators.services import EXPORT_JOB
-from inspections.choices import FindingKind, ReportFileKind, TeamRole
-from inspections.choices import ReportStatus as RemediationReportStatus
-from inspections.documents import notice_draft
+from indicators.choices import EXPORT_JOB, ImportStatus, TableStatus
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
+from indicators.services import indicator_import_create
+from inspections.choices import FindingKind, RemediationReportStatus, ReportFileKind, TeamRole
+from inspections.drafting import notice_draft
 from inspections.models import RemediationReport
 from inspections.remediation import report_file_add, report_open
 from inspections.services import finding_create, team_create
@@ -157,7 +158,8 @@ def build_world() -> SimpleNamespace:
     notice.summary = "Thông báo kết luận đã ban hành của ma trận"
     notice.signer_position = "Phó Chủ tịch"
     notice.signer_name = "Trần Văn Ký"
-    issue_locked(notice, user=inspector, issued_on=datetime.date(2024, 7, 5))
+    notice.save()
+    document_number(document=notice, user=inspector, issued_on=datetime.date(2024, 7, 5))
     notice.issued_file.save("thong-bao-ma-tran.pdf", ContentFile(ISSUED_PDF), save=False)
     notice.status = DocumentStatus.PUBLISHED
     notice.save()
@@ -202,18 +204,29 @@ def build_world() -> SimpleNamespace:
 
     # An indicator table with a value, and an import waiting to be applied.
     indicator = Indicator.objects.get(template__code="PL03", number="5.3")
-    table = IndicatorReport.objects.create(unit=district_a, year=2024, created_by=officer)
+    table = IndicatorTable.objects.create(unit=district_a, year=2024, created_by=officer)
     value = IndicatorValue.objects.create(report=table, indicator=indicator, number=90, denominator=100)
-    imported = IndicatorImport(
-        original_name="bieu-chi-tieu-ma-tran.xlsx",
-        sha256="0" * 64,
-        size=len(EXPORT_XLSX),
+    # An approved table of an earlier year feeds the dashboards (drafts do
+    # not), its figure in the district's own row (5.2).
+    approved_table = IndicatorTable.objects.create(
         unit=district_a,
-        status=ImportStatus.READY,
+        year=2022,
+        status=TableStatus.APPROVED,
+        approved_at=timezone.now(),
         created_by=officer,
     )
-    imported.file.save("bieu-chi-tieu-ma-tran.xlsx", ContentFile(EXPORT_XLSX), save=False)
-    imported.save()
+    IndicatorValue.objects.create(
+        report=approved_table,
+        indicator=Indicator.objects.get(template__code="PL03", number="5.2"),
+        number=731,
+        denominator=1443,
+    )
+    # A real workbook, checked on upload as the import page does, so that
+    # applying it is the service's real work (the stored file's hash holds).
+    imported = indicator_import_create(
+        unit=district_a, data=seed_workbook(), name="bieu-chi-tieu-ma-tran.xlsx", user=officer
+    )
+    assert imported.status == ImportStatus.READY, imported.preview
 
     # Jobs: a failed render (the job card), a finished indicator export and
     # a finished dashboard handout, each with its file in storage.
@@ -244,6 +257,10 @@ def build_world() -> SimpleNamespace:
     )
     default_storage.save(storage_name(handout_job), ContentFile(HANDOUT_PDF))
 
+    # The dashboards' roll-up of units is refreshed when a transaction
+    # commits; the world's never does.
+    rollup_refresh()
+
     notification = Notification.objects.create(
         user=officer, message="Ma trận: có thông báo kết luận mới.", link="/"
     )
@@ -270,6 +287,7 @@ def build_world() -> SimpleNamespace:
         submitted_item=submitted.items.get(),
         indicator=indicator,
         table=table,
+        approved_table=approved_table,
         value=value,
         imported=imported,
         render_job=render_job,
