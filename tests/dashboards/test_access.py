@@ -9,8 +9,8 @@ import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import load_workbook
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from cchc.choices import Role
 
