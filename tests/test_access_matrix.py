@@ -2,7 +2,8 @@
 use it (NetBox's "every view with and without permission", over the whole
 URL map).
 
-Each URL name has one row in ``ROWS``:
+Each URL name has a row in ``ROWS`` (the job pages one per job kind, keyed
+"<url name> <kind>" with ``pattern`` naming the URL):
 
 - anonymous: redirected to the login page, or the page is public;
 - wrong role: a user in scope whose role may not use the view gets 403
@@ -11,7 +12,8 @@ Each URL name has one row in ``ROWS``:
   on a real object of province A (with its file, where the URL serves
   files); on a page without an object, the object is absent from it;
 - allowed: the right user gets the view's success status, and the answer
-  (body, file bytes or redirect) carries a marker of the right object;
+  (body, file bytes or redirect) carries a marker of the right object
+  (and, where the answer alone proves little, ``done`` checks the work);
 - forbidden POSTs (anonymous, wrong role, out of scope): the database and
   the stored files are exactly as before.
 
