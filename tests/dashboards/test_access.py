@@ -5,9 +5,12 @@ dashboards over their scope; a unit officer or a user without a role gets a
 403; a unit outside the user's scope, or that does not exist, is a 404,
 never a 403, so that ids cannot be probed."""
 
+import io
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from openpyxl import load_workbook
 
 from cchc.choices import Role
 
@@ -26,6 +29,13 @@ VIEWS = [
     ("dashboards:export", {"table": "units"}),
 ]
 IDS = [f"{name.split(':')[1]}-{'-'.join(map(str, params.values())) or 'page'}" for name, params in VIEWS]
+
+
+def scope_shown(response) -> str:
+    """The page, or the scope line of an exported workbook (under its title)."""
+    if response["Content-Type"].startswith("application/vnd.openxmlformats"):
+        return load_workbook(io.BytesIO(response.content)).active["A2"].value
+    return response.content.decode()
 
 
 @pytest.mark.parametrize(("name", "params"), VIEWS, ids=IDS)
@@ -58,11 +68,14 @@ class TestEveryView:
         client.force_login(leader)
         response = client.get(reverse(name), {"year": 2024, "unit": dash.units.commune_a.pk, **params})
         assert response.status_code == 200
+        assert f"{dash.units.commune_a} · năm 2024" in scope_shown(response)
 
     def test_an_inspector_of_the_province_is_allowed(self, client, dash, inspector, name, params):
         client.force_login(inspector)
         response = client.get(reverse(name), {"year": 2024, **params})
         assert response.status_code == 200
+        # With no unit asked for: the inspector's province.
+        assert f"{dash.units.province} · năm 2024" in scope_shown(response)
 
 
 def test_a_leader_sees_only_the_units_of_their_scope(client, dash, leader):

@@ -236,6 +236,7 @@ class TestStatus:
 
     def test_who_may_not(self, client, leader, inspector, other_province_inspector, officer_b, tables):
         IndicatorTable.objects.filter(pk=tables.own.pk).update(status=TableStatus.SUBMITTED)
+        events = tables.own.events.count()
         login(client, leader)
         assert client.post(self.url(tables.own, "approve")).status_code == 403
         login(client, other_province_inspector)
@@ -245,6 +246,8 @@ class TestStatus:
         login(client, inspector)
         assert client.post(self.url(tables.own, "reopen")).status_code == 403
         assert client.post(self.url(tables.own, "dance")).status_code == 404
+        tables.own.refresh_from_db()
+        assert (tables.own.status, tables.own.events.count()) == (TableStatus.SUBMITTED, events)
 
     def test_return_needs_a_reason(self, client, inspector, administrator, tables):
         IndicatorTable.objects.filter(pk=tables.own.pk).update(status=TableStatus.SUBMITTED)

@@ -179,10 +179,16 @@ class TestInspectionDetail:
         client.force_login(outsider)
         assert client.get(detail_url(scenario.issued_district_a)).status_code == 404
 
-    def test_a_superuser_sees_a_draft(self, client, scenario):
+    def test_a_superuser_sees_a_draft(self, client, scenario, reform_areas):
+        FindingFactory(
+            inspection=scenario.draft_district_a,
+            text="Dự thảo: chưa họp giao ban.",
+            reform_area=reform_areas.tthc,
+        )
         client.force_login(UserFactory(is_superuser=True, is_staff=True))
         response = client.get(detail_url(scenario.draft_district_a))
         assert response.status_code == 200
+        assert "Dự thảo: chưa họp giao ban." in text_of(response)
 
     def test_an_id_that_does_not_exist_is_404(self, client, inspector, scenario):
         client.force_login(inspector)

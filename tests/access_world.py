@@ -1,0 +1,297 @@
+"""The world of the access matrix (``tests/test_access_matrix.py``): two
+provinces that share nothing, a user of each role in each, and in province
+A one object of every kind a URL can point at, the files included.
+
+Every object lives in province A; province B holds only people, so that a
+user of B with the right role is the "out of scope" visitor of each URL.
+Markers (plan number, finding text, file bytes...) are unique strings the
+matrix looks for in the answers, to prove the right object was shown."""
+
+import datetime
+from types import SimpleNamespace
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.utils import timezone
+
+from cchc.access import clear_scope_cache
+from cchc.choices import DocumentStatus, JobStatus, Role, UnitKind
+from cchc.documents.services import RENDER_JOB, document_number
+from cchc.models import Job, Notification
+from cchc.services import membership_create, unit_create
+from dashboards.handouts import HANDOUT_JOB, storage_name
+from dashboards.rollup import rollup_refresh
+from demo.indicator_tables import seed_workbook
+from indicators.catalogue import catalogue_load
+from indicators.choices import EXPORT_JOB, ImportStatus, TableStatus
+from indicators.models import Indicator, IndicatorTable, IndicatorValue
+from indicators.services import indicator_import_create
+from inspections.choices import FindingKind, RemediationReportStatus, ReportFileKind, TeamRole
+from inspections.drafting import notice_draft
+from inspections.models import RemediationReport
+from inspections.remediation import report_file_add, report_open
+from inspections.services import finding_create, team_create
+from tests.conftest import UploadFiles
+from tests.factories import (
+    InspectionFactory,
+    InspectionPlanFactory,
+    ReformAreaFactory,
+    RemediationTaskFactory,
+    UserFactory,
+)
+
+ROLES = {
+    "inspector": Role.INSPECTOR,
+    "leader": Role.LEADER,
+    "administrator": Role.ADMINISTRATOR,
+    "officer": Role.UNIT_OFFICER,
+}
+
+# The bytes of every stored file start with a marker of their own, so a
+# download proves which file was served.
+ISSUED_PDF = UploadFiles().pdf_bytes() + b"%matrix-issued-notice\n"
+EVIDENCE_PDF = UploadFiles().pdf_bytes() + b"%matrix-evidence\n"
+EXPORT_XLSX = b"PK\x03\x04matrix-export-workbook"
+HANDOUT_PDF = UploadFiles().pdf_bytes() + b"%matrix-handout\n"
+
+
+def _province(name, code):
+    province = unit_create(
+        name=f"Ủy ban nhân dân tỉnh {name}",
+        short_name=f"UBND tỉnh {name}",
+        kind=UnitKind.PROVINCE,
+        code=code,
+        document_symbol="UBND",
+        place_name=name,
+    )
+    return province
+
+
+def _people(province, district, suffix):
+    """One user per role: provincial staff in the province, the unit
+    officer in the district."""
+    users = {}
+    for key, role in ROLES.items():
+        user = UserFactory(username=f"{key}.{suffix}")
+        membership_create(user=user, unit=district if role == Role.UNIT_OFFICER else province, role=role)
+        clear_scope_cache(user)
+        users[f"{key}_{suffix}"] = user
+    return users
+
+
+def build_world() -> SimpleNamespace:
+    catalogue_load()
+    today = timezone.localdate()
+    area = ReformAreaFactory(code="tthc", name="Cải cách thủ tục hành chính", position=3)
+
+    province_a = _province("Quảng Nam", "49")
+    district_a = unit_create(
+        name="Ủy ban nhân dân huyện Duy Xuyên",
+        short_name="UBND huyện Duy Xuyên",
+        kind=UnitKind.DISTRICT,
+        parent=province_a,
+        code="508",
+    )
+    province_b = _province("Quảng Ngãi", "51")
+    district_b = unit_create(
+        name="Ủy ban nhân dân huyện Sơn Tịnh",
+        short_name="UBND huyện Sơn Tịnh",
+        kind=UnitKind.DISTRICT,
+        parent=province_b,
+        code="524",
+    )
+    users = {**_people(province_a, district_a, "a"), **_people(province_b, district_b, "b")}
+    inspector = users["inspector_a"]
+    officer = users["officer_a"]
+
+    # A plan with a team; a draft inspection with a point of each part.
+    plan = InspectionPlanFactory(
+        year=2025,
+        number="731/KH-UBND",
+        issued_on=datetime.date(2025, 2, 10),
+        issuer=province_a,
+        title="Kế hoạch kiểm tra công tác cải cách hành chính năm 2025 (ma trận)",
+    )
+    team = team_create(
+        plan=plan,
+        name="Đoàn kiểm tra ma trận quyền truy cập",
+        decision_number="1443/QĐ-UBND",
+        decision_date=datetime.date(2025, 3, 1),
+        decision_issuer=province_a,
+        document_symbol="ĐKT",
+        members=[{"full_name": "Lê Ngọc Quảng", "position": "Phó Chánh Văn phòng", "role": TeamRole.HEAD}],
+    )
+    draft = InspectionFactory(plan=plan, team=team, unit=district_a, inspected_on=datetime.date(2025, 5, 10))
+    findings = SimpleNamespace(
+        **{
+            kind: finding_create(
+                inspection=draft, kind=kind, reform_area=area, text=text, created_by=inspector
+            )
+            for kind, text in {
+                FindingKind.ACHIEVEMENT: "Ma trận: ban hành kế hoạch CCHC đúng hạn.",
+                FindingKind.SHORTCOMING: "Ma trận: tỷ lệ hồ sơ trễ hạn còn cao.",
+                FindingKind.RECOMMENDATION: "Ma trận: khắc phục tình trạng hồ sơ trễ hạn.",
+            }.items()
+        }
+    )
+    draft_notice = notice_draft(inspection=draft, user=inspector)
+    draft_notice.summary = "Dự thảo thông báo kết luận của ma trận"
+    draft_notice.save()
+
+    # An issued inspection of an earlier plan: its notice issued with a
+    # stored PDF (put in place, not rendered) and published to the district,
+    # two tasks (one overdue), and the district's draft report with evidence.
+    plan_2024 = InspectionPlanFactory(
+        year=2024, number="2005/KH-UBND", issued_on=datetime.date(2024, 4, 16), issuer=province_a
+    )
+    issued = InspectionFactory(
+        plan=plan_2024, unit=district_a, inspected_on=datetime.date(2024, 6, 15), issued=True
+    )
+    finding_create(
+        inspection=issued,
+        kind=FindingKind.SHORTCOMING,
+        reform_area=area,
+        text="Ma trận: chưa niêm yết đủ thủ tục hành chính.",
+        created_by=inspector,
+    )
+    notice = notice_draft(inspection=issued, user=inspector)
+    notice.summary = "Thông báo kết luận đã ban hành của ma trận"
+    notice.signer_position = "Phó Chủ tịch"
+    notice.signer_name = "Trần Văn Ký"
+    notice.save()
+    document_number(document=notice, user=inspector, issued_on=datetime.date(2024, 7, 5))
+    notice.issued_file.save("thong-bao-ma-tran.pdf", ContentFile(ISSUED_PDF), save=False)
+    notice.status = DocumentStatus.PUBLISHED
+    notice.save()
+    notice.recipient_units.add(district_a)
+
+    task = RemediationTaskFactory(
+        inspection=issued,
+        description="Ma trận: niêm yết đầy đủ thủ tục hành chính tại Bộ phận Một cửa.",
+        deadline=today + datetime.timedelta(days=20),
+    )
+    overdue_task = RemediationTaskFactory(
+        inspection=issued,
+        description="Ma trận: ban hành quy chế làm việc, đã quá hạn.",
+        deadline=today - datetime.timedelta(days=5),
+    )
+    report = report_open(inspection=issued, user=officer)
+    item = report.items.get(task=task)
+    evidence = report_file_add(
+        report=report,
+        upload=UploadFiles()._file("minh-chung-ma-tran.pdf", EVIDENCE_PDF),
+        kind=ReportFileKind.EVIDENCE,
+        item=item,
+        user=officer,
+    )
+
+    # A report sent for review, on a second issued inspection.
+    plan_2023 = InspectionPlanFactory(
+        year=2023, number="118/KH-UBND", issued_on=datetime.date(2023, 4, 3), issuer=province_a
+    )
+    reviewed = InspectionFactory(
+        plan=plan_2023, unit=district_a, inspected_on=datetime.date(2023, 6, 20), issued=True
+    )
+    RemediationTaskFactory(inspection=reviewed, description="Ma trận: số hóa hồ sơ.", deadline=today)
+    submitted = report_open(inspection=reviewed, user=officer)
+    RemediationReport.objects.filter(pk=submitted.pk).update(
+        status=RemediationReportStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+        submitted_by=officer,
+        document_number="99/BC-MATRAN",
+    )
+    submitted.refresh_from_db()
+
+    # An indicator table with a value, and an import waiting to be applied.
+    indicator = Indicator.objects.get(template__code="PL03", number="5.3")
+    table = IndicatorTable.objects.create(unit=district_a, year=2024, created_by=officer)
+    value = IndicatorValue.objects.create(report=table, indicator=indicator, number=90, denominator=100)
+    # An approved table of an earlier year feeds the dashboards (drafts do
+    # not), its figure in the district's own row (5.2).
+    approved_table = IndicatorTable.objects.create(
+        unit=district_a,
+        year=2022,
+        status=TableStatus.APPROVED,
+        approved_at=timezone.now(),
+        created_by=officer,
+    )
+    IndicatorValue.objects.create(
+        report=approved_table,
+        indicator=Indicator.objects.get(template__code="PL03", number="5.2"),
+        number=731,
+        denominator=1443,
+    )
+    # A real workbook, checked on upload as the import page does, so that
+    # applying it is the service's real work (the stored file's hash holds).
+    imported = indicator_import_create(
+        unit=district_a, data=seed_workbook(), name="bieu-chi-tieu-ma-tran.xlsx", user=officer
+    )
+    assert imported.status == ImportStatus.READY, imported.preview
+
+    # Jobs: a failed render (the job card), a finished indicator export and
+    # a finished dashboard handout, each with its file in storage.
+    render_job = Job.objects.create(
+        kind=RENDER_JOB,
+        unit=province_a,
+        params={"document_id": notice.pk},
+        status=JobStatus.FAILED,
+        error="Ma trận: chưa tạo được bản phát hành.",
+        created_by=inspector,
+        attempts=1,
+    )
+    export_name = default_storage.save("indicator-exports/ma-tran.xlsx", ContentFile(EXPORT_XLSX))
+    export_job = Job.objects.create(
+        kind=EXPORT_JOB,
+        unit=district_a,
+        params={"file": export_name},
+        result={"file": export_name, "name": "chi-tieu-ma-tran.xlsx"},
+        status=JobStatus.SUCCEEDED,
+        created_by=officer,
+    )
+    handout_job = Job.objects.create(
+        kind=HANDOUT_JOB,
+        unit=province_a,
+        params={"unit": province_a.pk, "year": 2024},
+        status=JobStatus.SUCCEEDED,
+        created_by=users["leader_a"],
+    )
+    default_storage.save(storage_name(handout_job), ContentFile(HANDOUT_PDF))
+
+    # The dashboards' roll-up of units is refreshed when a transaction
+    # commits; the world's never does.
+    rollup_refresh()
+
+    notification = Notification.objects.create(
+        user=officer, message="Ma trận: có thông báo kết luận mới.", link="/"
+    )
+
+    return SimpleNamespace(
+        users=users,
+        units=SimpleNamespace(
+            province_a=province_a, district_a=district_a, province_b=province_b, district_b=district_b
+        ),
+        area=area,
+        plan=plan,
+        team=team,
+        draft=draft,
+        findings=findings,
+        draft_notice=draft_notice,
+        issued=issued,
+        notice=notice,
+        task=task,
+        overdue_task=overdue_task,
+        report=report,
+        item=item,
+        evidence=evidence,
+        submitted=submitted,
+        submitted_item=submitted.items.get(),
+        indicator=indicator,
+        table=table,
+        approved_table=approved_table,
+        value=value,
+        imported=imported,
+        render_job=render_job,
+        export_job=export_job,
+        handout_job=handout_job,
+        notification=notification,
+    )
