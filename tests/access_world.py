@@ -205,7 +205,7 @@ def build_world() -> SimpleNamespace:
     # An indicator table with a value, and an import waiting to be applied.
     indicator = Indicator.objects.get(template__code="PL03", number="5.3")
     table = IndicatorTable.objects.create(unit=district_a, year=2024, created_by=officer)
-    value = IndicatorValue.objects.create(report=table, indicator=indicator, number=90, denominator=100)
+    value = IndicatorValue.objects.create(table=table, indicator=indicator, number=90, denominator=100)
     # An approved table of an earlier year feeds the dashboards (drafts do
     # not), its figure in the district's own row (5.2).
     approved_table = IndicatorTable.objects.create(
@@ -216,7 +216,7 @@ def build_world() -> SimpleNamespace:
         created_by=officer,
     )
     IndicatorValue.objects.create(
-        report=approved_table,
+        table=approved_table,
         indicator=Indicator.objects.get(template__code="PL03", number="5.2"),
         number=731,
         denominator=1443,
