@@ -15,7 +15,7 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 from django.utils.translation import gettext as _
 
-from .signer import SigningError, wrong_password_message
+from cchc.documents.signing.signer import SigningError, wrong_password_message
 
 DEMO_ROOT_NAME = "cchc demo root — not for production"
 DEMO_P12_FILE = "demo-signer.p12"

@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from cchc.documents import signing
+from demo.certificate import create_demo_certificate
 from inspections.choices import FindingKind, TeamRole
 from inspections.services import finding_create, team_create
 from tests.factories import InspectionFactory, InspectionPlanFactory
@@ -14,7 +14,7 @@ from tests.factories import InspectionFactory, InspectionPlanFactory
 
 @pytest.fixture
 def signing_files(settings, tmp_path):
-    p12, root = signing.create_demo_certificate(
+    p12, root = create_demo_certificate(
         directory=tmp_path,
         organisation="UBND tỉnh Quảng Nam",
         password="mật-khẩu-thử",

@@ -15,6 +15,7 @@ from cchc.choices import DocumentStatus
 from cchc.documents import signing
 from cchc.documents.services import document_issue, document_publish
 from cchc.models import JobStatus, OfficialDocument
+from demo.certificate import create_demo_certificate
 from inspections.choices import FindingKind
 from inspections.drafting import notice_draft, plan_notices_issue
 from inspections.services import finding_create
@@ -124,7 +125,7 @@ def test_a_render_that_fails_keeps_its_number_and_the_retry_uses_it(
     number, issued_name = document.number, document.issued_file.name
     assert number == 1 and issued_name
 
-    p12, root = signing.create_demo_certificate(directory=tmp_path, organisation="UBND", password="x")
+    p12, root = create_demo_certificate(directory=tmp_path, organisation="UBND", password="x")
     settings.CCHC_SIGNING_P12 = p12
     from cchc.jobs import job_retry
 
@@ -261,7 +262,7 @@ def test_an_upload_whose_second_signature_does_not_chain_is_refused_with_its_rea
         common_name=PERSON_NAME,
         organisation="UBND tỉnh Quảng Nam",
     )
-    stranger, _stranger_root = signing.create_demo_certificate(
+    stranger, _stranger_root = create_demo_certificate(
         directory=tmp_path / "stranger", organisation="Nơi khác", password="x"
     )
     by_person = sign_as(issued, person, "mật-khẩu-thử")

@@ -27,6 +27,7 @@ from pyhanko_certvalidator import ValidationContext
 from weasyprint import HTML
 
 from cchc.documents import signing
+from demo.certificate import create_demo_certificate
 from tests.cchc.demo_signers import PERSON_NAME, demo_timestamper, issue_signer, sign_as
 
 ORGANISATION = "UBND tỉnh Quảng Nam"
@@ -59,7 +60,7 @@ def make_pdf(title: str, pages: int = 3) -> bytes:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     directory = tmp_path_factory.mktemp("demo-signing")
-    p12, root = signing.create_demo_certificate(
+    p12, root = create_demo_certificate(
         directory=directory,
         organisation=ORGANISATION,
         password=PASSWORD,
@@ -87,7 +88,7 @@ def person(demo, tmp_path_factory):
 def other(tmp_path_factory):
     """A demo certificate from another root, which nobody configured."""
     directory = tmp_path_factory.mktemp("other-signing")
-    return signing.create_demo_certificate(
+    return create_demo_certificate(
         directory=directory,
         organisation="Công ty Chữ ký Lạ",
         password="khác",
@@ -202,11 +203,9 @@ class TestDemoCertificate:
             pkcs12.load_key_and_certificates(p12.read_bytes(), None)
 
     def test_it_never_overwrites_existing_files(self, tmp_path):
-        p12, root = signing.create_demo_certificate(
-            directory=tmp_path, organisation=ORGANISATION, password="a"
-        )
+        p12, root = create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
         before = (p12.read_bytes(), root.read_bytes())
-        again = signing.create_demo_certificate(directory=tmp_path, organisation="Khác", password="a")
+        again = create_demo_certificate(directory=tmp_path, organisation="Khác", password="a")
         assert again == (p12, root)
         assert (p12.read_bytes(), root.read_bytes()) == before
 
@@ -220,16 +219,14 @@ class TestDemoCertificate:
         root = x509.load_pem_x509_certificate(root_path.read_bytes())
         assert key.public_key().public_numbers() == root.public_key().public_numbers()
 
-        signing.create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
+        create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
         assert sorted(p.name for p in tmp_path.iterdir()) == ["demo-root.pem", "demo-signer.p12"]
 
     def test_a_missing_root_is_written_again_from_the_pkcs12_chain(self, tmp_path):
-        p12, root = signing.create_demo_certificate(
-            directory=tmp_path, organisation=ORGANISATION, password="a"
-        )
+        p12, root = create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
         original = root.read_bytes()
         root.unlink()
-        signing.create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
+        create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
         assert root.read_bytes() == original
 
 
@@ -249,12 +246,10 @@ class TestLoadSigner:
         )
 
     def test_the_signer_is_cached_until_the_file_changes(self, tmp_path):
-        p12, _root = signing.create_demo_certificate(
-            directory=tmp_path, organisation=ORGANISATION, password="a"
-        )
+        p12, _root = create_demo_certificate(directory=tmp_path, organisation=ORGANISATION, password="a")
         first = signing.load_signer(p12, "a")
         assert signing.load_signer(p12, "a") is first
-        replacement, _ = signing.create_demo_certificate(
+        replacement, _ = create_demo_certificate(
             directory=tmp_path / "new", organisation=ORGANISATION, password="a"
         )
         shutil.copyfile(replacement, p12)

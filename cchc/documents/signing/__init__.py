@@ -2,7 +2,8 @@
 
 The package, by concern: ``signer`` (the organisation's PKCS#12 signer),
 ``stamp_font`` and ``stamp`` (the visible stamp), ``sign`` (signing on the
-server), ``verify`` (checking a file signed outside), ``demo_certificate``.
+server), ``verify`` (checking a file signed outside). The demonstration
+certificate is the demo app's (``demo.certificate``).
 The public API is imported from here.
 
 Two ways to get a signed copy of an issued PDF (DESIGN.md, "Signing"):
@@ -59,7 +60,6 @@ Limits, on purpose:
   not taken into account when placing the stamp.
 """
 
-from .demo_certificate import DEMO_P12_FILE, DEMO_ROOT_FILE, DEMO_ROOT_NAME, create_demo_certificate
 from .sign import SIGNATURE_FIELD_PREFIX, sign_pdf
 from .signer import SigningError, describe_certificate, describe_signer, load_signer
 from .stamp import SIGNATURE_ANCHOR
@@ -67,9 +67,6 @@ from .stamp_font import FONT_CANDIDATES
 from .verify import MAX_SIGNED_REVISIONS, SignatureCheck, SignerInfo, read_signatures, verify_signed_upload
 
 __all__ = [
-    "DEMO_P12_FILE",
-    "DEMO_ROOT_FILE",
-    "DEMO_ROOT_NAME",
     "FONT_CANDIDATES",
     "MAX_SIGNED_REVISIONS",
     "SIGNATURE_ANCHOR",
@@ -77,7 +74,6 @@ __all__ = [
     "SignatureCheck",
     "SignerInfo",
     "SigningError",
-    "create_demo_certificate",
     "describe_certificate",
     "describe_signer",
     "load_signer",

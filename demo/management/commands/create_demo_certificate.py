@@ -15,7 +15,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.documents.signing import SigningError, create_demo_certificate, describe_signer
+from cchc.documents.signing import SigningError, describe_signer
+from demo.certificate import create_demo_certificate
 
 DEMO_ORGANISATION = "UBND tỉnh Quảng Nam"
 
