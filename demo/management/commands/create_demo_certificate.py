@@ -28,7 +28,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        if not getattr(settings, "CCHC_ALLOW_DEMO_DATA", False):
+        if not settings.CCHC_ALLOW_DEMO_DATA:
             raise CommandError(
                 "Chứng thư số minh họa là chứng thư tự ký, không có giá trị pháp lý "
                 "nên không được tạo ở đây: CCHC_ALLOW_DEMO_DATA đang tắt (mặc định chỉ bật khi DEBUG). "
@@ -36,7 +36,7 @@ class Command(BaseCommand):
                 "và CCHC_TRUSTED_ROOTS bằng chứng thư số thật của cơ quan."
             )
         p12_path = Path(settings.CCHC_SIGNING_P12)
-        roots = list(getattr(settings, "CCHC_TRUSTED_ROOTS", []))
+        roots = list(settings.CCHC_TRUSTED_ROOTS)
         if not roots:
             raise CommandError("CCHC_TRUSTED_ROOTS trống: cần một đường dẫn để ghi chứng thư gốc minh họa.")
         root_path = Path(roots[0])

@@ -27,7 +27,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        if not getattr(settings, "CCHC_ALLOW_DEMO_DATA", False):
+        if not settings.CCHC_ALLOW_DEMO_DATA:
             raise CommandError(
                 "Dữ liệu mẫu tạo tài khoản có mật khẩu công khai: "
                 "CCHC_ALLOW_DEMO_DATA đang tắt (mặc định chỉ bật khi DEBUG)."
