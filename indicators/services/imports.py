@@ -299,7 +299,8 @@ def indicator_import_create(*, unit: Unit, data: bytes, name: str, user: User | 
         size=len(data),
         created_by=user,
     )
-    record.file.save("upload.xlsx", ContentFile(data), save=False)
+    extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "xlsx"
+    record.file.save(f"upload.{extension}", ContentFile(data), save=False)
     record.full_clean()
     record.save()
     if len(data) <= settings.CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES:
