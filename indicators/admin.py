@@ -3,6 +3,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
     Indicator,
+    IndicatorAlias,
     IndicatorImport,
     IndicatorTable,
     IndicatorTableEvent,
@@ -77,3 +78,21 @@ class IndicatorImportAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "unit__name"]
     readonly_fields = [field.name for field in IndicatorImport._meta.fields]
     list_select_related = ["unit", "created_by"]
+
+
+@admin.register(IndicatorAlias)
+class IndicatorAliasAdmin(admin.ModelAdmin):
+    """The names offices write for indicators, per version of an appendix:
+    administrators see, correct and remove what imports remembered."""
+
+    list_display = ["name", "indicator", "template", "created_by", "created_at"]
+    list_filter = ["template"]
+    search_fields = ["name", "indicator__name", "indicator__number"]
+    autocomplete_fields = []
+    raw_id_fields = ["indicator"]
+    readonly_fields = ["created_by", "created_at"]
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from .choices import TableStatus
 from .periods import PeriodError, period_from_key, years_from_text
 from .services import MAX_UPLOAD_BYTES
+from .xlsx import WORKBOOK_EXTENSIONS
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -59,12 +60,15 @@ class ImportForm(forms.Form):
             "chọn đơn vị cấp trên."
         ),
     )
-    file = forms.FileField(label=_("Tệp Excel (.xlsx)"), help_text=_("Tối đa 20 MB."))
+    file = forms.FileField(
+        label=_("Tệp bảng tính (.xlsx, .xls, .ods)"),
+        help_text=_("Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods); tối đa 20 MB."),
+    )
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
-        self.fields["file"].widget.attrs["accept"] = ".xlsx"
+        self.fields["file"].widget.attrs["accept"] = ",".join(WORKBOOK_EXTENSIONS)
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
@@ -72,9 +76,9 @@ class ImportForm(forms.Form):
             raise forms.ValidationError(
                 _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
-        if not upload.name.lower().endswith((".xlsx", ".xlsm")):
+        if not upload.name.lower().endswith(WORKBOOK_EXTENSIONS):
             raise forms.ValidationError(
-                _("Chỉ nhận tệp Excel .xlsx (hãy “Lưu thành” .xlsx nếu là tệp .xls).")
+                _("Chỉ nhận tệp bảng tính Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods).")
             )
         return upload
 

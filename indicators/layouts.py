@@ -32,7 +32,6 @@ given twice). Values are read and checked by the import resource.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -41,15 +40,17 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 from openpyxl.utils import get_column_letter
+from rapidfuzz import fuzz
 
 from cchc.models import Unit
 from cchc.text import fold
 
-from .models import Indicator, IndicatorTemplate
+from .models import Indicator, IndicatorAlias, IndicatorTemplate
 from .periods import Period, PeriodError, period_from_header
 from .xlsx import iter_sheets
 
 SUMMARY_SHEET_PREFIX = "tong hop"
+_NOTE_HEADERS = ("ghi chu",)
 _IGNORED_HEADERS = (
     "ghi chu",
     "cach ghi",
@@ -71,8 +72,20 @@ _NAME_HEADERS = {
 }
 _UNIT_LINE = re.compile(r"ma (?:don vi|dv)\s*[:.]?\s*([0-9a-z._-]+)")
 _NAME_SIMILAR = 0.8
-# A row found by its name alone (its number is wrong) needs a closer match.
+# A row found by its name alone (its number is wrong or missing) needs a
+# closer match, and one clear of the next best.
 _NAME_SAME = 0.86
+_NAME_MARGIN = 0.04
+# What ends a table: the signature block, notes, the date line.
+_SIGNATURE = re.compile(
+    r"^(?:nguoi lap bieu|nguoi lap|nguoi ghi|thu truong don vi|thu truong co quan|lanh dao don vi|"
+    r"ke toan|xac nhan cua|(?:tm|kt|q|tl|tuq)\s*\.|chu tich|pho chu tich|giam doc|pho giam doc|"
+    r"truong phong|chanh van phong|\(?ky\b.*ten|\(?ky,)"
+)
+_DATE_LINE = re.compile(r"\bngay\s*\S{0,4}\s*thang\s*\S{0,4}\s*nam\s*\S{0,6}$")
+_NOTE_LINE = re.compile(r"^(?:ghi chu|chu thich|luu y|nguon so lieu|\*)")
+_FOOTNOTE = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}/|\[\d{1,2}\])\s*\D")
+_COLUMN_NUMBER = re.compile(r"^\s*\(?\s*(\d{1,2}|[a-z])\s*\)?\s*$", re.IGNORECASE)
 
 
 class Location(NamedTuple):
@@ -132,6 +145,39 @@ class Problem:
 
 
 @dataclass
+class NameMatch:
+    """A row whose name is not the catalogue's, taken for an indicator: with
+    its STT (a note), or by its name alone (a warning to acknowledge, after
+    which the name is remembered as an alias)."""
+
+    location: Location
+    typed: str
+    folded: str
+    indicator: Indicator
+    score: int
+    needs_acknowledgement: bool
+
+    @property
+    def signature(self) -> str:
+        return f"name|{self.indicator.template_id}|{self.indicator.pk}|{self.folded}"
+
+    def as_dict(self) -> dict:
+        return {
+            "where": _("Trang tính “%(sheet)s”, dòng %(row)s")
+            % {"sheet": self.location.sheet, "row": self.location.row},
+            "sheet": self.location.sheet,
+            "row": self.location.row,
+            "column": self.location.column_letter,
+            "typed": self.typed,
+            "indicator": f"{self.indicator.template.short_name} {self.indicator.number}",
+            "name": self.indicator.name,
+            "score": self.score,
+            "needs_acknowledgement": self.needs_acknowledgement,
+            "signature": self.signature,
+        }
+
+
+@dataclass
 class ParsedWorkbook:
     """What the reader found: raw values per (unit, period) and indicator,
     where each came from, and the problems and notes."""
@@ -143,6 +189,10 @@ class ParsedWorkbook:
     units: dict[int, Unit] = field(default_factory=dict)
     indicators: dict[int, Indicator] = field(default_factory=dict)
     sheets_read: int = 0
+    #: Rows taken by a name that is not the catalogue's (``NameMatch``).
+    matches: list[NameMatch] = field(default_factory=list)
+    #: The "Ghi chú" of a row, per cell: {(unit id, period, indicator id): text}.
+    remarks: dict[tuple[int, Period, int], str] = field(default_factory=dict)
 
     @property
     def cell_count(self) -> int:
@@ -182,10 +232,9 @@ def _normalise_text(text: str) -> str:
 
 
 def _ratio(a: str, b: str) -> float:
-    matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-    if matcher.quick_ratio() < _NAME_SAME:
-        return 0.0
-    return matcher.ratio()
+    """How alike two normalised names are, 0 to 1 (rapidfuzz's normalised
+    Indel similarity, the measure difflib's ratio approximates)."""
+    return fuzz.ratio(a, b) / 100
 
 
 def _words_in_order(short: str, long: str) -> bool:
@@ -212,52 +261,100 @@ def compatible(typed: str, name: str) -> bool:
     return _ratio(typed, name) >= _NAME_SIMILAR
 
 
+class Match(NamedTuple):
+    """How a row was matched to an indicator of a version.
+
+    ``kind``: "exact" (number and name, or the name alone, as the catalogue
+    or an alias writes it), "close" (the number, with a name close to the
+    catalogue's: a note), "renumbered" (the name, with another number: a
+    note), "guess" (no number, a name close to exactly one indicator: a
+    warning to acknowledge); with no indicator, ``note`` says why not."""
+
+    indicator: Indicator | None
+    note: str = ""
+    kind: str = ""
+    score: int = 100
+
+
+_NO_MATCH = Match(None)
+
+
 class _Version:
     """A template version prepared for matching rows."""
 
-    def __init__(self, template: IndicatorTemplate, indicators: list[Indicator]):
+    def __init__(self, template: IndicatorTemplate, indicators: list[Indicator], aliases=()):
         self.template = template
         self.indicators = indicators
         self.by_number = {normalise_number(i.number): i for i in indicators}
         self.names = [(normalise_name(i.name), i) for i in indicators]
         self.by_name = dict(self.names)
+        by_pk = {i.pk: i for i in indicators}
+        for folded, indicator_id in aliases:
+            if indicator_id in by_pk:
+                self.by_name.setdefault(folded, by_pk[indicator_id])
         self.normalised = {i.pk: name for name, i in self.names}
-        self._cache: dict[tuple[str, str], tuple[Indicator | None, str]] = {}
+        self.candidates = [name for name, _i in self.names]
+        self._cache: dict[tuple[str, str], Match] = {}
 
-    def match(self, number: str, name: str) -> tuple[Indicator | None, str]:
-        """The indicator of a row and a note when it was found by its name
-        alone; or ``None`` and why not."""
+    def match(self, number: str, name: str) -> Match:
         key = (number, name)
-        if key not in self._cache:
-            self._cache[key] = self._match(number, name)
-        return self._cache[key]
+        found = self._cache.get(key)
+        if found is None:
+            found = self._cache[key] = self._match(number, name)
+        return found
 
-    def _match(self, number: str, name: str) -> tuple[Indicator | None, str]:
+    def _closest(self, name: str) -> tuple[Indicator | None, float, Indicator | None]:
+        """The closest indicator by name, its score, and a rival as close."""
+        scored = sorted(
+            ((_ratio(name, candidate), i) for candidate, i in self.names), key=lambda item: -item[0]
+        )
+        if not scored or scored[0][0] < _NAME_SAME:
+            return None, 0.0, None
+        best_score, best = scored[0]
+        rival = scored[1][1] if len(scored) > 1 and scored[1][0] >= best_score - _NAME_MARGIN else None
+        return best, best_score, rival
+
+    def _match(self, number: str, name: str) -> Match:
         by_number = self.by_number.get(number) if number else None
-        if by_number is not None and compatible(name, self.normalised[by_number.pk]):
-            return by_number, ""
+        if by_number is not None:
+            official = self.normalised[by_number.pk]
+            if not name or name == official or self.by_name.get(name) is by_number:
+                return Match(by_number, kind="exact")
+            if compatible(name, official):
+                return Match(by_number, kind="close", score=round(_ratio(name, official) * 100))
         by_name = self.by_name.get(name) if name else None
+        score = 1.0
         if by_name is None and name:
-            scored = [(_ratio(name, candidate), i) for candidate, i in self.names]
-            score, best = max(scored, key=lambda item: item[0], default=(0.0, None))
-            if score >= _NAME_SAME:
-                by_name = best
+            best, score, rival = self._closest(name)
+            if best is not None and rival is not None:
+                return Match(
+                    None,
+                    _("Tên “%(typed)s” gần giống cả chỉ tiêu %(one)s và %(two)s của %(template)s.")
+                    % {"typed": name, "one": best.number, "two": rival.number, "template": self.template},
+                )
+            by_name = best
         if by_name is not None:
             if number:
-                return by_name, _(
-                    "STT ghi “%(typed)s” nhưng tên khớp chỉ tiêu "
-                    "%(number)s “%(name)s”: nhận là chỉ tiêu %(number)s."
-                ) % {"typed": number, "number": by_name.number, "name": by_name.name}
-            return by_name, ""
+                return Match(
+                    by_name,
+                    _(
+                        "STT ghi “%(typed)s” nhưng tên khớp chỉ tiêu "
+                        "%(number)s “%(name)s”: nhận là chỉ tiêu %(number)s."
+                    )
+                    % {"typed": number, "number": by_name.number, "name": by_name.name},
+                    kind="renumbered",
+                    score=round(score * 100),
+                )
+            if score >= 1.0:
+                return Match(by_name, kind="exact")
+            return Match(by_name, kind="guess", score=round(score * 100))
         if by_number is not None:
-            return None, _(
-                "Dòng STT %(number)s ghi tên khác với chỉ tiêu %(number)s của %(template)s “%(name)s”."
-            ) % {
-                "number": by_number.number,
-                "template": self.template,
-                "name": by_number.name,
-            }
-        return None, ""
+            return Match(
+                None,
+                _("Dòng STT %(number)s ghi tên khác với chỉ tiêu %(number)s của %(template)s “%(name)s”.")
+                % {"number": by_number.number, "template": self.template, "name": by_number.name},
+            )
+        return _NO_MATCH
 
 
 @dataclass
@@ -273,6 +370,10 @@ class _Header:
     ignored: set[int] = field(default_factory=set)
     complaints: set[int] = field(default_factory=set)
     reading_periods: bool = True
+    note_col: int | None = None
+    #: The table ended (a signature block or notes): rows are skipped until
+    #: the next title or header.
+    ended: bool = False
 
 
 @dataclass
@@ -287,6 +388,7 @@ class _Row:
     template_code: str | None
     unit: Unit | None
     unit_text: str = ""
+    remark: str = ""
 
 
 class LayoutReader:
@@ -310,9 +412,18 @@ class LayoutReader:
         templates = list(
             IndicatorTemplate.objects.prefetch_related("indicators").order_by("position", "valid_from_year")
         )
+        aliases: dict[int, list[tuple[str, int]]] = {}
+        for template_id, folded, indicator_id in IndicatorAlias.objects.values_list(
+            "template_id", "folded", "indicator_id"
+        ):
+            aliases.setdefault(template_id, []).append((folded, indicator_id))
         self.versions: dict[str, list[_Version]] = {}
         for template in templates:
-            version = _Version(template, sorted(template.indicators.all(), key=lambda i: i.position))
+            version = _Version(
+                template,
+                sorted(template.indicators.all(), key=lambda i: i.position),
+                aliases.get(template.pk, ()),
+            )
             self.versions.setdefault(template.code, []).append(version)
         # (normalised text, code): a title row naming an appendix.
         self.title_patterns: list[tuple[str, str]] = []
@@ -331,6 +442,15 @@ class LayoutReader:
         self.sheet_units: dict[str, Unit | None] = {}
         self.unmatched_rows: set[tuple[str, int]] = set()
         self.section_code: str | None = None
+        # The last table read, for a table that goes on in the next sheet.
+        self.last_header: _Header | None = None
+        self.last_code: str | None = None
+        self.last_unit: Unit | None = None
+        self.last_sheet = ""
+        # (codes, year) → the versions valid that year.
+        self._valid: dict[tuple[tuple[str, ...], int], tuple[_Version, ...]] = {}
+        # (sheet, unit id, period, indicator id, remark)
+        self.row_remarks: list[tuple[str, int | None, list[tuple[Period, int]], str]] = []
 
     # --- public -------------------------------------------------------------
 
@@ -376,8 +496,26 @@ class LayoutReader:
         sheet_unit: Unit | None = self._unit_from_sheet_title(sheet.title)
         pending: _Row | None = None
         found = False
+        # A table that goes on from the sheet before: its rows come without
+        # a title or a header of their own.
+        carried = self.last_header
         for row_number, values in sheet.rows:
-            if header is None or not self._is_data_like(values, header):
+            if header is None and carried is not None and self._continues(values, carried):
+                header = carried
+                header.ended = header.reading_periods = False
+                self.section_code = self.section_code or self.last_code
+                if sheet_unit is None:
+                    sheet_unit = self.last_unit
+                found = True
+                self._note(
+                    _("Bảng tiếp nối bảng ở trang tính “%(sheet)s”: đọc tiếp với cùng các cột.")
+                    % {"sheet": self.last_sheet},
+                    sheet.title,
+                    row_number,
+                )
+            if header is not None:
+                carried = None
+            if header is None or header.ended or not self._is_data_like(values, header):
                 texts = [v for v in values.values() if isinstance(v, str)]
                 unit_code = self._unit_code_in(texts)
                 if unit_code is not None:
@@ -399,25 +537,99 @@ class LayoutReader:
                     continue
                 new_header = self._header_in(values, row_number, sheet.title)
                 if new_header is not None:
-                    if header is not None and self._same_columns(header, new_header):
+                    if header is not None and not header.ended and self._same_columns(header, new_header):
                         # The header printed again at the top of a page: the
                         # row before it may go on below it.
                         header.reading_periods = True
                         continue
                     pending = self._finish(pending)
+                    if header is not None and header.ended and self._same_columns(header, new_header):
+                        # A second table of the same appendix under the first.
+                        pass
+                    elif header is not None:
+                        self.section_code = None if header.ended else self.section_code
                     header = new_header
                     found = True
                     continue
-                if header is None:
+                if header is None or header.ended:
                     continue
             if header.reading_periods:
                 if self._read_period_row(header, values, row_number, sheet.title):
                     continue
                 header.reading_periods = False
+            skipped = self._outside_table(values, header)
+            if skipped:
+                pending = self._finish(pending)
+                kind, text = skipped
+                if kind == "end":
+                    header.ended = True
+                    self._note(
+                        _("Hết bảng ở dòng “%(text)s” (chữ ký, ghi chú): bỏ qua từ dòng này.")
+                        % {"text": text},
+                        sheet.title,
+                        row_number,
+                    )
+                else:
+                    self._note(
+                        _("Dòng “%(text)s” không phải chỉ tiêu (%(kind)s): bỏ qua.")
+                        % {"text": text, "kind": kind},
+                        sheet.title,
+                        row_number,
+                    )
+                continue
             pending = self._data_row(sheet.title, row_number, values, header, sheet_unit, pending)
         self._finish(pending)
         self.sheet_units[sheet.title] = sheet_unit
+        if header is not None:
+            self.last_header, self.last_code = header, self.section_code
+            self.last_unit, self.last_sheet = sheet_unit, sheet.title
+        else:
+            self.last_header = None
         return found
+
+    def _continues(self, values: dict, header: _Header) -> bool:
+        """A sheet's first row goes on with the table of the sheet before: a
+        number in its STT column, a name, and nothing where that table had
+        no column."""
+        stt = values.get(header.stt_col)
+        if stt is None or not re.match(r"^\s*\d", str(stt)) or header.name_col not in values:
+            return False
+        known = set(header.periods) | {header.stt_col, header.name_col, header.note_col} | header.ignored
+        return values.keys() <= known
+
+    def _outside_table(self, values: dict, header: _Header) -> tuple[str, str] | None:
+        """Rows under a table that are not indicators: ("end", text) for a
+        signature block, a date line or notes, which end the table; (why,
+        text) for a row of column numbers or a sub-heading without figures."""
+        texts = [" ".join(str(v).split()) for _c, v in sorted(values.items())]
+        shown = " ".join(texts)[:80]
+        stt = values.get(header.stt_col)
+        figures = [c for c in values if c in header.periods]
+        if len(values) >= 3 and all(
+            isinstance(v, str) and _COLUMN_NUMBER.match(v) or (type(v) is int and 0 < v < 40)
+            for v in values.values()
+        ):
+            numbers = [v for _c, v in sorted(values.items())]
+            if all(isinstance(v, str) for v in numbers) or numbers == list(
+                range(numbers[0], numbers[0] + len(numbers))
+            ):
+                return _("dòng đánh số cột"), shown
+        first = _fold_cached(texts[0]).strip() if texts else ""
+        stt_text = "" if stt is None else str(stt)
+        if isinstance(stt, str) and stt.strip() and not re.match(r"^\s*[0-9IVXivx]", stt):
+            first = _fold_cached(stt).strip()
+        if _SIGNATURE.match(first) or _NOTE_LINE.match(first) or _DATE_LINE.search(first):
+            return "end", shown
+        if any(
+            isinstance(v, str) and _SIGNATURE.match(_fold_cached(v).strip())
+            for c, v in values.items()
+            if c in header.periods
+        ) and not any(not isinstance(values[c], str) for c in figures):
+            # "KT. CHỦ TỊCH" under a year column.
+            return "end", shown
+        if stt is not None and _FOOTNOTE.match(stt_text) and not figures:
+            return "end", shown
+        return None
 
     def _is_data_like(self, values: dict, header: _Header) -> bool:
         """A row under a header that holds an indicator: a number in the STT
@@ -533,6 +745,8 @@ class LayoutReader:
                     header.header_rows.setdefault(column, row_number)
                     if text.startswith(_IGNORED_HEADERS) or text.startswith("giai doan"):
                         header.ignored.add(column)
+                    if text.startswith(_NOTE_HEADERS) and header.note_col is None:
+                        header.note_col = column
                 continue
             found = True
             if column in header.periods:
@@ -590,8 +804,16 @@ class LayoutReader:
             else:
                 message = _("Cột có số liệu nhưng không có tiêu đề năm hay kỳ báo cáo.")
                 self._problem(message, sheet, row_number, column)
-        if not number and name and not figures and pending is not None and values.keys() <= fixed:
-            # A name broken over two rows (often across a page break).
+        if (
+            not number
+            and name
+            and not figures
+            and pending is not None
+            and values.keys() <= fixed
+            and (name[0].islower() or pending.name.endswith((",", ";", "-", "(", "/", " và", " của")))
+        ):
+            # A name broken over two rows (often across a page break); a
+            # line that starts a sentence of its own is a sub-heading.
             pending.name = f"{pending.name} {name}".strip()
             return pending
         self._finish(pending)
@@ -627,8 +849,19 @@ class LayoutReader:
                     header.template_col,
                 )
                 return None
+        remark = values.get(header.note_col) if header.note_col is not None else None
         return _Row(
-            sheet, row_number, number, name, raw_number, figures, header, row_template, unit, unit_text
+            sheet,
+            row_number,
+            number,
+            name,
+            raw_number,
+            figures,
+            header,
+            row_template,
+            unit,
+            unit_text,
+            "" if remark is None else " ".join(str(remark).split()),
         )
 
     def _template_code(self, value) -> str | None:
@@ -644,26 +877,43 @@ class LayoutReader:
             return None
         name = normalise_name(row.name)
         code = row.template_code or self.section_code
-        codes = [code] if code else list(self.versions)
+        codes = (code,) if code else tuple(self.versions)
         notes: set[str] = set()
         matched_any = False
         cells = []
         headers = row.header.headers
         values = row.values
         indicators = self.result.indicators
+        # Periods of the same year share their versions: one match per year.
+        by_year: dict[int, Match] = {}
         for column, period in row.header.periods.items():
-            indicator, note = self._match(codes, period.year, row.number, name)
+            found = by_year.get(period.year)
+            if found is None:
+                found = by_year[period.year] = self._match(codes, period.year, row.number, name)
+            indicator = found.indicator
             raw = values.get(column)
             if indicator is None:
                 if raw is not None:
-                    self._unmatched(row, column, codes, period, note)
+                    self._unmatched(row, column, codes, period, found.note)
                 continue
-            matched_any = True
+            if not matched_any:
+                matched_any = True
+                if found.kind in ("close", "guess") or (found.kind == "renumbered" and not row.number):
+                    self.result.matches.append(
+                        NameMatch(
+                            Location(row.sheet, row.row, row.header.name_col, ""),
+                            row.name,
+                            name,
+                            indicator,
+                            found.score,
+                            needs_acknowledgement=found.kind == "guess",
+                        )
+                    )
             if code is None:
                 code = self.section_code = indicator.template.code
-                codes = [code]
-            if note:
-                notes.add(note)
+                codes = (code,)
+            if found.note:
+                notes.add(found.note)
             indicators[indicator.id] = indicator
             # A blank cell of a matched row clears the value it had.
             cells.append(
@@ -676,6 +926,15 @@ class LayoutReader:
             )
         if cells:
             self.entries.append((row.sheet, row.unit.pk if row.unit is not None else None, cells))
+            if row.remark:
+                self.row_remarks.append(
+                    (
+                        row.sheet,
+                        row.unit.pk if row.unit is not None else None,
+                        [(period, pk) for period, pk, _raw, _loc in cells],
+                        row.remark,
+                    )
+                )
         for note in sorted(notes):
             self._note(note, row.sheet, row.row)
         if not matched_any and not row.values and (row.number or row.name):
@@ -687,21 +946,27 @@ class LayoutReader:
             )
         return None
 
-    def _match(self, codes, year: int, number: str, name: str) -> tuple[Indicator | None, str]:
-        fallback: tuple[Indicator | None, str] = (None, "")
-        for code in codes:
-            for version in self.versions.get(code, []):
-                if not version.template.is_valid_in(year):
-                    continue
-                indicator, note = version.match(number, name)
-                if indicator is not None and not note:
-                    return indicator, ""
-                if fallback[0] is None and (indicator is not None or not fallback[1]):
-                    fallback = (indicator, note)
-        if fallback[0] is not None and len(codes) > 1:
+    def _match(self, codes, year: int, number: str, name: str) -> Match:
+        key = (codes, year)
+        versions = self._valid.get(key)
+        if versions is None:
+            versions = self._valid[key] = tuple(
+                version
+                for code in codes
+                for version in self.versions.get(code, [])
+                if version.template.is_valid_in(year)
+            )
+        fallback = _NO_MATCH
+        for version in versions:
+            found = version.match(number, name)
+            if found.kind in ("exact", "close"):
+                return found
+            if fallback.indicator is None and (found.indicator is not None or not fallback.note):
+                fallback = found
+        if fallback.indicator is not None and len(codes) > 1:
             # Without a title saying which appendix this is, only a match of
             # both number and name is trusted.
-            return None, ""
+            return _NO_MATCH
         return fallback
 
     def _unmatched(self, row: _Row, column: int, codes, period: Period, reason: str) -> None:
@@ -772,6 +1037,11 @@ class LayoutReader:
                 if table is None:
                     table = tables[(unit_id, period)] = {}
                 table[indicator_id] = raw
+        for _sheet, unit_id, pairs, remark in self.row_remarks:
+            unit_id = unit_id or fallback
+            if unit_id is not None:
+                for period, indicator_id in pairs:
+                    result.remarks[(unit_id, period, indicator_id)] = remark
 
     def _duplicate(self, key, location: Location, first: Location) -> None:
         unit_id, period, indicator_id = key

@@ -13,6 +13,7 @@ reported. A blank cell (not reported) is no row at all.
 """
 
 import datetime
+import re
 import uuid
 
 from django.conf import settings
@@ -26,6 +27,7 @@ from simple_history.models import HistoricalRecords
 
 from cchc.choices import UnitKind
 from cchc.models import AuthoredModel, Job, TimeStampedModel, Unit
+from cchc.text import fold
 
 from .choices import ImportStatus, Rollup, TableAction, TableStatus, ValueKind
 
@@ -479,9 +481,57 @@ def import_event_text(name: str, cells: int) -> str:
     ) % {"name": name or gettext("tệp Excel"), "n": cells}
 
 
+class IndicatorAlias(models.Model):
+    """A name an office writes for an indicator (tên gọi khác), remembered
+    for one version of an appendix when an import's user acknowledged the
+    match, or typed by an administrator: the next file that writes it is
+    matched silently."""
+
+    template = models.ForeignKey(
+        IndicatorTemplate, verbose_name=_("phụ lục"), related_name="aliases", on_delete=models.CASCADE
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("chỉ tiêu"), related_name="aliases", on_delete=models.CASCADE
+    )
+    name = models.CharField(_("tên như đơn vị ghi"), max_length=500)
+    folded = models.CharField(_("tên để so khớp"), max_length=500, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("người xác nhận"),
+        related_name="+",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("lúc"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tên gọi khác của chỉ tiêu")
+        verbose_name_plural = _("tên gọi khác của chỉ tiêu")
+        ordering = ["template", "indicator__position", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["template", "folded"], name="indicator_alias_unique_per_version")
+        ]
+
+    def __str__(self):
+        return f"{self.name} → {self.indicator.number}"
+
+    def save(self, *args, **kwargs):
+        self.folded = " ".join(re.sub(r"[^a-z0-9]+", " ", fold(self.name)).split())
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        if self.indicator_id and self.template_id and self.indicator.template_id != self.template_id:
+            raise ValidationError({"indicator": gettext("Chỉ tiêu không thuộc phụ lục này.")})
+
+
 def import_upload_to(instance, filename: str) -> str:
-    """Uploaded workbooks get a random name; the original is kept on the row."""
-    return f"private/indicators/imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.xlsx"
+    """Uploaded workbooks get a random name with the extension of their
+    format; the original name is kept on the row."""
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if extension not in {"xlsx", "xlsm", "xls", "ods"}:
+        extension = "xlsx"
+    return f"private/indicators/imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
 class IndicatorImport(TimeStampedModel):

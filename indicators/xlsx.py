@@ -1,33 +1,45 @@
 """Workbooks from outside, read safely (writing is ``cchc.xlsx``'s).
 
-An uploaded .xlsx is a zip of XML parts, so before openpyxl parses
-anything the archive is checked: a bounded number of entries, a bounded
-total uncompressed size and compression ratio (a zip bomb is refused before
-it is inflated: ``zipfile`` itself stops reading an entry at its declared
-size, so the declared sizes are the ones that count), no encrypted entries,
-and no DTD in any XML part (defusedxml, so entity expansion and external
-entities never reach a parser). openpyxl then reads with defusedxml too (it
-uses it whenever it is installed).
+Offices send .xlsx, .xlsm, .xls (Excel 97-2003) and .ods (LibreOffice).
+All four are read by one reader, calamine (a Rust reader made for exactly
+these formats, through ``python-calamine``), which only reads values: no
+macro is ever run, and the VBA part of an .xlsm or .xls is never looked at.
+The format is told from the file's first bytes, never from its name.
 
-Cells are read in openpyxl's read-only mode with cached values
-(``data_only``): a formula counts for the value Excel last computed, and a
-formula saved without one comes back as ``MissingCachedValue`` so that it
-is reported, never read as a blank.
+Before calamine sees a file it is checked:
+
+- the zip formats (.xlsx, .xlsm, .ods) as archives: a bounded number of
+  entries, a bounded total uncompressed size and compression ratio (a zip
+  bomb is refused before it is inflated: ``zipfile`` itself stops reading an
+  entry at its declared size, so the declared sizes are the ones that
+  count), no encrypted entries, and no DTD in any XML part (defusedxml, so
+  entity expansion and external entities never reach a parser);
+- every format for its size (the upload limit) and its cells: calamine
+  holds a sheet as a dense grid, so the grid a sheet spans (from its cell
+  references in .xlsx, from its repeated rows and columns in .ods) is
+  bounded before it is loaded, and the cells of the whole workbook after.
+
+A formula counts for the value Excel last computed. calamine reads a
+formula saved without one, and an error value (#DIV/0!), as a blank; in an
+.xlsx those cells are found in the sheet's XML (only in sheets that have
+formulas or errors at all) and come back as ``MissingCachedValue`` and
+``ErrorValue`` so that they are reported, never read as blanks.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
+import python_calamine
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser
+from defusedxml.ElementTree import DefusedXMLParser, iterparse
+from defusedxml.ElementTree import fromstring as xml_fromstring
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
-from openpyxl.worksheet._reader import FORMULA_TAG, WorkSheetParser
 
 from .cells import ErrorValue, MissingCachedValue
 
@@ -40,6 +52,25 @@ MAX_ENTRY_UNCOMPRESSED = 100 * 1024 * 1024
 MAX_RATIO = 120
 # Tiny parts can have odd ratios; the ratio is only checked above this size.
 RATIO_CHECKED_FROM = 512 * 1024
+# The largest file read (the upload form's limit is smaller).
+MAX_FILE_BYTES = 40 * 1024 * 1024
+# The grid one sheet may span, and the cells a workbook may hold. A
+# province's workbook is a few hundred thousand cells.
+MAX_SHEET_CELLS = 2_000_000
+MAX_CELLS = 5_000_000
+
+XLSX, XLS, ODS = "xlsx", "xls", "ods"
+#: The names an upload may have (its content decides how it is read).
+WORKBOOK_EXTENSIONS = (".xlsx", ".xlsm", ".xls", ".ods")
+_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_CELL_REF = re.compile(rb'<c\s[^>]*?r="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<row\s[^>]*?r="([0-9]{1,7})"')
 
 
 class WorkbookError(ValueError):
@@ -47,20 +78,32 @@ class WorkbookError(ValueError):
     for the user, in Vietnamese."""
 
 
+def _not_a_workbook() -> WorkbookError:
+    return WorkbookError(
+        _(
+            "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls) hay LibreOffice (.ods), "
+            "hoặc tệp bị hỏng (tệp .csv, .doc, .pdf không nhận)."
+        )
+    )
+
+
+def _too_large() -> WorkbookError:
+    return WorkbookError(
+        _("Bảng tính quá lớn (trên %(n)s ô): không xử lý. Hãy bỏ các trang tính, dòng, cột thừa.")
+        % {"n": f"{MAX_SHEET_CELLS:,}".replace(",", ".")}
+    )
+
+
 def _open_zip(source) -> zipfile.ZipFile:
     try:
         return zipfile.ZipFile(source)
     except (zipfile.BadZipFile, OSError, ValueError):
-        raise WorkbookError(
-            _(
-                "Tệp không phải là tệp Excel .xlsx (có thể là tệp .xls "
-                "cũ, .csv hoặc tệp hỏng). Hãy lưu lại dạng .xlsx."
-            )
-        ) from None
+        raise _not_a_workbook() from None
 
 
-def check_archive(source) -> None:
-    """Refuse zip bombs, encrypted parts and XML with a DTD, before parsing."""
+def check_archive(source) -> str:
+    """Refuse zip bombs, encrypted parts and XML with a DTD, before parsing.
+    Returns the format of the archive (``XLSX`` or ``ODS``)."""
     archive = _open_zip(source)
     with archive:
         entries = archive.infolist()
@@ -89,13 +132,21 @@ def check_archive(source) -> None:
                     )
                     % {"name": entry.filename, "ratio": MAX_RATIO}
                 )
-        if "xl/workbook.xml" not in archive.namelist() and not any(
-            name.endswith("workbook.xml") for name in archive.namelist()
+        names = set(archive.namelist())
+        if "xl/workbook.xml" in names or any(name.endswith("workbook.xml") for name in names):
+            kind = XLSX
+        elif "content.xml" in names and (
+            "mimetype" not in names or archive.read("mimetype").strip() == _ODS_MIMETYPE
         ):
-            raise WorkbookError(_("Tệp không phải là bảng tính Excel (.xlsx)."))
+            kind = ODS
+        else:
+            raise WorkbookError(
+                _("Tệp nén không phải là bảng tính (.xlsx, .xlsm hay .ods): có thể là tệp Word hay tệp zip.")
+            )
         for entry in entries:
             if entry.filename.endswith((".xml", ".rels", ".vml")):
                 _check_xml_prolog(archive, entry)
+    return kind
 
 
 class _RootReached(Exception):
@@ -143,37 +194,133 @@ def _check_xml_prolog(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
             ) from None
 
 
-def open_workbook(source):
-    """A read-only workbook with cached formula values, after the checks.
-    ``source`` is a path or bytes."""
-    if isinstance(source, bytes | bytearray):
-        source = io.BytesIO(source)
-    elif isinstance(source, str | Path):
-        source = Path(source)
-    check_archive(source)
-    if hasattr(source, "seek"):
-        source.seek(0)
+# --- what calamine does not say: grids and formulas of the zip formats ------------------
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for letter in letters:
+        number = number * 26 + letter - 64
+    return number
+
+
+def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
+    """{sheet name: its part in the archive}."""
     try:
-        return load_workbook(source, read_only=True, data_only=True, keep_links=False)
-    except WorkbookError:
-        raise
-    except Exception:
-        raise WorkbookError(_("Tệp Excel bị hỏng hoặc không đúng định dạng .xlsx.")) from None
+        book = xml_fromstring(archive.read("xl/workbook.xml"), forbid_dtd=True)
+        rels = xml_fromstring(archive.read("xl/_rels/workbook.xml.rels"), forbid_dtd=True)
+    except (KeyError, DefusedXmlException, SyntaxError):
+        raise _not_a_workbook() from None
+    targets = {}
+    for rel in rels.iter(f"{_PKG_REL}Relationship"):
+        target = rel.get("Target", "")
+        path = target.lstrip("/") if target.startswith("/") else str(PurePosixPath("xl") / target)
+        targets[rel.get("Id")] = path
+    parts = {}
+    for sheet in book.iter(f"{_MAIN}sheet"):
+        part = targets.get(sheet.get(f"{_REL}id"))
+        if part is not None:
+            parts[sheet.get("name")] = part
+    return parts
 
 
-class _CachedValueParser(WorkSheetParser):
-    """openpyxl's sheet parser, telling a formula without a cached value
-    (and an error value) apart from a blank cell."""
+@dataclass
+class _XlsxFacts:
+    """Per sheet: the cells calamine reads as blanks that are not."""
 
-    def parse_cell(self, element):
-        cell = super().parse_cell(element)
-        if cell["value"] is None and self.data_only:
-            formula = element.find(FORMULA_TAG)
-            if formula is not None:
-                cell["value"] = MissingCachedValue("=" + (formula.text or ""))
-        elif cell["data_type"] == "e":
-            cell["value"] = ErrorValue(str(cell["value"]))
-        return cell
+    markers: dict[str, dict[int, dict[int, object]]]
+
+
+def _check_xlsx(data: bytes) -> _XlsxFacts:
+    markers: dict[str, dict[int, dict[int, object]]] = {}
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        for sheet, part in _xlsx_sheet_parts(archive).items():
+            if part not in names:
+                continue
+            xml = archive.read(part)
+            rows = [int(r) for r in _ROW_REF.findall(xml)]
+            refs = _CELL_REF.findall(xml)
+            if refs:
+                rows.extend(int(r) for _c, r in refs)
+                columns = max(_column_number(c) for c in {c for c, _r in refs})
+            else:
+                columns = 0
+            # Cells without a reference follow the one before: bounded by
+            # their count.
+            columns = max(columns, 1) + xml.count(b"<c>")
+            if max(rows, default=0) * columns > MAX_SHEET_CELLS:
+                raise _too_large()
+            if b"<f" in xml or b't="e"' in xml:
+                markers[sheet] = _formula_markers(xml)
+    return _XlsxFacts(markers)
+
+
+def _formula_markers(xml: bytes) -> dict[int, dict[int, object]]:
+    """{row: {column: marker}} of the formulas saved without a value and the
+    error values of one sheet (1-based)."""
+    found: dict[int, dict[int, object]] = {}
+    for _event, element in iterparse(io.BytesIO(xml), events=("end",), forbid_dtd=True):
+        if element.tag != f"{_MAIN}c":
+            if element.tag == f"{_MAIN}row":
+                element.clear()
+            continue
+        reference = element.get("r", "")
+        match = re.fullmatch(r"([A-Z]{1,3})([0-9]+)", reference)
+        if match:
+            row, column = int(match.group(2)), _column_number(match.group(1).encode())
+            formula = element.find(f"{_MAIN}f")
+            value = element.find(f"{_MAIN}v")
+            text = value.text if value is not None else None
+            if element.get("t") == "e":
+                found.setdefault(row, {})[column] = ErrorValue(text or "#N/A")
+            elif formula is not None and not text:
+                found.setdefault(row, {})[column] = MissingCachedValue("=" + (formula.text or ""))
+    return found
+
+
+def _check_ods(data: bytes) -> None:
+    """The grid each table of an .ods spans, counting repeated rows and
+    columns, up to its last cell holding something."""
+    table, row, cell = f"{{{_TABLE}}}table", f"{{{_TABLE}}}table-row", f"{{{_TABLE}}}table-cell"
+    covered = f"{{{_TABLE}}}covered-table-cell"
+    rows_repeated = f"{{{_TABLE}}}number-rows-repeated"
+    columns_repeated = f"{{{_TABLE}}}number-columns-repeated"
+    value_type = f"{{{_OFFICE}}}value-type"
+    with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
+        last_row = last_column = 0
+        row_index = column = 0
+        row_has = False
+        repeat = 1
+        try:
+            for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
+                tag = element.tag
+                if event == "start":
+                    if tag == table:
+                        last_row = last_column = row_index = 0
+                    elif tag == row:
+                        column, row_has = 0, False
+                        repeat = int(element.get(rows_repeated, "1") or 1)
+                    continue
+                if tag in (cell, covered):
+                    count = int(element.get(columns_repeated, "1") or 1)
+                    column += count
+                    if element.get(value_type) is not None or len(element):
+                        row_has = True
+                        last_column = max(last_column, column)
+                    element.clear()
+                elif tag == row:
+                    row_index += repeat
+                    if row_has:
+                        last_row = row_index
+                    if last_row * last_column > MAX_SHEET_CELLS:
+                        raise _too_large()
+                    element.clear()
+        except (SyntaxError, ValueError):
+            raise WorkbookError(_("Tệp bị hỏng: không đọc được thành phần content.xml.")) from None
+
+
+# --- the workbook ---------------------------------------------------------------------
 
 
 @dataclass
@@ -183,30 +330,108 @@ class SheetRows:
     rows: Iterator[tuple[int, dict[int, object]]]
 
 
-def iter_sheets(workbook) -> Iterator[SheetRows]:
+class Workbook:
+    """An uploaded workbook, opened and checked: its sheets' rows as
+    (row number, {column number: value}), both 1-based."""
+
+    def __init__(self, book, kind: str, markers: dict | None = None):
+        self.book = book
+        self.kind = kind
+        self.markers = markers or {}
+        self.cells = 0
+
+    def close(self) -> None:
+        self.book.close()
+
+    def sheets(self) -> Iterator[SheetRows]:
+        for metadata in self.book.sheets_metadata:
+            if metadata.typ != python_calamine.SheetTypeEnum.WorkSheet:
+                continue
+            hidden = metadata.visible != python_calamine.SheetVisibleEnum.Visible
+            yield SheetRows(title=metadata.name, hidden=hidden, rows=self._rows(metadata.name, hidden))
+
+    def _rows(self, name: str, hidden: bool) -> Iterator[tuple[int, dict[int, object]]]:
+        if hidden:
+            return
+        try:
+            sheet = self.book.get_sheet_by_name(name)
+        except python_calamine.CalamineError:
+            raise WorkbookError(
+                _("Tệp bị hỏng: không đọc được trang tính “%(sheet)s”.") % {"sheet": name}
+            ) from None
+        if sheet.height * sheet.width > MAX_SHEET_CELLS:
+            raise _too_large()
+        self.cells += sheet.height * sheet.width
+        if self.cells > MAX_CELLS:
+            raise _too_large()
+        markers = dict(self.markers.get(name, {}))
+        start = sheet.start
+        if start is not None:
+            first_row, first_column = start[0] + 1, start[1] + 1
+            for index, cells in enumerate(sheet.to_python(skip_empty_area=True), start=first_row):
+                values = {}
+                for column, value in enumerate(cells, start=first_column):
+                    if value == "":
+                        continue
+                    if value.__class__ is float and value.is_integer():
+                        value = int(value)
+                    values[column] = value
+                if markers:
+                    for earlier in sorted(row for row in markers if row < index):
+                        yield earlier, markers.pop(earlier)
+                    values.update(markers.pop(index, {}))
+                if values:
+                    yield index, values
+        for row in sorted(markers):
+            yield row, markers[row]
+
+
+def detect_format(head: bytes) -> str:
+    if head.startswith(_OLE2):
+        return XLS
+    if head.startswith(b"PK\x03\x04"):
+        return "zip"
+    raise _not_a_workbook()
+
+
+def _calamine_open(data: bytes):
+    return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def open_workbook(source) -> Workbook:
+    """A checked workbook. ``source`` is a path, bytes or a file object."""
+    if isinstance(source, str | Path):
+        source = Path(source).read_bytes()
+    elif hasattr(source, "read"):
+        source.seek(0)
+        source = source.read()
+    data = bytes(source)
+    if len(data) > MAX_FILE_BYTES:
+        raise WorkbookError(
+            _("Tệp quá lớn (trên %(mb)s MB): không xử lý.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}
+        )
+    kind = detect_format(data[:8])
+    markers = None
+    if kind == "zip":
+        kind = check_archive(io.BytesIO(data))
+        if kind == XLSX:
+            markers = _check_xlsx(data).markers
+        else:
+            _check_ods(data)
+    try:
+        book = _calamine_open(data)
+    except python_calamine.PasswordError:
+        raise WorkbookError(
+            _("Tệp được mã hóa hoặc đặt mật khẩu: hãy bỏ mật khẩu rồi tải lên lại.")
+        ) from None
+    except Exception:
+        raise WorkbookError(
+            _("Tệp bảng tính bị hỏng hoặc không đúng định dạng (.xlsx, .xlsm, .xls, .ods).")
+        ) from None
+    return Workbook(book, kind, markers)
+
+
+def iter_sheets(workbook: Workbook) -> Iterator[SheetRows]:
     """Each worksheet's rows as (row number, {column number: value}); only
     cells that hold something are given."""
-    for worksheet in workbook.worksheets:
-        yield SheetRows(
-            title=worksheet.title,
-            hidden=worksheet.sheet_state != "visible",
-            rows=_rows(workbook, worksheet),
-        )
-
-
-def _rows(workbook, worksheet) -> Iterator[tuple[int, dict[int, object]]]:
-    # openpyxl 3.1's read-only worksheet reads through the same parser; the
-    # subclass only adds the two markers above (tests read real files).
-    with worksheet._get_source() as source:
-        parser = _CachedValueParser(
-            source,
-            workbook.shared_strings,
-            data_only=True,
-            epoch=workbook.epoch,
-            date_formats=workbook._date_formats,
-            timedelta_formats=workbook._timedelta_formats,
-        )
-        for index, cells in parser.parse():
-            values = {cell["column"]: cell["value"] for cell in cells if cell["value"] is not None}
-            if values:
-                yield index, values
+    yield from workbook.sheets()

@@ -23,7 +23,7 @@ from cchc.models import Job, Unit, User
 from ..cells import warning_message
 from ..choices import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, ImportStatus
 from ..layouts import Problem, read_layout
-from ..models import IndicatorImport
+from ..models import IndicatorAlias, IndicatorImport
 from ..periods import Period
 from ..resources import IndicatorTableResource, build_dataset, change_text
 from ..selectors import editable_unit_ids
@@ -42,6 +42,7 @@ class ImportOutcome:
     warnings: list[dict] = field(default_factory=list)
     notes: list[dict] = field(default_factory=list)
     changes: list[dict] = field(default_factory=list)
+    matches: list[dict] = field(default_factory=list)
     totals: dict = field(default_factory=dict)
     applied: bool = False
 
@@ -55,6 +56,7 @@ class ImportOutcome:
             "warnings": self.warnings,
             "notes": self.notes,
             "changes": self.changes,
+            "matches": self.matches,
             "totals": self.totals,
             "applied": self.applied,
         }
@@ -115,6 +117,7 @@ def import_workbook(
     finally:
         workbook.close()
     outcome.notes = [p.as_dict() for p in parsed.notes]
+    outcome.matches = [match.as_dict() for match in parsed.matches]
     problems = list(parsed.problems)
     if editable_unit_ids is not None:
         for unit_id, unit in parsed.units.items():
@@ -166,7 +169,7 @@ def import_workbook(
                 )
             )
         outcome.problems = [p.as_dict() for p in problems]
-        outcome.warnings = _warnings(resource, parsed)
+        outcome.warnings = _name_warnings(parsed) + _warnings(resource, parsed)
         outcome.changes = _changes(resource, parsed)
         outcome.totals = resource.outcome.totals.__dict__ | {
             "units": len(parsed.units),
@@ -198,6 +201,8 @@ def import_workbook(
                 transaction.set_rollback(True)
             else:
                 outcome.applied = True
+                if acknowledge:
+                    _remember_names(parsed, user)
                 if on_applied is not None:
                     on_applied(outcome)
     report(100, 100, "")
@@ -232,6 +237,60 @@ def _row_problems(result, dataset, parsed, resource) -> list[Problem]:
                         Problem(str(message), location.sheet, location.row, location.column, location.header)
                     )
     return sorted(problems, key=lambda p: (p.sheet, p.row or 0, p.column or 0))
+
+
+def _name_warnings(parsed) -> list[dict]:
+    """Rows taken by a name close to exactly one indicator, without an STT
+    to confirm it: a warning each, to acknowledge before the import."""
+    items = []
+    for match in parsed.matches:
+        if not match.needs_acknowledgement:
+            continue
+        indicator = match.indicator
+        items.append(
+            {
+                "where": match.as_dict()["where"],
+                "sheet": match.location.sheet,
+                "row": match.location.row,
+                "column": match.location.column_letter,
+                "unit": "",
+                "period": "",
+                "indicator": f"{indicator.template.short_name} {indicator.number}",
+                "messages": [
+                    _(
+                        "Dòng không ghi STT, tên “%(typed)s” gần giống (%(score)s%%) chỉ tiêu %(number)s "
+                        "“%(name)s”: nhận là chỉ tiêu này? Khi nhập, tên này được ghi nhớ cho lần sau."
+                    )
+                    % {
+                        "typed": match.typed,
+                        "score": match.score,
+                        "number": indicator.number,
+                        "name": indicator.name,
+                    }
+                ],
+                "signature": match.signature,
+            }
+        )
+    return items
+
+
+def _remember_names(parsed, user) -> None:
+    """Keep the acknowledged names as aliases of their indicators, for the
+    version of the appendix they were matched in."""
+    for match in parsed.matches:
+        if not match.needs_acknowledgement or not match.folded:
+            continue
+        indicator = match.indicator
+        if IndicatorAlias.objects.filter(template_id=indicator.template_id, folded=match.folded).exists():
+            continue
+        alias = IndicatorAlias(
+            template_id=indicator.template_id,
+            indicator=indicator,
+            name=match.typed[:500],
+            created_by=user,
+        )
+        alias.full_clean(exclude=["folded"])
+        alias.save()
 
 
 def _where(parsed, table, indicator) -> tuple[str, dict]:
@@ -299,7 +358,8 @@ def indicator_import_create(*, unit: Unit, data: bytes, name: str, user: User | 
         size=len(data),
         created_by=user,
     )
-    record.file.save("upload.xlsx", ContentFile(data), save=False)
+    extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "xlsx"
+    record.file.save(f"upload.{extension}", ContentFile(data), save=False)
     record.full_clean()
     record.save()
     if len(data) <= settings.CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES:

@@ -77,7 +77,7 @@ def test_a_file_that_fails_in_the_worker_says_why(celery_worker, background, uni
     assert job.status == JobStatus.SUCCEEDED  # the check ran; the file is what is wrong
     record.refresh_from_db()
     assert record.status == ImportStatus.REJECTED
-    assert record.preview["problems"][0]["message"].startswith("Tệp không phải là tệp Excel .xlsx")
+    assert record.preview["problems"][0]["message"].startswith("Tệp không phải là bảng tính Excel (.xlsx")
 
 
 def _upload(data):

@@ -342,14 +342,14 @@ class TestImport:
         login(client, officer_a)
         client.post(self.URL, {"unit": units.district_a.pk, "file": _file(b"not a zip")})
         html = page(client.get(reverse("indicators:import_detail", args=[IndicatorImport.objects.get().pk])))
-        assert "Tệp không phải là tệp Excel .xlsx" in html
+        assert "Tệp không phải là bảng tính Excel (.xlsx, .xlsm, .xls) hay LibreOffice (.ods)" in html
 
     def test_the_form_refuses_other_files_and_units(self, client, officer_a, units, catalogue):
         login(client, officer_a)
-        response = client.post(self.URL, {"unit": units.district_b.pk, "file": _file(b"x", "bao-cao.xls")})
+        response = client.post(self.URL, {"unit": units.district_b.pk, "file": _file(b"x", "bao-cao.csv")})
         assert response.status_code == 400
         html = page(response)
-        assert "Chỉ nhận tệp Excel .xlsx" in html
+        assert "Chỉ nhận tệp bảng tính Excel (.xlsx, .xlsm, .xls) hoặc LibreOffice (.ods)" in html
         assert not IndicatorImport.objects.exists()
 
     def test_who_may_not(self, client, inspector, officer_b, officer_a, units, catalogue):
