@@ -28,9 +28,9 @@ def describe(result: UnitsLoadResult) -> list[str]:
 
 class Command(BaseCommand):
     help = (
-        "Nạp đơn vị hành chính chính thức của một hoặc nhiều tỉnh (mã tỉnh hiện nay, ví dụ 48 42) hoặc cả 34 tỉnh "
-        "(--all): tỉnh và xã, phường, đặc khu hiện nay; tỉnh, huyện, xã trước 01/7/2025; các liên kết kế thừa; "
-        "các cơ quan chuyên môn mặc định. Chạy lại không thay đổi gì."
+        "Nạp đơn vị hành chính chính thức của một hoặc nhiều tỉnh (mã tỉnh hiện nay, ví dụ 48 42) "
+        "hoặc cả 34 tỉnh (--all): tỉnh và xã, phường, đặc khu hiện nay; tỉnh, huyện, xã trước "
+        "01/7/2025; các liên kết kế thừa; các cơ quan chuyên môn mặc định. Chạy lại không thay đổi gì."
     )
 
     def add_arguments(self, parser):
