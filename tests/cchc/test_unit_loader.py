@@ -175,3 +175,21 @@ def test_command_loads_and_refuses_an_unknown_province(db):
         call_command("load_units", "77", stdout=StringIO())
     with pytest.raises(CommandError):
         call_command("load_units", stdout=StringIO())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_setup_province_prepares_a_real_province_without_the_demo(settings):
+    from django.core import mail
+
+    from cchc.models import Membership, ReformArea, User
+
+    out = StringIO()
+    call_command("setup_province", "42", "--admin-email", "QuanTri@HaTinh.gov.vn", stdout=out)
+    admin = User.objects.get()
+    assert admin.username == "quantri@hatinh.gov.vn" and admin.is_superuser and not admin.has_usable_password()
+    assert Membership.objects.get(user=admin).unit.code == "42"
+    assert ReformArea.objects.exists() and Unit.objects.filter(code="18184").exists()
+    assert not Unit.objects.filter(code__in=["48", "49"]).exists()  # no other province, no demo
+    assert [m.to for m in mail.outbox] == [["quantri@hatinh.gov.vn"]] and "/password-set/" in mail.outbox[0].body
+    call_command("setup_province", "42", "--admin-email", "quantri@hatinh.gov.vn", stdout=StringIO())
+    assert User.objects.count() == 1 and len(mail.outbox) == 1
