@@ -62,7 +62,7 @@ def main() -> int:
     print(f"Baseline (read and reconcile the lists): {baseline:.2f} s")
 
     started = time.perf_counter()
-    first = load_official_units(national=national)
+    load_official_units(national=national)
     first_s = time.perf_counter() - started
     counts = (Unit.objects.count(), UnitSuccession.objects.count())
     print(

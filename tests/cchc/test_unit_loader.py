@@ -186,10 +186,14 @@ def test_setup_province_prepares_a_real_province_without_the_demo(settings):
     out = StringIO()
     call_command("setup_province", "42", "--admin-email", "QuanTri@HaTinh.gov.vn", stdout=out)
     admin = User.objects.get()
-    assert admin.username == "quantri@hatinh.gov.vn" and admin.is_superuser and not admin.has_usable_password()
+    assert (
+        admin.username == "quantri@hatinh.gov.vn" and admin.is_superuser and not admin.has_usable_password()
+    )
     assert Membership.objects.get(user=admin).unit.code == "42"
     assert ReformArea.objects.exists() and Unit.objects.filter(code="18184").exists()
     assert not Unit.objects.filter(code__in=["48", "49"]).exists()  # no other province, no demo
-    assert [m.to for m in mail.outbox] == [["quantri@hatinh.gov.vn"]] and "/password-set/" in mail.outbox[0].body
+    assert [m.to for m in mail.outbox] == [["quantri@hatinh.gov.vn"]] and "/password-set/" in mail.outbox[
+        0
+    ].body
     call_command("setup_province", "42", "--admin-email", "quantri@hatinh.gov.vn", stdout=StringIO())
     assert User.objects.count() == 1 and len(mail.outbox) == 1
