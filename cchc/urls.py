@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import views
+from . import people_views, views
 from .jobs import views as job_views
 
 admin.site.site_header = _("Quản trị hệ thống CCHC")
@@ -20,6 +20,10 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password-set/<uidb64>/<token>/", people_views.PasswordSetView.as_view(), name="password_set"),
+    path("password-set/done/", people_views.PasswordSetDoneView.as_view(), name="password_set_done"),
+    path("people/import/", people_views.PeopleImportView.as_view(), name="people_import"),
+    path("units/<int:pk>/people/", people_views.UnitPeopleView.as_view(), name="unit_people"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("inspections/", include("inspections.urls")),
     path("indicators/", include("indicators.urls")),

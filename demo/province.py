@@ -31,6 +31,7 @@ from cchc.reference import (
     read_fixture,
     upsert,
 )
+from cchc.unit_loader import load_official_units
 from inspections.choices import FindingKind
 from inspections.models import (
     Finding,
@@ -121,6 +122,9 @@ class _Loader:
             ) from None
 
     def run(self) -> LoadResult:
+        provinces = self.document.get("official_provinces", [])
+        if provinces:
+            self.result.merge(load_official_units(provinces=provinces))
         for record in self.document["units"]:
             self.load_unit(record)
         for record in self.document["successions"]:
@@ -132,9 +136,12 @@ class _Loader:
         return self.result
 
     def load_unit(self, record: dict) -> None:
-        check_keys(record, self.UNIT_FIELDS, f"Đơn vị {record.get('key')}")
-        if record["key"] in self.units:
+        if record.get("key") in self.units:
             raise DemoDataError(f"Key đơn vị {record['key']!r} bị trùng.")
+        if "official_code" in record or "former_official_code" in record:
+            self.units[record["key"]] = self.official_unit(record)
+            return
+        check_keys(record, self.UNIT_FIELDS, f"Đơn vị {record.get('key')}")
         values = {
             "name": record["name"],
             "short_name": record["short_name"],
@@ -159,6 +166,20 @@ class _Loader:
             if code:
                 values["code"] = code
         self.units[record["key"]] = _upsert(Unit, self.result, lookup, values)
+
+    def official_unit(self, record: dict) -> Unit:
+        """A unit the official lists loaded, by its code today or before 1/7/2025."""
+        check_keys(record, {"key", "official_code", "former_official_code"}, f"Đơn vị {record['key']}")
+        if "official_code" in record:
+            lookup = {"code": record["official_code"]}
+        else:
+            lookup = {"former_code": record["former_official_code"]}
+        try:
+            return Unit.objects.get(**lookup)
+        except Unit.DoesNotExist:
+            raise DemoDataError(
+                f"Đơn vị {record['key']!r} ({lookup}) không có trong các tỉnh đã nạp từ danh mục chính thức."
+            ) from None
 
     def load_succession(self, record: dict) -> None:
         allowed = {"from", "to", "kind", "effective_date", "legal_basis", "is_illustrative"}

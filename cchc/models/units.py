@@ -106,6 +106,15 @@ class Unit(models.Model):
         blank=True,
         help_text=_("Mã chính thức (mã đơn vị hành chính, mã định danh) nếu có."),
     )
+    former_code = models.CharField(
+        _("mã trước 01/7/2025"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Mã của đơn vị trong danh mục trước ngày 01/7/2025; từ ngày đó mã này có thể đã được "
+            "dùng lại cho một đơn vị mới."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("đơn vị cấp trên"),
@@ -169,6 +178,12 @@ class Unit(models.Model):
                 condition=~Q(code=""),
                 name="%(app_label)s_%(class)s_unique_code",
                 violation_error_message=_("Mã đơn vị này đã được dùng cho đơn vị khác."),
+            ),
+            models.UniqueConstraint(
+                fields=["former_code"],
+                condition=~Q(former_code=""),
+                name="%(app_label)s_%(class)s_unique_former_code",
+                violation_error_message=_("Mã trước 01/7/2025 này đã được dùng cho đơn vị khác."),
             ),
         ]
 
