@@ -136,6 +136,10 @@ class Section:
     title: str
     paragraphs: list[str]
     points: list[Point]
+    # 1 for "I. ...", 2 for "1. ..." under it; centred paragraphs such as
+    # "(Có phụ lục kèm theo)".
+    level: int = 1
+    centred: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,11 +224,25 @@ class DocumentView:
     appendix: AppendixView | None
     title: str
     draft_label: str = DRAFT_LABEL
+
+    @property
+    def summary_parts(self) -> tuple[str, str]:
+        return no_lone_word(self.summary)
+
+    @property
+    def subject_parts(self) -> tuple[str, str]:
+        return no_lone_word(self.subject_line)
+
     addressee_heading: str = ADDRESSEE_HEADING
 
 
-def _points(values, *, numbered: bool) -> list[Point]:
+LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def _points(values, *, numbered) -> list[Point]:
     items = texts(values)
+    if numbered == "letters":
+        return [Point(f"{LETTERS[index % len(LETTERS)]})", text) for index, text in enumerate(items)]
     if numbered:
         return [Point(f"{index}.", text) for index, text in enumerate(items, start=1)]
     return [Point("-", text) for text in items]
@@ -239,7 +257,14 @@ def _sections(content: dict) -> list[Section]:
             Section(
                 title=clean(raw.get("title")),
                 paragraphs=texts(raw.get("paragraphs")),
-                points=_points(raw.get("points"), numbered=raw.get("numbered", True) is not False),
+                points=_points(
+                    raw.get("points"),
+                    numbered=raw.get("numbered")
+                    if raw.get("numbered") == "letters"
+                    else raw.get("numbered", True) is not False,
+                ),
+                level=2 if raw.get("level") == 2 else 1,
+                centred=bool(raw.get("centred")),
             )
         )
     return sections
@@ -256,10 +281,14 @@ def _mark_end(intro: list[str], sections: list[Section], closing: list[str]):
         if section.points:
             last = section.points[-1]
             points = [*section.points[:-1], Point(last.marker, with_end_mark(last.text))]
-            marked = Section(section.title, section.paragraphs, points)
+            marked = Section(section.title, section.paragraphs, points, section.level, section.centred)
         elif section.paragraphs:
             marked = Section(
-                section.title, [*section.paragraphs[:-1], with_end_mark(section.paragraphs[-1])], []
+                section.title,
+                [*section.paragraphs[:-1], with_end_mark(section.paragraphs[-1])],
+                [],
+                section.level,
+                section.centred,
             )
         else:
             continue
@@ -267,6 +296,16 @@ def _mark_end(intro: list[str], sections: list[Section], closing: list[str]):
     if intro:
         return [*intro[:-1], with_end_mark(intro[-1])], sections, closing
     return intro, sections, closing
+
+
+def no_lone_word(text: str) -> tuple[str, str]:
+    """A line that may wrap (a summary, a "V/v" line) as (head, last two
+    words): the template keeps the last two words on one line, so its last
+    line never holds one word alone."""
+    words = clean(text).split(" ")
+    if len(words) < 3:
+        return "", " ".join(words)
+    return " ".join(words[:-2]), " ".join(words[-2:])
 
 
 def _code(document: OfficialDocument) -> str:
@@ -366,7 +405,14 @@ def _appendix_reference(document: OfficialDocument) -> str:
     if main is None or main.status == DocumentStatus.DRAFT or not main.number or not main.issued_on:
         return ""
     name = _type_name(main).capitalize() or "Văn bản"
-    return f"(Kèm theo {name} số {main.number_symbol} {format_long_date(main.issued_on)})"
+    if main.register_series.startswith("unit:"):
+        issuer = clean(main.issuing_unit.name)
+    else:
+        # A team's name, printed in capitals: written back as a sentence.
+        issuer = " ".join(clean(main.issuing_body).split())
+        issuer = issuer[:1] + issuer[1:].lower() if issuer else ""
+    by = f" của {issuer}" if issuer else ""
+    return f"(Kèm theo {name} số {main.number_symbol} {format_long_date(main.issued_on)}{by})"
 
 
 def appendix_view(document: OfficialDocument) -> AppendixView | None:

@@ -61,7 +61,7 @@ Limits, on purpose:
 
 from .demo_certificate import DEMO_P12_FILE, DEMO_ROOT_FILE, DEMO_ROOT_NAME, create_demo_certificate
 from .sign import SIGNATURE_FIELD_PREFIX, sign_pdf
-from .signer import SigningError, describe_certificate, describe_signer, load_signer
+from .signer import SigningError, certificate_organisation, describe_certificate, describe_signer, load_signer
 from .stamp import SIGNATURE_ANCHOR
 from .stamp_font import FONT_CANDIDATES
 from .verify import MAX_SIGNED_REVISIONS, SignatureCheck, SignerInfo, read_signatures, verify_signed_upload
@@ -77,6 +77,7 @@ __all__ = [
     "SignatureCheck",
     "SignerInfo",
     "SigningError",
+    "certificate_organisation",
     "create_demo_certificate",
     "describe_certificate",
     "describe_signer",

@@ -86,7 +86,7 @@ def sign_pdf(
     signature (no timestamp) in an incremental update, with a visible stamp.
     Returns the new bytes, which start with ``pdf`` unchanged.
 
-    ``stamp_style="signature"``: "Ký bởi / Cơ quan / Thời gian ký" in the box
+    ``stamp_style="signature"``: the organisation and the signing time in the box
     ``(x1, y1, x2, y2)`` (PDF points, origin bottom left) on ``page`` (0-based,
     negative from the end; default the last page), or in the lower right of
     that page. ``stamp_style="appendix"``: the number and symbol and the
@@ -113,7 +113,7 @@ def sign_pdf(
         style = appendix_style(factory)
     else:
         text_params = {"signer_name": signer_name, "organisation": organisation}
-        lines = [f"Ký bởi: {signer_name}", f"Cơ quan: {organisation}", "Thời gian ký: 00:00 00/00/0000"]
+        lines = [organisation, "0000-00-00T00:00:00+07:00"]
         padding = SIGNATURE_PADDING
         style = signature_style(factory, fit=box is not None)
 

@@ -57,7 +57,11 @@ _NO_SCALING_TOP_LEFT = layout.SimpleBoxLayoutRule(
 
 # Signature stamp (the organisation's signature on the main document): the
 # text in blue, 10 pt, in a thin frame.
-_SIGNATURE_TEMPLATE = "Ký bởi: %(signer_name)s\nCơ quan: %(organisation)s\nThời gian ký: %(ts)s"
+# Nghị định 30/2020, Phụ lục I: the organisation's signature shows the
+# organisation's name (from its certificate) and the signing time, with
+# seconds and Vietnam's offset in ISO 8601; no person's name (the
+# certificate is the organisation's).
+_SIGNATURE_TEMPLATE = "%(organisation)s\n%(ts)s"
 SIGNATURE_PADDING = 4
 SIGNATURE_DEFAULT_WIDTH = 220.0
 # Appendix stamp (Nghị định 30/2020, Phụ lục I): top right of the first page,
@@ -70,7 +74,7 @@ def signature_style(factory: SubsetFontFactory, *, fit: bool) -> _VietnamStampSt
     return _VietnamStampStyle(
         stamp_text=_SIGNATURE_TEMPLATE,
         timestamp_format=_MACHINE_TIME_FORMAT,
-        vietnam_time_format="%H:%M %d/%m/%Y",
+        vietnam_time_format="iso",
         border_width=1,
         border_color=(0.0, 0.0, 0.7),
         background=None,
