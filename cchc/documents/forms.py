@@ -2,6 +2,7 @@
 copy signed outside, and the public check of a copy."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..models import OfficialDocument
@@ -143,3 +144,28 @@ class VerifyUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp cần đối chiếu"), error_messages={"required": _("Hãy chọn tệp cần đối chiếu.")}
     )
+
+
+class IssueForm(forms.Form):
+    """Issuing a draft: the issue date (today by default, never in the
+    future; the issuing unit and the signer must be active on it) and
+    whether to sign on the server."""
+
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Ngày ban hành không hợp lệ (ngày/tháng/năm).")},
+    )
+    sign = forms.BooleanField(label=_("Ký số trên máy chủ sau khi tạo PDF"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].initial = timezone.localdate()
+
+    def clean_issued_on(self):
+        value = self.cleaned_data["issued_on"] or timezone.localdate()
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày ban hành không được sau ngày hôm nay."))
+        return value

@@ -316,11 +316,13 @@ class TestSignOnServer:
         assert widget_on(signed, 0)[0] == []
 
         text = pdftotext(signed, tmp_path, page=3)
-        assert f"Ký bởi: {SIGNER_NAME}" in text
-        assert f"Cơ quan: {ISSUING_BODY}" in text
+        # Nghị định 30/2020: the organisation and the time in ISO 8601 with
+        # seconds and Vietnam's offset; no person's name.
+        assert "Ký bởi" not in text
+        assert ISSUING_BODY in text
         _embedded, status = validate(signed, demo[1])
         signed_at = status.signer_reported_dt.astimezone(VIETNAM)
-        assert f"Thời gian ký: {signed_at:%H:%M %d/%m/%Y}" in text
+        assert signed_at.replace(microsecond=0).isoformat() in text
 
     def test_the_stamp_goes_where_the_document_marks_the_signing_block(self, demo, tmp_path):
         """An official document marks the blank of its signing block (the id
