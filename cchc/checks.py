@@ -18,7 +18,7 @@ def public_url_check(app_configs, **kwargs):
     if parts.scheme != "https" or (parts.hostname or "") in LOOPBACK_HOSTS:
         return [
             Warning(
-                "CCHC_PUBLIC_URL is %r: issued documents would print this address under their QR code." % url,
+                f"CCHC_PUBLIC_URL is {url!r}: issued documents would print this address under their QR code.",
                 hint="Set CCHC_PUBLIC_URL to the public https address of the site, e.g. https://cchc.example.gov.vn.",
                 id="cchc.W001",
             )

@@ -257,6 +257,14 @@ class DraftingUnit(models.Model):
         return f"{self.code} · {self.name}"
 
 
+def validate_transparent_png(upload) -> None:
+    """An uploaded signature or seal image: a PNG of a sensible size with a
+    transparent background (:func:`cchc.documents.images.check_transparent_png`)."""
+    from ..documents.images import check_transparent_png
+
+    check_transparent_png(upload)
+
+
 def _image_upload_to(instance, filename):
     return f"private/{instance._meta.model_name}/{uuid.uuid4().hex}.png"
 
@@ -282,6 +290,7 @@ class Signatory(models.Model):
     signature_image = models.ImageField(
         _("hình ảnh chữ ký"),
         upload_to=_image_upload_to,
+        validators=[validate_transparent_png],
         blank=True,
         help_text=_("Tệp PNG nền trong suốt, màu xanh, tối đa 1 MB."),
     )
@@ -320,7 +329,10 @@ class Seal(models.Model):
         Unit, verbose_name=_("cơ quan"), related_name="seal", on_delete=models.CASCADE
     )
     image = models.ImageField(
-        _("hình ảnh con dấu"), upload_to=_image_upload_to, help_text=_("Tệp PNG nền trong suốt, màu đỏ.")
+        _("hình ảnh con dấu"),
+        upload_to=_image_upload_to,
+        validators=[validate_transparent_png],
+        help_text=_("Tệp PNG nền trong suốt, màu đỏ."),
     )
     diameter_mm = models.PositiveSmallIntegerField(
         _("đường kính (mm)"), default=36, help_text=_("Kích thước thật của con dấu, thường 34 - 40 mm.")
