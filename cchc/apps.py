@@ -16,3 +16,4 @@ class CchcConfig(AppConfig):
         from .documents import jobs  # noqa: F401
 
         autodiscover_modules("jobs")
+        autodiscover_modules("document_kinds")

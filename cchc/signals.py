@@ -11,3 +11,7 @@ unit_ended = Signal()
 # with ``document`` (published): the apps act on publication (the inspections
 # app marks an inspection concluded when its conclusion notice is published).
 document_published = Signal()
+
+#: Sent by ``cchc.documents.services.document_number`` inside its
+#: transaction when a draft gets its number and date (``document``).
+document_issued = Signal()

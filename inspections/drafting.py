@@ -92,6 +92,53 @@ def documents_of(obj, kind: str | None = None):
     return queryset.filter(kind=kind) if kind else queryset
 
 
+def notice_intro(inspection: Inspection) -> list[str]:
+    """The opening of a conclusion notice when none was typed, as seed 000
+    writes it: the plan and the team's founding decision by number and date
+    (those issued from the app carry the numbers they were issued with),
+    the day, the team's head and the unit."""
+    plan, team = inspection.plan, inspection.team
+    issuer = _sentence(plan.issuer.name)
+    basis = _("Thực hiện %(plan)s của %(issuer)s ban hành %(title)s") % {
+        "plan": plan_reference(plan),
+        "issuer": issuer,
+        "title": plan.title[:1].upper() + plan.title[1:],
+    }
+    who = _("Đoàn kiểm tra")
+    if team is not None:
+        basis += _("; Quyết định số %(number)s ngày %(date)s của %(issuer)s về thành lập %(team)s") % {
+            "number": team.decision_number,
+            "date": decree_date(team.decision_date),
+            "issuer": _sentence(team.decision_issuer.name),
+            "team": team.name[:1].lower() + team.name[1:],
+        }
+        head = team.head
+        if head is not None:
+            who = _("%(team)s do đồng chí %(name)s%(position)s làm Trưởng đoàn") % {
+                "team": team.name,
+                "name": head.full_name,
+                "position": f", {head.position}" if head.position else "",
+            }
+    return [
+        _(
+            "%(basis)s; ngày %(date)s, %(who)s đã tiến hành kiểm tra tình "
+            "hình thực hiện cải cách hành chính tại %(unit)s."
+        )
+        % {
+            "basis": basis,
+            "date": decree_date(inspection.inspected_on),
+            "who": who,
+            "unit": inspection.unit.name,
+        },
+        _(
+            "Trên cơ sở kết quả làm việc, Đoàn kiểm tra thông báo kết "
+            "luận kiểm tra công tác cải cách hành chính "
+            "tại %(unit)s như sau:"
+        )
+        % {"unit": inspection.unit.name},
+    ]
+
+
 @in_vietnamese
 def notice_content(inspection: Inspection) -> dict:
     """The three parts of a conclusion notice from the inspection's points."""
@@ -102,7 +149,7 @@ def notice_content(inspection: Inspection) -> dict:
 
     unit = inspection.unit.name
     return {
-        "intro": _paragraphs(inspection.introduction),
+        "intro": _paragraphs(inspection.introduction) or notice_intro(inspection),
         "sections": [
             {"title": _("I. Những kết quả đạt được"), "points": points(FindingKind.ACHIEVEMENT)},
             {
@@ -573,3 +620,366 @@ def plan_notices_work(job: Job) -> dict:
             document_services.document_sign_on_server(document_id=document.pk)
         numbers.append(OfficialDocument.objects.get(pk=document.pk).number_symbol)
     return {"numbers": numbers}
+
+
+def _committee_signing(issuer, *, collective: bool) -> tuple[dict, object]:
+    """The signing block of a committee's document and its signatory:
+    "TM. ỦY BAN NHÂN DÂN / KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (``collective``) or
+    "KT. CHỦ TỊCH / PHÓ CHỦ TỊCH" (the chair's own decision)."""
+    signatory = issuers.default_signatory(issuer)
+    committee = issuers.COMMITTEE if collective and issuers.is_committee(issuer) else ""
+    if signatory:
+        block = issuers.authority(
+            collective=committee,
+            head_title=signatory.head_title or signatory.position,
+            position=signatory.position,
+            name=signatory.full_name,
+        )
+    else:
+        block = issuers.authority(
+            collective=committee, head_title=_("CHỦ TỊCH"), position=_("PHÓ CHỦ TỊCH"), name=""
+        )
+    return block.as_fields(), signatory
+
+
+def _sentence(name: str) -> str:
+    return name[:1].upper() + name[1:]
+
+
+@in_vietnamese
+@transaction.atomic
+def plan_document_draft(*, plan: InspectionPlan, user: User | None = None, **_options) -> OfficialDocument:
+    """The inspection plan (kế hoạch kiểm tra, KH) of its issuer, with the
+    schedule of units and dates as its appendix."""
+    existing = documents_of(plan, DocumentKind.INSPECTION_PLAN).order_by("-id").first()
+    if existing is not None:
+        return existing
+    issuer = plan.issuer
+    drafting_unit = issuers.default_drafting_unit(issuer)
+    header = issuers.unit_header(issuer)
+    signing, signatory = _committee_signing(issuer, collective=True)
+    inspections = {i.unit_id: i for i in plan.inspections.select_related("unit")}
+    planned = list(plan.planned_units.order_by("name")) or [i.unit for i in inspections.values()]
+    schedule = []
+    for unit in planned:
+        inspection = inspections.get(unit.pk)
+        when = (
+            _("Thời gian kiểm tra: ngày %(date)s.") % {"date": decree_date(inspection.inspected_on)}
+            if inspection
+            else _("Thời gian kiểm tra: Đoàn kiểm tra thông báo sau.")
+        )
+        schedule.append({"name": unit.name, "points": [when]})
+    subject = _plan_subject(plan)
+    document = OfficialDocument(
+        kind=DocumentKind.INSPECTION_PLAN,
+        issuing_unit=issuer,
+        register_series=header.series,
+        parent_body=header.parent_body,
+        issuing_body=header.issuing_body,
+        type_code="KH",
+        symbol=header.symbol,
+        drafting_unit=drafting_unit,
+        signatory=signatory,
+        place=issuer.place_name or issuer.name,
+        type_name=_("KẾ HOẠCH"),
+        summary=_sentence(subject),
+        content={
+            "sections": [
+                {"title": _("I. MỤC ĐÍCH, YÊU CẦU")},
+                {
+                    "title": _("1. Mục đích"),
+                    "level": 2,
+                    "paragraphs": [
+                        _(
+                            "Đánh giá tình hình, kết quả thực hiện nhiệm vụ cải cách hành chính năm %(year)s "
+                            "của các cơ quan, đơn vị; kịp thời phát hiện những "
+                            "tồn tại, hạn chế để chấn chỉnh, "
+                            "khắc phục."
+                        )
+                        % {"year": plan.year}
+                    ],
+                },
+                {
+                    "title": _("2. Yêu cầu"),
+                    "level": 2,
+                    "paragraphs": [
+                        _(
+                            "Việc kiểm tra bảo đảm khách quan, đúng trọng tâm, "
+                            "không gây phiền hà cho cơ quan, "
+                            "đơn vị được kiểm tra; kết luận kiểm tra được thông báo bằng văn bản."
+                        )
+                    ],
+                },
+                {"title": _("II. NỘI DUNG, ĐỐI TƯỢNG VÀ THỜI GIAN KIỂM TRA")},
+                {
+                    "title": _("1. Nội dung kiểm tra"),
+                    "level": 2,
+                    "paragraphs": [
+                        _(
+                            "Kiểm tra việc thực hiện các nhiệm vụ cải cách hành "
+                            "chính năm %(year)s theo kế hoạch "
+                            "cải cách hành chính của cơ quan, đơn vị, trên các "
+                            "lĩnh vực: cải cách thể chế, cải cách "
+                            "thủ tục hành chính, cải cách tổ chức bộ máy, cải "
+                            "cách chế độ công vụ, cải cách tài "
+                            "chính công, xây dựng chính quyền điện tử, chính quyền số."
+                        )
+                        % {"year": plan.year}
+                    ],
+                },
+                {
+                    "title": _("2. Đối tượng và thời gian kiểm tra"),
+                    "level": 2,
+                    "paragraphs": [
+                        _("Kiểm tra tại %(n)s cơ quan, đơn vị theo lịch tại Phụ lục kèm theo.")
+                        % {"n": f"{len(planned):02d}" if len(planned) < 10 else len(planned)}
+                    ],
+                },
+                {"title": _("III. TỔ CHỨC THỰC HIỆN")},
+                {
+                    "title": "",
+                    "points": [
+                        _(
+                            "Thành lập Đoàn kiểm tra công tác cải cách hành chính năm %(year)s để thực hiện "
+                            "Kế hoạch này."
+                        )
+                        % {"year": plan.year},
+                        _(
+                            "Các cơ quan, đơn vị được kiểm tra chuẩn bị báo cáo "
+                            "và tài liệu kiểm chứng, bố trí "
+                            "thành phần làm việc với Đoàn kiểm tra."
+                        ),
+                        _(
+                            "Đoàn kiểm tra thông báo kết luận kiểm tra và báo "
+                            "cáo kết quả kiểm tra về %(issuer)s."
+                        )
+                        % {"issuer": issuer},
+                    ],
+                },
+            ],
+            "appendix": {
+                "title": _("LỊCH KIỂM TRA CÔNG TÁC CẢI CÁCH HÀNH CHÍNH NĂM %(year)s") % {"year": plan.year},
+                "subtitle": "",
+                "units": schedule,
+            },
+        },
+        recipients=[_("Các cơ quan, đơn vị được kiểm tra"), _("Các thành viên Đoàn kiểm tra")],
+        archive_line=issuers.archive_line(drafting_unit.code if drafting_unit else ""),
+        created_by=user,
+        **signing,
+        **_source(plan),
+    )
+    document.full_clean()
+    document.save()
+    document.recipient_units.set(planned)
+    return document
+
+
+@in_vietnamese
+@transaction.atomic
+def team_decision_draft(*, team: InspectionTeam, user: User | None = None, **_options) -> OfficialDocument:
+    """The decision founding an inspection team (quyết định, QĐ): "Căn cứ
+    ...", "QUYẾT ĐỊNH:", "Điều 1. ..." to "Điều 3. ...", the members as an
+    appendix, "Nơi nhận: - Như Điều 3;"."""
+    existing = documents_of(team, DocumentKind.TEAM_DECISION).order_by("-id").first()
+    if existing is not None:
+        return existing
+    plan, issuer = team.plan, team.decision_issuer
+    drafting_unit = issuers.default_drafting_unit(issuer)
+    header = issuers.unit_header(issuer)
+    signing, signatory = _committee_signing(issuer, collective=False)
+    members = list(team.members.select_related("organisation").order_by("order", "id"))
+    home_affairs = _home_affairs(issuer)
+    chair = _("CHỦ TỊCH %(issuer)s") % {"issuer": issuers.body_name(issuer).replace("\n", " ")}
+    roles = {TeamRole.HEAD: _("Trưởng đoàn"), TeamRole.DEPUTY: _("Phó Trưởng đoàn")}
+    document = OfficialDocument(
+        kind=DocumentKind.TEAM_DECISION,
+        issuing_unit=issuer,
+        register_series=header.series,
+        parent_body=header.parent_body,
+        issuing_body=header.issuing_body,
+        type_code="QĐ",
+        symbol=header.symbol,
+        drafting_unit=drafting_unit,
+        signatory=signatory,
+        place=issuer.place_name or issuer.name,
+        type_name=_("QUYẾT ĐỊNH"),
+        summary=_("Về việc thành lập %(team)s") % {"team": team.name[:1].lower() + team.name[1:]},
+        content={
+            "enacting": chair,
+            "legal_bases": [
+                _("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;"),
+                _(
+                    "Căn cứ Nghị quyết số 76/NQ-CP ngày 15 tháng 7 năm 2021 "
+                    "của Chính phủ ban hành Chương trình "
+                    "tổng thể cải cách hành chính nhà nước giai đoạn 2021 - 2030;"
+                ),
+                _("Căn cứ %(plan)s của %(issuer)s;")
+                % {"plan": plan_reference(plan), "issuer": plan.issuer.name},
+            ]
+            + ([_("Theo đề nghị của %(office)s.") % {"office": home_affairs}] if home_affairs else []),
+            "decides": _("QUYẾT ĐỊNH:"),
+            "sections": [
+                {
+                    "title": "",
+                    "paragraphs": [
+                        _(
+                            "Điều 1. Thành lập %(team)s (sau đây gọi là Đoàn "
+                            "kiểm tra), gồm các thành viên có "
+                            "tên tại Phụ lục kèm theo Quyết định này."
+                        )
+                        % {"team": team.name},
+                        _(
+                            "Điều 2. Đoàn kiểm tra có nhiệm vụ kiểm tra công "
+                            "tác cải cách hành chính tại các cơ "
+                            "quan, đơn vị theo %(plan)s; thông báo kết luận kiểm tra và báo cáo kết quả về "
+                            "%(issuer)s. Đoàn kiểm tra tự giải thể sau khi hoàn thành nhiệm vụ."
+                        )
+                        % {"plan": plan_reference(plan), "issuer": plan.issuer},
+                        _(
+                            "Điều 3. Quyết định này có hiệu lực kể từ ngày ký. "
+                            "Chánh Văn phòng, Thủ trưởng các "
+                            "cơ quan, đơn vị có liên quan và các ông, bà có tên "
+                            "tại Điều 1 chịu trách nhiệm thi "
+                            "hành Quyết định này."
+                        ),
+                    ],
+                }
+            ],
+            "appendix": {
+                "title": _("DANH SÁCH THÀNH VIÊN %(team)s") % {"team": team.name.upper()},
+                "subtitle": "",
+                "units": [
+                    {
+                        "name": member.full_name,
+                        "points": [
+                            ", ".join(
+                                p
+                                for p in (
+                                    member.position,
+                                    str(member.organisation or ""),
+                                    roles.get(member.role, _("Thành viên")),
+                                )
+                                if p
+                            )
+                            + "."
+                        ],
+                    }
+                    for member in members
+                ],
+            },
+        },
+        recipients=[_("Như Điều 3")],
+        archive_line=issuers.archive_line(drafting_unit.code if drafting_unit else ""),
+        created_by=user,
+        **signing,
+        **_source(team),
+    )
+    document.full_clean()
+    document.save()
+    return document
+
+
+def _office(issuer):
+    """The office of a committee (Văn phòng UBND, Văn phòng HĐND và UBND),
+    which issues the notice of a conference's conclusions."""
+    return issuer.children.filter(name__istartswith="Văn phòng").order_by("path").first()
+
+
+@in_vietnamese
+@transaction.atomic
+def conference_draft(*, plan: InspectionPlan, user: User | None = None, **_options) -> OfficialDocument:
+    """The notice of the conclusions of the year's reform review conference
+    (seed 002): issued by the committee's office ("TB-VP"), "KT. CHÁNH VĂN
+    PHÒNG / PHÓ CHÁNH VĂN PHÒNG", the shortcomings then the tasks assigned."""
+    existing = documents_of(plan, DocumentKind.CONFERENCE_NOTICE).order_by("-id").first()
+    if existing is not None:
+        return existing
+    issuer = plan.issuer
+    office = _office(issuer) or issuer
+    header = issuers.unit_header(office)
+    signatory = issuers.default_signatory(office)
+    if signatory:
+        block = issuers.authority(
+            head_title=signatory.head_title or signatory.position,
+            position=signatory.position,
+            name=signatory.full_name,
+        )
+    else:
+        block = issuers.authority(head_title=_("CHÁNH VĂN PHÒNG"), position=_("PHÓ CHÁNH VĂN PHÒNG"), name="")
+    chair = issuers.default_signatory(issuer)
+    chair_text = (
+        _("%(position)s %(issuer)s %(name)s")
+        % {"position": _sentence(chair.position.lower()), "issuer": issuer, "name": chair.full_name}
+        if chair
+        else _("Lãnh đạo %(issuer)s") % {"issuer": issuer}
+    )
+    inspections, _left_out = concluded_inspections(plan)
+    findings = [f for i in inspections for f in i.findings.all()]
+    document = OfficialDocument(
+        kind=DocumentKind.CONFERENCE_NOTICE,
+        issuing_unit=office,
+        register_series=header.series,
+        parent_body=header.parent_body,
+        issuing_body=header.issuing_body,
+        type_code="TB",
+        symbol=header.symbol,
+        signatory=signatory,
+        place=office.place_name or issuer.place_name or issuer.name,
+        type_name=_("THÔNG BÁO"),
+        summary=_(
+            "Ý kiến kết luận của %(chair)s tại Hội nghị tổng kết công tác cải cách hành chính năm %(year)s"
+        )
+        % {"chair": chair_text, "year": plan.year},
+        content={
+            "intro": [
+                _(
+                    "%(issuer)s tổ chức Hội nghị tổng kết công tác cải cách hành chính năm %(year)s. Sau khi "
+                    "nghe báo cáo kết quả thực hiện công tác cải cách hành chính và kết quả kiểm tra theo "
+                    "%(plan)s, ý kiến thảo luận của các cơ quan, đơn vị, "
+                    "%(chair)s có ý kiến kết luận như sau:"
+                )
+                % {
+                    "issuer": _sentence(issuer.name),
+                    "year": plan.year,
+                    "plan": plan_reference(plan),
+                    "chair": chair_text,
+                },
+                _("Bên cạnh những kết quả đạt được, vẫn còn tồn tại, hạn chế như:"),
+            ],
+            "sections": [
+                {
+                    "title": "",
+                    "points": _distinct_texts([f for f in findings if f.kind == FindingKind.SHORTCOMING]),
+                    "numbered": False,
+                },
+                {
+                    "title": "",
+                    "paragraphs": [
+                        _(
+                            "Để khắc phục những tồn tại, hạn chế nêu trên, các "
+                            "cơ quan, đơn vị tập trung thực "
+                            "hiện một số nhiệm vụ trọng tâm sau:"
+                        )
+                    ],
+                    "points": _distinct_texts([f for f in findings if f.kind == FindingKind.RECOMMENDATION]),
+                },
+            ],
+            "closing": [
+                _(
+                    "%(office)s thông báo ý kiến kết luận của %(chair)s đến các cơ quan, đơn vị có liên quan "
+                    "biết, để thực hiện."
+                )
+                % {"office": _sentence(office.name), "chair": chair_text}
+            ],
+        },
+        recipients=[_("Các cơ quan, đơn vị được kiểm tra"), _("Các thành viên Đoàn kiểm tra")],
+        archive_line=issuers.archive_line(),
+        created_by=user,
+        **block.as_fields(),
+        **_source(plan),
+    )
+    document.full_clean()
+    document.save()
+    document.recipient_units.set([i.unit for i in inspections])
+    return document

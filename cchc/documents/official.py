@@ -29,6 +29,7 @@ The ``content`` JSON of a document (every key optional)::
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -50,6 +51,7 @@ ADDRESSEE_HEADING = "Kính gửi:"
 NUMBER_BLANK = " " * 6
 DATE_BLANK = " " * 5
 END_MARK = "./."
+ARTICLE = re.compile(r"^Điều \d+\.\s*")
 # The layout of every official document (a static path).
 STYLESHEET = "official/official.css"
 
@@ -224,6 +226,20 @@ class DocumentView:
     appendix: AppendixView | None
     title: str
     draft_label: str = DRAFT_LABEL
+    # A decision: the authority that decides, under the summary, and
+    # "QUYẾT ĐỊNH:" before its articles.
+    enacting: str = ""
+    decides: str = ""
+
+    @property
+    def articles(self) -> list[tuple[str, str]]:
+        """The paragraphs of a decision as (label, text): ("Điều 1. ", "...")."""
+        result = []
+        for section in self.sections:
+            for paragraph in section.paragraphs:
+                match = ARTICLE.match(paragraph)
+                result.append((match.group(0), paragraph[match.end() :]) if match else ("", paragraph))
+        return result
 
     @property
     def summary_parts(self) -> tuple[str, str]:
@@ -472,12 +488,16 @@ def document_view(document: OfficialDocument) -> DocumentView:
         verification=_verification(document),
         appendix=appendix_view(document),
         title=title,
+        enacting=upper(content.get("enacting")),
+        decides=clean(content.get("decides")),
     )
 
 
 def _template(kind: str) -> str:
-    known = {choice.value for choice in DocumentKind}
-    return f"official/{kind}.html" if kind in known else "official/base.html"
+    from .kinds import get
+
+    declared = get(kind)
+    return declared.template_name if declared else "official/base.html"
 
 
 def document_html(document: OfficialDocument, *, for_pdf: bool = False) -> str:

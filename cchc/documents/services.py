@@ -27,7 +27,7 @@ from django.utils.translation import gettext as _
 from ..choices import DocumentStatus, SigningMethod
 from ..jobs import JobError, job_create, job_progress
 from ..models import Job, NumberRegister, OfficialDocument, User
-from ..signals import document_published
+from ..signals import document_issued, document_published
 from ..text import fold
 
 logger = logging.getLogger(__name__)
@@ -96,6 +96,8 @@ def document_number(*, document: OfficialDocument, user: User | None = None, iss
         if locked.status != DocumentStatus.DRAFT:
             return False
         _issue_locked(locked, user=user, issued_on=issued_on)
+        # In the transaction: what the apps record of the number commits with it.
+        document_issued.send(sender=OfficialDocument, document=locked)
         document.refresh_from_db()
         return True
 
