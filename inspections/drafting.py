@@ -17,7 +17,7 @@ from cchc.documents import issuers
 from cchc.documents import services as document_services
 from cchc.documents.official import format_day_month
 from cchc.jobs import job_create, job_progress
-from cchc.models import Job, OfficialDocument, User
+from cchc.models import Job, OfficialDocument, Signatory, User
 
 from .choices import FindingKind, InspectionStatus, TeamRole
 from .models import Finding, Inspection, InspectionPlan, InspectionTeam
@@ -79,6 +79,20 @@ def _signer(team: InspectionTeam | None) -> dict:
         position=_("TRƯỞNG ĐOÀN") if head or not deputy else _("PHÓ TRƯỞNG ĐOÀN"),
         name=signer.full_name if signer else "",
     ).as_fields()
+
+
+def _team_signatory(plan: InspectionPlan, team: InspectionTeam | None):
+    """The signatory record (with the signature image) of the team member
+    who signs: the same person among the signatories of the plan's issuer
+    and the bodies under it."""
+    signer = _signer(team)["signer_name"]
+    if not signer:
+        return None
+    return (
+        Signatory.objects.filter(full_name=signer, unit__path__startswith=plan.issuer.path)
+        .order_by("-valid_from")
+        .first()
+    )
 
 
 def _source(obj) -> dict:
@@ -194,6 +208,7 @@ def notice_unsaved(*, inspection: Inspection, user: User | None = None) -> Offic
         issuing_body=header.issuing_body,
         type_code="TB",
         symbol=header.symbol,
+        signatory=_team_signatory(plan, team),
         place=plan.issuer.place_name or plan.issuer.name,
         type_name=_("THÔNG BÁO"),
         summary=_("Kết luận kiểm tra công tác cải cách hành chính tại %(unit)s") % {"unit": inspection.unit},
@@ -383,6 +398,7 @@ def report_draft(*, plan: InspectionPlan, user: User | None = None, deadline=Non
         issuing_body=header.issuing_body,
         type_code="BC",
         symbol=header.symbol,
+        signatory=_team_signatory(plan, team),
         place=issuer.place_name or issuer.name,
         type_name=_("BÁO CÁO"),
         summary=_("Kết quả kiểm tra công tác cải cách hành chính năm %(year)s") % {"year": plan.year},
@@ -505,6 +521,11 @@ def follow_up_draft(*, plan: InspectionPlan, user: User | None = None) -> Offici
         )
     )
     several = len(inspections) != 1
+    head_title = (
+        _("Chủ tịch")
+        if not several and inspections and issuers.is_committee(inspections[0].unit)
+        else _("Thủ trưởng")
+    )
     units_text = (
         _("các cơ quan, đơn vị được kiểm tra") if several else str(inspections[0].unit) if inspections else ""
     )
@@ -571,9 +592,9 @@ def follow_up_draft(*, plan: InspectionPlan, user: User | None = None) -> Offici
                     "paragraphs": [
                         _(
                             "Để kịp thời khắc phục những tồn tại, hạn chế nêu trên, %(issuer)s yêu cầu "
-                            "Thủ trưởng %(units)s khẩn trương triển khai một số nội dung sau:"
+                            "%(head)s %(units)s khẩn trương triển khai một số nội dung sau:"
                         )
-                        % {"issuer": issuer, "units": units_text}
+                        % {"issuer": issuer, "units": units_text, "head": head_title}
                     ],
                     "points": tasks,
                 },
@@ -640,6 +661,14 @@ def _committee_signing(issuer, *, collective: bool) -> tuple[dict, object]:
             collective=committee, head_title=_("CHỦ TỊCH"), position=_("PHÓ CHỦ TỊCH"), name=""
         )
     return block.as_fields(), signatory
+
+
+def _position_in_text(position: str) -> str:
+    """ "PHÓ CHỦ TỊCH" as written in a sentence: "Phó Chủ tịch"."""
+    text = position.strip().lower()
+    for title in ("chủ tịch", "chánh văn phòng", "trưởng đoàn", "giám đốc"):
+        text = text.replace(title, title[:1].upper() + title[1:])
+    return text[:1].upper() + text[1:]
 
 
 def _sentence(name: str) -> str:
@@ -804,7 +833,7 @@ def team_decision_draft(*, team: InspectionTeam, user: User | None = None, **_op
         signatory=signatory,
         place=issuer.place_name or issuer.name,
         type_name=_("QUYẾT ĐỊNH"),
-        summary=_("Về việc thành lập %(team)s") % {"team": team.name[:1].lower() + team.name[1:]},
+        summary=_("Về việc thành lập %(team)s") % {"team": team.name},
         content={
             "enacting": chair,
             "legal_bases": [
@@ -897,6 +926,7 @@ def conference_draft(*, plan: InspectionPlan, user: User | None = None, **_optio
         return existing
     issuer = plan.issuer
     office = _office(issuer) or issuer
+    office_drafting = issuers.default_drafting_unit(office)
     header = issuers.unit_header(office)
     signatory = issuers.default_signatory(office)
     if signatory:
@@ -910,7 +940,7 @@ def conference_draft(*, plan: InspectionPlan, user: User | None = None, **_optio
     chair = issuers.default_signatory(issuer)
     chair_text = (
         _("%(position)s %(issuer)s %(name)s")
-        % {"position": _sentence(chair.position.lower()), "issuer": issuer, "name": chair.full_name}
+        % {"position": _position_in_text(chair.position), "issuer": issuer, "name": chair.full_name}
         if chair
         else _("Lãnh đạo %(issuer)s") % {"issuer": issuer}
     )
@@ -974,7 +1004,7 @@ def conference_draft(*, plan: InspectionPlan, user: User | None = None, **_optio
             ],
         },
         recipients=[_("Các cơ quan, đơn vị được kiểm tra"), _("Các thành viên Đoàn kiểm tra")],
-        archive_line=issuers.archive_line(),
+        archive_line=issuers.archive_line(office_drafting.code if office_drafting else ""),
         created_by=user,
         **block.as_fields(),
         **_source(plan),

@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import DocumentStatus, SigningMethod
 from ..jobs import JobError, job_create, job_progress
-from ..models import Job, NumberRegister, OfficialDocument, User
+from ..models import Job, NumberRegister, OfficialDocument, Seal, User
 from ..signals import document_issued, document_published
 from ..text import fold
 
@@ -274,11 +274,30 @@ def signing_certificate_for(document: OfficialDocument):
     )
 
 
+def _read_image(field) -> bytes | None:
+    if not field:
+        return None
+    try:
+        with field.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        logger.warning("Image %s is missing; the stamp is drawn without it.", field.name)
+        return None
+
+
 def _stamp_options(document: OfficialDocument) -> dict:
     if document.parent_id:
         # An appendix in its own file carries its main document's number.
         return {"stamp_style": "appendix", "page": 0, "number_symbol": document.parent.number_symbol}
-    return {"stamp_style": "signature", "number_symbol": document.number_symbol}
+    options = {"stamp_style": "signature", "number_symbol": document.number_symbol}
+    # The competent person's signature image, and the issuing body's seal.
+    if document.signatory_id:
+        options["signature_image"] = _read_image(document.signatory.signature_image)
+    seal = Seal.objects.filter(unit_id=document.issuing_unit_id).first()
+    if seal is not None:
+        options["seal_image"] = _read_image(seal.image)
+        options["seal_mm"] = seal.diameter_mm
+    return options
 
 
 def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, signer: str, signatures) -> None:
