@@ -415,11 +415,11 @@ def indicator_values(scope: Scope, years=None, metrics=METRICS, *, exact: bool =
     queryset = IndicatorValue.objects.filter(
         cells,
         not_applicable=False,
-        report__through__isnull=True,
-        report__status__in=COUNTED_TABLES,
-        **_year_filter("report__year", scope, years),
+        table__through__isnull=True,
+        table__status__in=COUNTED_TABLES,
+        **_year_filter("table__year", scope, years),
     )
-    return in_area(scope, queryset, "report__unit__")
+    return in_area(scope, queryset, "table__unit__")
 
 
 def metric_indicator_ids(scope: Scope) -> dict[tuple[str, str], list[int]]:
@@ -449,7 +449,7 @@ def _part_q(scope: Scope, part: MetricPart) -> Q:
     ids = metric_indicator_ids(scope)
     condition = Q(pk__in=[])
     for number, kinds in part.rows:
-        condition |= Q(indicator_id__in=ids[(part.template, number)], report__unit__kind__in=kinds)
+        condition |= Q(indicator_id__in=ids[(part.template, number)], table__unit__kind__in=kinds)
     return condition & Q(**{f"{part.field}__isnull": False})
 
 
@@ -656,7 +656,7 @@ def by_bucket(scope: Scope) -> dict:
             row["b"]: row
             for row in indicator_values(scope)
             .order_by()
-            .values(b=bucket(scope, "report__unit__"))
+            .values(b=bucket(scope, "table__unit__"))
             .annotate(**metric_aggregates(scope))
         },
     }
@@ -696,7 +696,7 @@ def by_year(scope: Scope) -> dict:
             row["y"]: row
             for row in indicator_values(scope, years, exact=False)
             .order_by()
-            .values(y=F("report__year"))
+            .values(y=F("table__year"))
             .annotate(**metric_aggregates(scope))
         },
     }
@@ -798,17 +798,17 @@ def indicator_rows(scope: Scope, *, metric: Metric, own: bool = False):
     """One row per table with the two sides of the metric (``num``, ``den``)."""
     queryset = indicator_values(scope, metrics=(metric,))
     if own:
-        queryset = own_only(scope, queryset, "report__unit__")
+        queryset = own_only(scope, queryset, "table__unit__")
     sums = metric_aggregates(scope, (metric,))
     return (
         queryset.order_by()
         .values(
-            "report_id",
-            "report__unit__name",
-            "report__unit__short_name",
-            "report__unit__path",
-            "report__year",
+            "table_id",
+            "table__unit__name",
+            "table__unit__short_name",
+            "table__unit__path",
+            "table__year",
         )
         .annotate(num=sums[f"{metric.key}__num"], den=sums[f"{metric.key}__den"])
-        .order_by("report__unit__path", "report_id")
+        .order_by("table__unit__path", "table_id")
     )

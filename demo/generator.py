@@ -877,11 +877,11 @@ class Generator:
             for unit in self.units:
                 if not unit.alive_in(year) or unit.kind not in rows:
                     continue
-                report_id = self.ids.take(IndicatorTable)
+                table_id = self.ids.take(IndicatorTable)
                 status = TableStatus.LOCKED if year < TABLE_YEARS[-1] else TableStatus.APPROVED
                 self.writer.add(
                     IndicatorTable(
-                        id=report_id,
+                        id=table_id,
                         unit_id=unit.id,
                         year=year,
                         status=status,
@@ -895,7 +895,7 @@ class Generator:
                     self.writer.add(
                         IndicatorValue(
                             id=self.ids.take(IndicatorValue),
-                            report_id=report_id,
+                            table_id=table_id,
                             indicator_id=indicator_id,
                             number=value,
                             denominator=denominator,
@@ -984,7 +984,7 @@ def generated_summary() -> dict[str, int | list[str]]:
     return {
         "units": units.count(),
         "inspections": Inspection.objects.filter(plan__issuer__code__startswith=CODE_PREFIX).count(),
-        "indicator_values": IndicatorValue.objects.filter(report__unit__code__startswith=CODE_PREFIX).count(),
+        "indicator_values": IndicatorValue.objects.filter(table__unit__code__startswith=CODE_PREFIX).count(),
         "admins": sorted(
             User.objects.filter(pk__in=_generated_user_ids(), is_superuser=True).values_list(
                 "username", flat=True
@@ -1035,7 +1035,7 @@ def generated_rows() -> list[Generated]:
 
     inspected, issued = "inspection__plan__issuer__", "plan__issuer__"
     return [
-        generated(IndicatorValue, "report__unit__", ["report"]),
+        generated(IndicatorValue, "table__unit__", ["table"]),
         generated(IndicatorTable, "unit__", ["unit"]),
         generated(RemediationReportItem, f"report__{inspected}", ["report"]),
         generated(RemediationReport, inspected, ["inspection"]),

@@ -305,6 +305,6 @@ def load_indicator_demo(*, password: str = DEMO_PASSWORD) -> LoadResult:
         )
         if not outcome.applied:
             raise RuntimeError(f"Seed 001 did not import: {outcome.problems}")
-        result.created["bảng số liệu chỉ tiêu"] += outcome.totals.get("reports_new", 0)
+        result.created["bảng số liệu chỉ tiêu"] += outcome.totals.get("tables_new", 0)
         result.created["số liệu chỉ tiêu"] += outcome.totals.get("cells_new", 0)
     return result

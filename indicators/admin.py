@@ -56,10 +56,10 @@ class IndicatorTableAdmin(admin.ModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(SimpleHistoryAdmin):
-    list_display = ["report", "indicator", "not_applicable", "number", "denominator", "needs_acknowledgement"]
+    list_display = ["table", "indicator", "not_applicable", "number", "denominator", "needs_acknowledgement"]
     list_filter = ["needs_acknowledgement", "indicator__template__code"]
-    search_fields = ["report__unit__name", "indicator__number"]
-    raw_id_fields = ["report", "indicator", "source_import"]
+    search_fields = ["table__unit__name", "indicator__number"]
+    raw_id_fields = ["table", "indicator", "source_import"]
     readonly_fields = [
         "warnings",
         "acknowledged_warnings",
@@ -67,7 +67,7 @@ class IndicatorValueAdmin(SimpleHistoryAdmin):
         "acknowledged_at",
         "updated_by",
     ]
-    list_select_related = ["report__unit", "indicator"]
+    list_select_related = ["table__unit", "indicator"]
 
 
 @admin.register(IndicatorImport)

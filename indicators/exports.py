@@ -114,11 +114,11 @@ def _versions(first: int, last: int) -> list[IndicatorTemplate]:
     return list(templates_for_years(first, last))
 
 
-def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorTable], first: int, last: int):
+def _periods_for(template: IndicatorTemplate, tables: Iterable[IndicatorTable], first: int, last: int):
     return sorted(
         {
             Period(r.year, r.through)
-            for r in reports
+            for r in tables
             if first <= r.year <= last and template.is_valid_in(r.year)
         },
         key=lambda p: p.sort_key,
@@ -126,11 +126,11 @@ def _periods_for(template: IndicatorTemplate, reports: Iterable[IndicatorTable],
 
 
 def unit_sections(
-    reports: list[IndicatorTable], versions: list[IndicatorTemplate], first: int, last: int
+    tables: list[IndicatorTable], versions: list[IndicatorTemplate], first: int, last: int
 ) -> list[TableSection]:
     """A unit's tables: each appendix version with the unit's periods."""
-    by_period = {Period(r.year, r.through): r for r in reports}
-    values = {Period(r.year, r.through): {v.indicator_id: v for v in r.values.all()} for r in reports}
+    by_period = {Period(r.year, r.through): r for r in tables}
+    values = {Period(r.year, r.through): {v.indicator_id: v for v in r.values.all()} for r in tables}
     sections = []
     for template in versions:
         periods = _periods_for(template, by_period.values(), first, last)
@@ -178,21 +178,21 @@ def rollup_cell(indicator: Indicator, cells: list[Cell]) -> Cell:
 
 
 def summary_sections(
-    reports_by_unit: dict[int, list[IndicatorTable]],
+    tables_by_unit: dict[int, list[IndicatorTable]],
     versions: list[IndicatorTemplate],
     first: int,
     last: int,
 ) -> list[TableSection]:
     """The province's totals over the units exported, by the roll-up rules."""
-    all_reports = [r for reports in reports_by_unit.values() for r in reports]
+    all_tables = [r for tables in tables_by_unit.values() for r in tables]
     cells: dict[tuple[Period, int], list[Cell]] = defaultdict(list)
-    for report in all_reports:
-        period = Period(report.year, report.through)
-        for value in report.values.all():
+    for table in all_tables:
+        period = Period(table.year, table.through)
+        for value in table.values.all():
             cells[(period, value.indicator_id)].append(stored_cell(value))
     sections = []
     for template in versions:
-        periods = _periods_for(template, all_reports, first, last)
+        periods = _periods_for(template, all_tables, first, last)
         if not periods:
             continue
         rows = [
@@ -298,13 +298,13 @@ def template_sheets(*, unit: Unit, period: Period) -> list[SheetSpec]:
 
 
 def _template_sheets(unit: Unit, period: Period) -> list[SheetSpec]:
-    report = (
+    table = (
         IndicatorTable.objects.filter(unit=unit, year=period.year, through=period.through)
         .prefetch_related("values")
         .first()
     )
     versions = _versions(period.year, period.year)
-    values = {v.indicator_id: v for v in report.values.all()} if report else {}
+    values = {v.indicator_id: v for v in table.values.all()} if table else {}
     sections = []
     for template in versions:
         rows = [

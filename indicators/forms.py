@@ -12,14 +12,14 @@ class UnitChoiceField(forms.ModelChoiceField):
         return f"{label} ({unit.code})" if unit.code else label
 
 
-class ReportFilterForm(forms.Form):
+class TableFilterForm(forms.Form):
     year = forms.IntegerField(label=_("Năm"), required=False, min_value=2000, max_value=2100)
     status = forms.ChoiceField(
         label=_("Trạng thái"), required=False, choices=[("", _("Tất cả"))] + TableStatus.choices
     )
 
 
-class ReportCreateForm(forms.Form):
+class TableCreateForm(forms.Form):
     """A new table: a unit, a year, and for part of a year the day it runs to."""
 
     unit = UnitChoiceField(label=_("Đơn vị"), queryset=None)

@@ -305,13 +305,13 @@ class IndicatorValue(models.Model):
     its denominator, a child over its parent) are kept as entered and carry
     warnings until someone acknowledges them."""
 
-    # The unique (report, indicator) index serves lookups by report. The
+    # The unique (table, indicator) index serves lookups by table. The
     # audit links below (who acknowledged, who changed, which import) are
     # rarely followed backwards and are kept consistent by Django's
     # on_delete=SET_NULL: they have neither an index nor a database
     # constraint, whose per-row checks would cost more than the rest of the
     # import of a province's 48,000 cells.
-    report = models.ForeignKey(
+    table = models.ForeignKey(
         IndicatorTable,
         verbose_name=_("bảng số liệu"),
         related_name="values",
@@ -368,10 +368,10 @@ class IndicatorValue(models.Model):
     class Meta:
         verbose_name = _("số liệu chỉ tiêu")
         verbose_name_plural = _("số liệu chỉ tiêu")
-        ordering = ["report_id", "indicator_id"]
+        ordering = ["table_id", "indicator_id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["report", "indicator"],
+                fields=["table", "indicator"],
                 name="%(app_label)s_%(class)s_unique_cell",
                 violation_error_message=_("Bảng số liệu đã có giá trị cho chỉ tiêu này."),
             ),
@@ -419,7 +419,7 @@ class IndicatorTableEvent(models.Model):
     """An entry in a table's history: a comment, a change of status (with
     its reason), or an import from a file."""
 
-    report = models.ForeignKey(
+    table = models.ForeignKey(
         IndicatorTable, verbose_name=_("bảng số liệu"), related_name="events", on_delete=models.CASCADE
     )
     action = models.CharField(_("hành động"), max_length=20, choices=TableAction.choices)
@@ -441,8 +441,8 @@ class IndicatorTableEvent(models.Model):
     class Meta:
         verbose_name = _("lịch sử, ý kiến về bảng số liệu")
         verbose_name_plural = _("lịch sử, ý kiến về bảng số liệu")
-        ordering = ["report_id", "created_at", "id"]
-        indexes = [models.Index(fields=["report", "created_at"], name="ind_event_order_idx")]
+        ordering = ["table_id", "created_at", "id"]
+        indexes = [models.Index(fields=["table", "created_at"], name="ind_event_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(action=TableAction.COMMENT) | ~Q(text=""),
@@ -457,7 +457,7 @@ class IndicatorTableEvent(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_action_display()} · {self.report}"
+        return f"{self.get_action_display()} · {self.table}"
 
     @property
     def display_text(self) -> str:

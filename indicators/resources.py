@@ -1,4 +1,4 @@
-"""The import resource: one row per table (a unit's report for a period),
+"""The import resource: one row per table (a unit's figures for a period),
 keyed on its natural key (unit, year, "tính đến"), one column per indicator.
 
 Every file layout the app accepts is read into this shape first
@@ -63,7 +63,7 @@ class StoredValue(NamedTuple):
     tables hold tens of thousands, and most are compared, not changed."""
 
     pk: int
-    report_id: int
+    table_id: int
     indicator_id: int
     not_applicable: bool
     number: int | None
@@ -81,7 +81,7 @@ class StoredValue(NamedTuple):
         """The model instance to update, with the stored fields."""
         return IndicatorValue(
             id=self.pk,
-            report_id=self.report_id,
+            table_id=self.table_id,
             indicator_id=self.indicator_id,
             not_applicable=self.not_applicable,
             number=self.number,
@@ -97,7 +97,7 @@ class StoredValue(NamedTuple):
         )
 
 
-class _ReportLoader(BaseInstanceLoader):
+class _TableLoader(BaseInstanceLoader):
     """The tables a dataset names, and their values, in two queries."""
 
     def __init__(self, resource, dataset=None):
@@ -109,28 +109,28 @@ class _ReportLoader(BaseInstanceLoader):
         for unit_id in {key[0] for key in keys}:
             years = {key[1] for key in keys if key[0] == unit_id}
             condition |= Q(unit_id=unit_id, year__in=years)
-        reports = IndicatorTable.objects.filter(condition) if keys else IndicatorTable.objects.none()
-        self.reports = {(r.unit_id, r.year, r.through): r for r in reports}
+        tables = IndicatorTable.objects.filter(condition) if keys else IndicatorTable.objects.none()
+        self.tables = {(r.unit_id, r.year, r.through): r for r in tables}
         values: dict[int, dict[int, StoredValue]] = {}
-        if self.reports:
-            rows = IndicatorValue.objects.filter(
-                report__in=[r.pk for r in self.reports.values()]
-            ).values_list(*StoredValue._fields)
+        if self.tables:
+            rows = IndicatorValue.objects.filter(table__in=[r.pk for r in self.tables.values()]).values_list(
+                *StoredValue._fields
+            )
             for row in rows:
                 value = StoredValue(*row)
-                values.setdefault(value.report_id, {})[value.indicator_id] = value
+                values.setdefault(value.table_id, {})[value.indicator_id] = value
         resource.existing_values = values
 
     def get_instance(self, row):
         through = row[THROUGH]
-        return self.reports.get(
+        return self.tables.get(
             (row[UNIT], row[YEAR], datetime.date.fromisoformat(through) if through else None)
         )
 
 
 @dataclass
 class CellChange:
-    report: IndicatorTable
+    table: IndicatorTable
     indicator: Indicator
     old: Cell
     new: Cell
@@ -138,9 +138,9 @@ class CellChange:
 
 @dataclass
 class ImportTotals:
-    reports_new: int = 0
-    reports_changed: int = 0
-    reports_unchanged: int = 0
+    tables_new: int = 0
+    tables_changed: int = 0
+    tables_unchanged: int = 0
     cells_new: int = 0
     cells_changed: int = 0
     cells_cleared: int = 0
@@ -149,7 +149,7 @@ class ImportTotals:
 
 @dataclass
 class OpenWarning:
-    report: IndicatorTable
+    table: IndicatorTable
     indicator: Indicator
     keys: list[str]
 
@@ -172,7 +172,7 @@ class IndicatorTableResource(resources.ModelResource):
         model = IndicatorTable
         fields = (UNIT, YEAR, THROUGH)
         import_id_fields = (UNIT, YEAR, THROUGH)
-        instance_loader_class = _ReportLoader
+        instance_loader_class = _TableLoader
         use_bulk = True
         batch_size = None
         # Changes are compared cell by cell below; the framework's own diff
@@ -270,14 +270,14 @@ class IndicatorTableResource(resources.ModelResource):
     def save_instance(self, instance, is_create, row, **kwargs):
         self.touched.append(instance)
         if is_create:
-            self.outcome.totals.reports_new += 1
+            self.outcome.totals.tables_new += 1
         else:
-            self.outcome.totals.reports_changed += 1
+            self.outcome.totals.tables_changed += 1
         super().save_instance(instance, is_create, row, **kwargs)
 
     def after_import_row(self, row, row_result, **kwargs):
         if row_result.import_type == row_result.IMPORT_TYPE_SKIP:
-            self.outcome.totals.reports_unchanged += 1
+            self.outcome.totals.tables_unchanged += 1
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         if self.create_instances and (using_transactions or not dry_run):
@@ -300,15 +300,15 @@ class IndicatorTableResource(resources.ModelResource):
             return
         self._write_cells(dry_run=kwargs.get("dry_run", False))
 
-    def _new_cells(self, report: IndicatorTable, creates: list[tuple]) -> None:
+    def _new_cells(self, table: IndicatorTable, creates: list[tuple]) -> None:
         """The cells of a table that had none: all new (the common case of a
         first import, kept short)."""
-        cells = report._cells
+        cells = table._cells
         indicators = self.indicators
         room = PREVIEW_CHANGES - len(self.outcome.changes)
         if room > 0:
             self.outcome.changes.extend(
-                CellChange(report, indicators[pk], BLANK, cell) for pk, cell in list(cells.items())[:room]
+                CellChange(table, indicators[pk], BLANK, cell) for pk, cell in list(cells.items())[:room]
             )
         self.outcome.totals.cells_new += len(cells)
         for pk, cell in cells.items():
@@ -317,11 +317,11 @@ class IndicatorTableResource(resources.ModelResource):
             if indicator.numerator_within_denominator or indicator.within_parent:
                 keys = value_warnings(indicator, cell, cells.get(indicator.parent_id))
             if keys:
-                self.outcome.warnings.append(OpenWarning(report, indicator, keys))
+                self.outcome.warnings.append(OpenWarning(table, indicator, keys))
                 acknowledged = list(keys) if self.acknowledge else []
-                creates.append((report.id, pk, cell, keys, acknowledged, not self.acknowledge))
+                creates.append((table.id, pk, cell, keys, acknowledged, not self.acknowledge))
             else:
-                creates.append((report.id, pk, cell, keys, keys, False))
+                creates.append((table.id, pk, cell, keys, keys, False))
 
     def _write_cells(self, *, dry_run: bool) -> None:
         now = timezone.now()
@@ -330,18 +330,18 @@ class IndicatorTableResource(resources.ModelResource):
         updates: list[IndicatorValue] = []
         deletes: list[int] = []
         warned_updates: list[IndicatorValue] = []
-        for report in self.touched:
-            if report.pk is None:
+        for table in self.touched:
+            if table.pk is None:
                 continue
-            existing = self.existing_values.get(report.pk, {})
+            existing = self.existing_values.get(table.pk, {})
             if not existing:
-                self._new_cells(report, creates)
+                self._new_cells(table, creates)
                 continue
             final: dict[int, Cell] = {pk: stored_cell(value) for pk, value in existing.items()}
-            for pk, cell in report._cells.items():
+            for pk, cell in table._cells.items():
                 old = final.get(pk, BLANK)
                 if len(self.outcome.changes) < PREVIEW_CHANGES:
-                    self.outcome.changes.append(CellChange(report, self.indicators[pk], old, cell))
+                    self.outcome.changes.append(CellChange(table, self.indicators[pk], old, cell))
                 if cell.blank:
                     totals.cells_cleared += 1
                     final.pop(pk, None)
@@ -356,14 +356,14 @@ class IndicatorTableResource(resources.ModelResource):
                 parent_cell = final.get(indicator.parent_id) if indicator.parent_id else None
                 keys = value_warnings(indicator, cell, parent_cell)
                 value = existing.get(pk)
-                changed = pk in report._cells
+                changed = pk in table._cells
                 if value is None:
                     # A new cell: written as a plain row below, no model
                     # instance needed.
                     acknowledged = list(keys) if self.acknowledge else []
                     creates.append(
                         (
-                            report.pk,
+                            table.pk,
                             pk,
                             cell,
                             keys,
@@ -372,14 +372,14 @@ class IndicatorTableResource(resources.ModelResource):
                         )
                     )
                     if keys:
-                        self.outcome.warnings.append(OpenWarning(report, indicator, keys))
+                        self.outcome.warnings.append(OpenWarning(table, indicator, keys))
                     continue
                 # An acknowledgement covers the figures it was given for: the
                 # keys carry them, so changed figures need a new one.
                 carried = [key for key in value.acknowledged_warnings or [] if key in keys]
                 pending = [key for key in keys if key not in carried]
                 if pending:
-                    self.outcome.warnings.append(OpenWarning(report, indicator, pending))
+                    self.outcome.warnings.append(OpenWarning(table, indicator, pending))
                 acknowledged = list(keys) if self.acknowledge else carried
                 if (
                     not changed
@@ -404,7 +404,7 @@ class IndicatorTableResource(resources.ModelResource):
                     updates.append(value)
                 else:
                     warned_updates.append(value)
-            for pk, cell in report._cells.items():
+            for pk, cell in table._cells.items():
                 if cell.blank and pk in existing:
                     deletes.append(existing[pk].pk)
         if deletes:
@@ -415,22 +415,22 @@ class IndicatorTableResource(resources.ModelResource):
             IndicatorValue.objects.bulk_update(updates, _VALUE_FIELDS, batch_size=500)
         if warned_updates:
             IndicatorValue.objects.bulk_update(warned_updates, _WARNING_FIELDS, batch_size=500)
-        touched_ids = [report.pk for report in self.touched if report.pk]
+        touched_ids = [table.pk for table in self.touched if table.pk]
         if touched_ids and not dry_run:
             IndicatorTable.objects.filter(pk__in=touched_ids).update(updated_at=now)
             IndicatorTableEvent.objects.bulk_create(
-                [self._import_event(report, now) for report in self.touched if report.pk]
+                [self._import_event(table, now) for table in self.touched if table.pk]
             )
 
-    def _import_event(self, report: IndicatorTable, now) -> IndicatorTableEvent:
+    def _import_event(self, table: IndicatorTable, now) -> IndicatorTableEvent:
         """The history entry of an import: its file and count as data (shown
         in the reader's language) and, as the record, in Vietnamese."""
         name = self.source_import.original_name if self.source_import else ""
-        cells = len(report._cells)
+        cells = len(table._cells)
         with translation.override("vi"):
             text = import_event_text(name, cells)
         return IndicatorTableEvent(
-            report=report,
+            table=table,
             action=TableAction.IMPORT,
             author=self.user,
             created_at=now,
@@ -477,7 +477,7 @@ def change_text(change: CellChange) -> tuple[str, str]:
 
 
 def insert_values(rows: list[tuple], *, user, now, source_import) -> None:
-    """Insert new cells as plain rows: (report id, indicator id, cell,
+    """Insert new cells as plain rows: (table id, indicator id, cell,
     warnings, acknowledged warnings, needs acknowledgement).
 
     Django's ``bulk_create`` prepares every field of every instance through
@@ -500,7 +500,7 @@ def insert_values(rows: list[tuple], *, user, now, source_import) -> None:
 
 
 _VALUE_COLUMNS = [
-    "report_id",
+    "table_id",
     "indicator_id",
     "not_applicable",
     "number",
@@ -540,14 +540,14 @@ def _copy(raw_cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
     user = null if user_id is None else str(user_id)
     source = null if import_id is None else str(import_id)
     lines = [
-        f"{report_id}\t{indicator_id}\t{'t' if cell.not_applicable else 'f'}\t"
+        f"{table_id}\t{indicator_id}\t{'t' if cell.not_applicable else 'f'}\t"
         f"{null if cell.number is None else cell.number}\t"
         f"{null if cell.denominator is None else cell.denominator}\t"
         f"{_copy_field(cell.text) if cell.text else ''}\t{json_text(cell.levels) if cell.levels else null}\t"
         f"{json_text(keys)}\t{json_text(acknowledged)}\t{'t' if needs else 'f'}\t"
         f"{user if acknowledged else null}\t{moment if acknowledged else null}\t"
         f"1\t{user}\t{moment}\t{source}\n"
-        for report_id, indicator_id, cell, keys, acknowledged, needs in rows
+        for table_id, indicator_id, cell, keys, acknowledged, needs in rows
     ]
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _VALUE_COLUMNS)
@@ -570,7 +570,7 @@ def _insert(cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
     moment = ops.adapt_datetimefield_value(now)
     params = [
         (
-            report_id,
+            table_id,
             indicator_id,
             cell.not_applicable,
             cell.number,
@@ -587,7 +587,7 @@ def _insert(cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
             moment,
             import_id,
         )
-        for report_id, indicator_id, cell, keys, acknowledged, needs in rows
+        for table_id, indicator_id, cell, keys, acknowledged, needs in rows
     ]
     table = ops.quote_name(IndicatorValue._meta.db_table)
     placeholder = "(" + ", ".join(["%s"] * len(_VALUE_COLUMNS)) + ")"

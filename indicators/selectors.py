@@ -22,20 +22,20 @@ from .choices import EXPORT_JOB
 from .models import Indicator, IndicatorImport, IndicatorTable, IndicatorTemplate, IndicatorValue
 
 
-def reports_visible(user):
+def tables_visible(user):
     if not user.is_authenticated:
         return IndicatorTable.objects.none()
     return IndicatorTable.objects.filter(scope_q(user, "unit"))
 
 
-def reports_editable(user):
+def tables_editable(user):
     """Tables whose cells the user may change (while they are drafts)."""
     if not can(user, "table.edit"):
         return IndicatorTable.objects.none()
     return IndicatorTable.objects.filter(scope_q(user, "unit", action_roles("table.edit")))
 
 
-def reports_reviewable(user):
+def tables_reviewable(user):
     if not can(user, "table.approve"):
         return IndicatorTable.objects.none()
     return IndicatorTable.objects.filter(scope_q(user, "unit", action_roles("table.approve")))
@@ -67,8 +67,8 @@ def imports_visible(user):
     )
 
 
-def report_list(user, *, year: int | None = None, unit: Unit | None = None, status: str | None = None):
-    queryset = reports_visible(user)
+def table_list(user, *, year: int | None = None, unit: Unit | None = None, status: str | None = None):
+    queryset = tables_visible(user)
     if year:
         queryset = queryset.filter(year=year)
     if unit is not None:
@@ -130,31 +130,29 @@ class GridSection:
     rows: list[GridRow] = field(default_factory=list)
 
 
-def report_detail(user):
-    return reports_visible(user).select_related("unit", "created_by", "approved_by")
+def table_detail(user):
+    return tables_visible(user).select_related("unit", "created_by", "approved_by")
 
 
-def report_events(report: IndicatorTable):
-    return report.events.select_related("author").order_by("-created_at", "-id")
+def table_events(table: IndicatorTable):
+    return table.events.select_related("author").order_by("-created_at", "-id")
 
 
-def previous_report(report: IndicatorTable) -> IndicatorTable | None:
+def previous_table(table: IndicatorTable) -> IndicatorTable | None:
     """The same unit's table a year earlier (the full year when there is one)."""
     return (
-        IndicatorTable.objects.filter(unit_id=report.unit_id, year=report.year - 1)
-        .order_by("through")
-        .first()
+        IndicatorTable.objects.filter(unit_id=table.unit_id, year=table.year - 1).order_by("through").first()
     )
 
 
-def report_grid(report: IndicatorTable, *, previous: IndicatorTable | None = None) -> list[GridSection]:
-    """Every appendix valid in the report's year, one row per indicator,
+def table_grid(table: IndicatorTable, *, previous: IndicatorTable | None = None) -> list[GridSection]:
+    """Every appendix valid in the table's year, one row per indicator,
     with its value, and last year's for comparison (a fixed number of
     queries whatever the number of rows)."""
-    values = {v.indicator_id: v for v in report.values.all()}
+    values = {v.indicator_id: v for v in table.values.all()}
     previous_values = {v.indicator_id: v for v in previous.values.all()} if previous else {}
     sections = []
-    for template in templates_for_year(report.year):
+    for template in templates_for_year(table.year):
         section = GridSection(template=template)
         for indicator in template.indicators.all():
             value = values.get(indicator.pk)
@@ -164,7 +162,7 @@ def report_grid(report: IndicatorTable, *, previous: IndicatorTable | None = Non
                     value=value,
                     cell=stored_cell(value),
                     previous=cell_text(stored_cell(previous_values.get(indicator.pk))) if previous else "",
-                    applies=indicator.reported_by(report.unit.kind),
+                    applies=indicator.reported_by(table.unit.kind),
                     depth=indicator.number.count("."),
                 )
             )
@@ -173,26 +171,26 @@ def report_grid(report: IndicatorTable, *, previous: IndicatorTable | None = Non
 
 
 def grid_row(
-    report: IndicatorTable, indicator: Indicator, *, previous: IndicatorTable | None = None
+    table: IndicatorTable, indicator: Indicator, *, previous: IndicatorTable | None = None
 ) -> GridRow:
-    value = report.values.filter(indicator=indicator).first()
+    value = table.values.filter(indicator=indicator).first()
     previous_value = previous.values.filter(indicator=indicator).first() if previous else None
     return GridRow(
         indicator=indicator,
         value=value,
         cell=stored_cell(value),
         previous=cell_text(stored_cell(previous_value)) if previous else "",
-        applies=indicator.reported_by(report.unit.kind),
+        applies=indicator.reported_by(table.unit.kind),
         depth=indicator.number.count("."),
     )
 
 
-def open_warning_count(report: IndicatorTable) -> int:
-    return report.values.filter(needs_acknowledgement=True).count()
+def open_warning_count(table: IndicatorTable) -> int:
+    return table.values.filter(needs_acknowledgement=True).count()
 
 
-def latest_events(report: IndicatorTable, limit: int = 50):
-    return list(report_events(report)[:limit])
+def latest_events(table: IndicatorTable, limit: int = 50):
+    return list(table_events(table)[:limit])
 
 
 def tables_for_export(*, units: list[Unit], first: int, last: int) -> list[IndicatorTable]:

@@ -27,8 +27,8 @@ from .forms import (
     CommentForm,
     ExportForm,
     ImportForm,
-    ReportCreateForm,
-    ReportFilterForm,
+    TableCreateForm,
+    TableFilterForm,
     TemplateForm,
 )
 from .models import Indicator
@@ -50,13 +50,13 @@ class TableListView(ScopedViewMixin, ListView):
     """Tables in the user's scope, newest year first."""
 
     template_name = "indicators/table_list.html"
-    context_object_name = "reports"
+    context_object_name = "tables"
     paginate_by = 50
 
     def scoped_queryset(self, user):
-        self.filter_form = ReportFilterForm(self.request.GET or None)
+        self.filter_form = TableFilterForm(self.request.GET or None)
         data = self.filter_form.cleaned_data if self.filter_form.is_valid() else {}
-        return selectors.report_list(user, year=data.get("year"), status=data.get("status") or None)
+        return selectors.table_list(user, year=data.get("year"), status=data.get("status") or None)
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -65,7 +65,7 @@ class TableListView(ScopedViewMixin, ListView):
         context.update(
             filter_form=self.filter_form,
             can_edit=can_edit,
-            create_form=ReportCreateForm(units=selectors.units_editable(user)) if can_edit else None,
+            create_form=TableCreateForm(units=selectors.units_editable(user)) if can_edit else None,
         )
         return context
 
@@ -74,10 +74,10 @@ class TableCreateView(ScopedViewMixin, View):
     required_action = "table.edit"
 
     def post(self, request):
-        form = ReportCreateForm(request.POST, units=selectors.units_editable(request.user))
+        form = TableCreateForm(request.POST, units=selectors.units_editable(request.user))
         if form.is_valid():
             try:
-                report = services.table_create(
+                table = services.table_create(
                     unit=form.cleaned_data["unit"],
                     year=form.cleaned_data["year"],
                     through=form.cleaned_data["through"],
@@ -86,31 +86,31 @@ class TableCreateView(ScopedViewMixin, View):
             except ValidationError as error:
                 add_service_errors(form, error)
             else:
-                messages.success(request, _("Đã tạo bảng số liệu %(report)s.") % {"report": report})
-                return redirect("indicators:table_detail", pk=report.pk)
+                messages.success(request, _("Đã tạo bảng số liệu %(table)s.") % {"table": table})
+                return redirect("indicators:table_detail", pk=table.pk)
         return render(request, "indicators/table_create.html", {"form": form}, status=400)
 
 
 # --- the grid -------------------------------------------------------------------------
 
 
-def _grid_context(request, report, **extra):
+def _grid_context(request, table, **extra):
     user = request.user
-    editable = report.is_editable and selectors.reports_editable(user).filter(pk=report.pk).exists()
-    previous = selectors.previous_report(report)
+    editable = table.is_editable and selectors.tables_editable(user).filter(pk=table.pk).exists()
+    previous = selectors.previous_table(table)
     return {
-        "report": report,
-        "sections": selectors.report_grid(report, previous=previous),
+        "table": table,
+        "sections": selectors.table_grid(table, previous=previous),
         "previous": previous,
         "editable": editable,
-        "can_submit": editable and report.status == TableStatus.DRAFT,
-        "can_review": report.status in (TableStatus.SUBMITTED, TableStatus.APPROVED)
-        and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
-        "can_reopen": report.status in (TableStatus.APPROVED, TableStatus.LOCKED)
+        "can_submit": editable and table.status == TableStatus.DRAFT,
+        "can_review": table.status in (TableStatus.SUBMITTED, TableStatus.APPROVED)
+        and selectors.tables_reviewable(user).filter(pk=table.pk).exists(),
+        "can_reopen": table.status in (TableStatus.APPROVED, TableStatus.LOCKED)
         and can(user, "table.reopen")
-        and selectors.reports_reviewable(user).filter(pk=report.pk).exists(),
-        "open_warnings": selectors.open_warning_count(report),
-        "events": selectors.latest_events(report),
+        and selectors.tables_reviewable(user).filter(pk=table.pk).exists(),
+        "open_warnings": selectors.open_warning_count(table),
+        "events": selectors.latest_events(table),
         "comment_form": CommentForm(),
         "statuses": TableStatus,
         **extra,
@@ -122,10 +122,10 @@ class TableDetailView(ScopedViewMixin, DetailView):
     leaves it, last year's figure beside it."""
 
     template_name = "indicators/table_detail.html"
-    context_object_name = "report"
+    context_object_name = "table"
 
     def scoped_queryset(self, user):
-        return selectors.report_detail(user)
+        return selectors.table_detail(user)
 
     def get_context_data(self, **kwargs):
         return _grid_context(self.request, self.object)
@@ -134,28 +134,28 @@ class TableDetailView(ScopedViewMixin, DetailView):
 class TableEditMixin(ScopedViewMixin):
     required_action = "table.edit"
 
-    def get_report(self, pk):
-        return get_object_or_404(selectors.reports_editable(self.request.user).select_related("unit"), pk=pk)
+    def get_table(self, pk):
+        return get_object_or_404(selectors.tables_editable(self.request.user).select_related("unit"), pk=pk)
 
-    def get_indicator(self, report, indicator_pk) -> Indicator:
+    def get_indicator(self, table, indicator_pk) -> Indicator:
         indicator = get_object_or_404(Indicator.objects.select_related("template", "parent"), pk=indicator_pk)
-        if not indicator.template.is_valid_in(report.year):
+        if not indicator.template.is_valid_in(table.year):
             raise Http404
         return indicator
 
 
-def _row_response(request, report, indicator, *, status=200, related=(), **row_state):
-    previous = selectors.previous_report(report)
-    row = selectors.grid_row(report, indicator, previous=previous)
+def _row_response(request, table, indicator, *, status=200, related=(), **row_state):
+    previous = selectors.previous_table(table)
+    row = selectors.grid_row(table, indicator, previous=previous)
     for name, value in row_state.items():
         setattr(row, name, value)
-    related_rows = [selectors.grid_row(report, value.indicator, previous=previous) for value in related]
+    related_rows = [selectors.grid_row(table, value.indicator, previous=previous) for value in related]
     context = {
-        "report": report,
+        "table": table,
         "row": row,
         "related_rows": related_rows,
-        "editable": report.is_editable,
-        "open_warnings": selectors.open_warning_count(report),
+        "editable": table.is_editable,
+        "open_warnings": selectors.open_warning_count(table),
         "previous": previous,
         "oob": True,
     }
@@ -167,68 +167,68 @@ class CellView(TableEditMixin, View):
     with its error or warning, and the rows whose warnings it changed."""
 
     def post(self, request, pk, indicator_pk):
-        report = self.get_report(pk)
-        indicator = self.get_indicator(report, indicator_pk)
+        table = self.get_table(pk)
+        indicator = self.get_indicator(table, indicator_pk)
         raw = request.POST.get(f"cell-{indicator.pk}", "")
         version = request.POST.get(f"version-{indicator.pk}", "")
         try:
             result = services.value_set(
-                report=report,
+                table=table,
                 indicator=indicator,
                 raw=raw,
                 user=request.user,
                 version=int(version) if version.isdigit() else None,
             )
         except services.StaleCellError as error:
-            report.refresh_from_db()
+            table.refresh_from_db()
             current = value_text(error.current)
             return _row_response(
-                request, report, indicator, typed=raw, conflict=current, error=error.messages[0]
+                request, table, indicator, typed=raw, conflict=current, error=error.messages[0]
             )
         except ValidationError as error:
-            report.refresh_from_db()
+            table.refresh_from_db()
             if not request.htmx:
                 messages.error(request, " ".join(error.messages))
-                return redirect("indicators:table_detail", pk=report.pk)
-            return _row_response(request, report, indicator, typed=raw, error=" ".join(error.messages))
-        report.refresh_from_db()
+                return redirect("indicators:table_detail", pk=table.pk)
+            return _row_response(request, table, indicator, typed=raw, error=" ".join(error.messages))
+        table.refresh_from_db()
         if not request.htmx:
-            return redirect(reverse("indicators:table_detail", args=[report.pk]) + f"#row-{indicator.pk}")
-        return _row_response(request, report, indicator, related=result.related)
+            return redirect(reverse("indicators:table_detail", args=[table.pk]) + f"#row-{indicator.pk}")
+        return _row_response(request, table, indicator, related=result.related)
 
 
 class AcknowledgeView(TableEditMixin, View):
     def post(self, request, pk, indicator_pk):
-        report = self.get_report(pk)
-        indicator = self.get_indicator(report, indicator_pk)
-        value = get_object_or_404(report.values.all(), indicator=indicator)
+        table = self.get_table(pk)
+        indicator = self.get_indicator(table, indicator_pk)
+        value = get_object_or_404(table.values.all(), indicator=indicator)
         try:
             services.value_acknowledge(value=value, user=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         if not request.htmx:
-            return redirect(reverse("indicators:table_detail", args=[report.pk]) + f"#row-{indicator.pk}")
-        return _row_response(request, report, indicator)
+            return redirect(reverse("indicators:table_detail", args=[table.pk]) + f"#row-{indicator.pk}")
+        return _row_response(request, table, indicator)
 
 
 class TableSaveView(TableEditMixin, View):
     """The whole column at once (the grid without JavaScript): all or nothing."""
 
     def post(self, request, pk):
-        report = self.get_report(pk)
+        table = self.get_table(pk)
         raws = {
             int(key[5:]): value
             for key, value in request.POST.items()
             if key.startswith("cell-") and key[5:].isdigit()
         }
         try:
-            changed = services.table_values_save(report=report, raws=raws, user=request.user)
+            changed = services.table_values_save(table=table, raws=raws, user=request.user)
         except ValidationError as error:
             if not hasattr(error, "error_dict"):
                 messages.error(request, " ".join(error.messages))
-                return redirect("indicators:table_detail", pk=report.pk)
+                return redirect("indicators:table_detail", pk=table.pk)
             errors = {int(key[5:]): messages_[0] for key, messages_ in error.message_dict.items()}
-            context = _grid_context(request, report)
+            context = _grid_context(request, table)
             for section in context["sections"]:
                 for row in section.rows:
                     row.typed = raws.get(row.indicator.pk)
@@ -236,7 +236,7 @@ class TableSaveView(TableEditMixin, View):
             messages.error(request, _("Có ô sai, chưa lưu ô nào: xem các ô tô đỏ bên dưới."))
             return render(request, "indicators/table_detail.html", context, status=400)
         messages.success(request, _("Đã lưu %(n)s ô.") % {"n": changed})
-        return redirect("indicators:table_detail", pk=report.pk)
+        return redirect("indicators:table_detail", pk=table.pk)
 
 
 # --- status and comments ---------------------------------------------------------------
@@ -266,36 +266,34 @@ class TransitionView(ScopedViewMixin, View):
     def post(self, request, pk, action):
         _action, scope, service, done = _TRANSITIONS[action]
         queryset = (
-            selectors.reports_editable(request.user)
+            selectors.tables_editable(request.user)
             if scope == "editable"
-            else selectors.reports_reviewable(request.user)
+            else selectors.tables_reviewable(request.user)
         )
-        report = get_object_or_404(queryset, pk=pk)
+        table = get_object_or_404(queryset, pk=pk)
         form = CommentForm(request.POST)
         form.is_valid()
         try:
-            service(report=report, user=request.user, comment=form.cleaned_data.get("comment", ""))
+            service(table=table, user=request.user, comment=form.cleaned_data.get("comment", ""))
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
             messages.success(request, done)
-        return redirect("indicators:table_detail", pk=report.pk)
+        return redirect("indicators:table_detail", pk=table.pk)
 
 
 class CommentView(ScopedViewMixin, View):
     def post(self, request, pk):
-        report = get_object_or_404(selectors.reports_visible(request.user), pk=pk)
+        table = get_object_or_404(selectors.tables_visible(request.user), pk=pk)
         form = CommentForm(request.POST)
         if form.is_valid():
             try:
-                services.table_comment_add(
-                    report=report, user=request.user, text=form.cleaned_data["comment"]
-                )
+                services.table_comment_add(table=table, user=request.user, text=form.cleaned_data["comment"])
             except ValidationError as error:
                 messages.error(request, " ".join(error.messages))
             else:
                 messages.success(request, _("Đã ghi ý kiến."))
-        return redirect(reverse("indicators:table_detail", args=[report.pk]) + "#history")
+        return redirect(reverse("indicators:table_detail", args=[table.pk]) + "#history")
 
 
 # --- imports ------------------------------------------------------------------------------

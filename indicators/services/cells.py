@@ -26,13 +26,13 @@ class StaleCellError(ValidationError):
         self.current = current
 
 
-def _recheck_children(report: IndicatorTable, indicator: Indicator) -> list[IndicatorValue]:
+def _recheck_children(table: IndicatorTable, indicator: Indicator) -> list[IndicatorValue]:
     """Recompute the warnings of the cells under ``indicator`` (a child is
     compared with its parent) after the parent changed; returns them.
     Warnings are derived, so they change without a history entry."""
-    parent = report.values.filter(indicator=indicator).first()
+    parent = table.values.filter(indicator=indicator).first()
     parent_cell = stored_cell(parent) if parent else None
-    children = list(report.values.filter(indicator__parent=indicator).select_related("indicator__parent"))
+    children = list(table.values.filter(indicator__parent=indicator).select_related("indicator__parent"))
     for value in children:
         keys = value_warnings(value.indicator, stored_cell(value), parent_cell)
         acknowledged = [key for key in value.acknowledged_warnings or [] if key in keys]
@@ -62,7 +62,7 @@ class CellResult:
 @transaction.atomic
 def value_set(
     *,
-    report: IndicatorTable,
+    table: IndicatorTable,
     indicator: Indicator,
     raw: str | None,
     user: User | None,
@@ -72,24 +72,24 @@ def value_set(
     or blank to clear it). ``version`` is the cell's version the user's page
     showed: if someone saved the cell since, nothing is saved and
     ``StaleCellError`` says so (with the current value)."""
-    report = locked_table(report)
-    if report.status != TableStatus.DRAFT:
+    table = locked_table(table)
+    if table.status != TableStatus.DRAFT:
         raise ValidationError(
             _("Bảng số liệu đang ở trạng thái “%(status)s”: không sửa được.")
-            % {"status": report.get_status_display()}
+            % {"status": table.get_status_display()}
         )
-    if not indicator.template.is_valid_in(report.year):
-        raise ValidationError(_("Chỉ tiêu này không thuộc danh mục năm %(year)s.") % {"year": report.year})
+    if not indicator.template.is_valid_in(table.year):
+        raise ValidationError(_("Chỉ tiêu này không thuộc danh mục năm %(year)s.") % {"year": table.year})
     try:
         cell = parse_cell(indicator, raw)
-        if not cell.blank and not cell.not_applicable and not indicator.reported_by(report.unit.kind):
+        if not cell.blank and not cell.not_applicable and not indicator.reported_by(table.unit.kind):
             raise CellError(
                 _("Chỉ tiêu %(number)s không áp dụng với %(kind)s: chỉ ghi “/” hoặc để trống.")
-                % {"number": indicator.number, "kind": report.unit.get_kind_display().lower()}
+                % {"number": indicator.number, "kind": table.unit.get_kind_display().lower()}
             )
     except CellError as error:
         raise ValidationError(str(error)) from None
-    value = IndicatorValue.objects.select_for_update().filter(report=report, indicator=indicator).first()
+    value = IndicatorValue.objects.select_for_update().filter(table=table, indicator=indicator).first()
     current_version = value.version if value else 0
     if version is not None and version != current_version:
         raise StaleCellError(
@@ -105,11 +105,11 @@ def value_set(
     if cell.blank:
         if value is not None:
             value.delete()
-        report.save(update_fields=["updated_at"])
-        return CellResult(value=None, related=_recheck_children(report, indicator))
+        table.save(update_fields=["updated_at"])
+        return CellResult(value=None, related=_recheck_children(table, indicator))
     if value is None:
-        value = IndicatorValue(report=report, indicator=indicator, version=0)
-    parent = report.values.filter(indicator_id=indicator.parent_id).first() if indicator.parent_id else None
+        value = IndicatorValue(table=table, indicator=indicator, version=0)
+    parent = table.values.filter(indicator_id=indicator.parent_id).first() if indicator.parent_id else None
     keys = value_warnings(indicator, cell, stored_cell(parent) if parent else None)
     value.not_applicable = cell.not_applicable
     value.number = cell.number
@@ -124,34 +124,34 @@ def value_set(
     value.updated_by = user
     value.updated_at = timezone.now()
     value.source_import = None
-    value.full_clean(exclude=["report", "indicator"])
+    value.full_clean(exclude=["table", "indicator"])
     value.save()
-    report.save(update_fields=["updated_at"])
-    return CellResult(value=value, related=_recheck_children(report, indicator))
+    table.save(update_fields=["updated_at"])
+    return CellResult(value=value, related=_recheck_children(table, indicator))
 
 
 @transaction.atomic
-def table_values_save(*, report: IndicatorTable, raws: dict[int, str], user: User | None) -> int:
+def table_values_save(*, table: IndicatorTable, raws: dict[int, str], user: User | None) -> int:
     """Save a whole column of cells at once (the grid without JavaScript):
     every cell is read first, and if one is wrong nothing is saved. Returns
     the number of cells changed."""
-    report = locked_table(report)
-    if report.status != TableStatus.DRAFT:
+    table = locked_table(table)
+    if table.status != TableStatus.DRAFT:
         raise ValidationError(
             _("Bảng số liệu đang ở trạng thái “%(status)s”: không sửa được.")
-            % {"status": report.get_status_display()}
+            % {"status": table.get_status_display()}
         )
     indicators = {i.pk: i for i in Indicator.objects.filter(pk__in=raws).select_related("template")}
-    current = {v.indicator_id: v for v in report.values.all()}
+    current = {v.indicator_id: v for v in table.values.all()}
     errors: dict[str, list[str]] = {}
     parsed = {}
     for indicator_id, raw in raws.items():
         indicator = indicators.get(indicator_id)
-        if indicator is None or not indicator.template.is_valid_in(report.year):
+        if indicator is None or not indicator.template.is_valid_in(table.year):
             continue
         try:
             cell = parse_cell(indicator, raw)
-            if not cell.blank and not cell.not_applicable and not indicator.reported_by(report.unit.kind):
+            if not cell.blank and not cell.not_applicable and not indicator.reported_by(table.unit.kind):
                 raise CellError(_("Chỉ tiêu này không áp dụng với đơn vị: chỉ ghi “/” hoặc để trống."))
         except CellError as error:
             errors[f"cell-{indicator_id}"] = [str(error)]
@@ -161,7 +161,7 @@ def table_values_save(*, report: IndicatorTable, raws: dict[int, str], user: Use
     if errors:
         raise ValidationError(errors)
     for indicator_id in parsed:
-        value_set(report=report, indicator=indicators[indicator_id], raw=raws[indicator_id], user=user)
+        value_set(table=table, indicator=indicators[indicator_id], raw=raws[indicator_id], user=user)
     return len(parsed)
 
 
@@ -169,8 +169,8 @@ def table_values_save(*, report: IndicatorTable, raws: dict[int, str], user: Use
 def value_acknowledge(*, value: IndicatorValue, user: User | None) -> IndicatorValue:
     """Confirm that the figures of a flagged cell are as the unit means
     them; the acknowledgement covers these figures only."""
-    value = IndicatorValue.objects.select_for_update().select_related("report", "indicator").get(pk=value.pk)
-    if value.report.status != TableStatus.DRAFT:
+    value = IndicatorValue.objects.select_for_update().select_related("table", "indicator").get(pk=value.pk)
+    if value.table.status != TableStatus.DRAFT:
         raise ValidationError(_("Bảng số liệu không còn là bản nháp: không xác nhận được."))
     if not value.warnings:
         return value

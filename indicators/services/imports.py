@@ -234,13 +234,13 @@ def _row_problems(result, dataset, parsed, resource) -> list[Problem]:
     return sorted(problems, key=lambda p: (p.sheet, p.row or 0, p.column or 0))
 
 
-def _where(parsed, report, indicator) -> tuple[str, dict]:
-    location = parsed.locations.get((report.unit_id, Period(report.year, report.through), indicator.pk))
+def _where(parsed, table, indicator) -> tuple[str, dict]:
+    location = parsed.locations.get((table.unit_id, Period(table.year, table.through), indicator.pk))
     if location is None:
-        unit = parsed.units.get(report.unit_id, "")
+        unit = parsed.units.get(table.unit_id, "")
         return _("(ô không có trong tệp) %(unit)s, %(period)s") % {
             "unit": unit,
-            "period": report.period_label,
+            "period": table.period_label,
         }, {}
     return str(location), {"sheet": location.sheet, "row": location.row, "column": location.column_letter}
 
@@ -248,17 +248,17 @@ def _where(parsed, report, indicator) -> tuple[str, dict]:
 def _warnings(resource, parsed) -> list[dict]:
     items = []
     for warning in resource.outcome.warnings:
-        where, position = _where(parsed, warning.report, warning.indicator)
-        unit = parsed.units.get(warning.report.unit_id) or warning.report.unit
+        where, position = _where(parsed, warning.table, warning.indicator)
+        unit = parsed.units.get(warning.table.unit_id) or warning.table.unit
         items.append(
             {
                 "where": where,
                 **position,
                 "unit": str(unit),
-                "period": warning.report.period_label,
+                "period": warning.table.period_label,
                 "indicator": f"{warning.indicator.template.short_name} {warning.indicator.number}",
                 "messages": [warning_message(key, warning.indicator) for key in warning.keys],
-                "signature": f"{warning.report.unit_id}|{warning.report.year}|{warning.report.through}|"
+                "signature": f"{warning.table.unit_id}|{warning.table.year}|{warning.table.through}|"
                 f"{warning.indicator.pk}|{','.join(warning.keys)}",
             }
         )
@@ -269,12 +269,12 @@ def _changes(resource, parsed) -> list[dict]:
     items = []
     for change in resource.outcome.changes:
         old, new = change_text(change)
-        where, _position = _where(parsed, change.report, change.indicator)
+        where, _position = _where(parsed, change.table, change.indicator)
         items.append(
             {
                 "where": where,
-                "unit": str(parsed.units.get(change.report.unit_id, "")),
-                "period": change.report.period_label,
+                "unit": str(parsed.units.get(change.table.unit_id, "")),
+                "period": change.table.period_label,
                 "indicator": f"{change.indicator.template.short_name} {change.indicator.number}",
                 "name": change.indicator.name,
                 "old": old,

@@ -28,44 +28,44 @@ from ..models import IndicatorTable, IndicatorTableEvent
 def table_create(
     *, unit: Unit, year: int, through: datetime.date | None = None, user: User | None = None
 ) -> IndicatorTable:
-    report = IndicatorTable(unit=unit, year=year, through=through, created_by=user)
-    report.full_clean()
+    table = IndicatorTable(unit=unit, year=year, through=through, created_by=user)
+    table.full_clean()
     try:
         with transaction.atomic():
-            report.save()
+            table.save()
     except IntegrityError:
         # Created by someone else between the check and the save.
         raise ValidationError(_("Đơn vị đã có bảng số liệu cho kỳ này.")) from None
-    return report
+    return table
 
 
-def _event(report: IndicatorTable, action: str, user: User | None, text: str = "") -> IndicatorTableEvent:
-    event = IndicatorTableEvent(report=report, action=action, author=user, text=(text or "").strip())
+def _event(table: IndicatorTable, action: str, user: User | None, text: str = "") -> IndicatorTableEvent:
+    event = IndicatorTableEvent(table=table, action=action, author=user, text=(text or "").strip())
     event.full_clean()
     event.save()
     return event
 
 
-def locked_table(report: IndicatorTable) -> IndicatorTable:
+def locked_table(table: IndicatorTable) -> IndicatorTable:
     """The table again, locked for the transaction (its unit with it)."""
-    return IndicatorTable.objects.select_for_update().select_related("unit").get(pk=report.pk)
+    return IndicatorTable.objects.select_for_update().select_related("unit").get(pk=table.pk)
 
 
-def _require_status(report: IndicatorTable, *statuses: str, action: str) -> None:
-    if report.status not in statuses:
+def _require_status(table: IndicatorTable, *statuses: str, action: str) -> None:
+    if table.status not in statuses:
         raise ValidationError(
             _("Không thể %(action)s: bảng số liệu đang ở trạng thái “%(status)s”.")
-            % {"action": action, "status": report.get_status_display()}
+            % {"action": action, "status": table.get_status_display()}
         )
 
 
 @transaction.atomic
-def table_submit(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
+def table_submit(*, table: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
     """Send a draft for approval; every warning must be acknowledged first."""
-    report = locked_table(report)
-    _require_status(report, TableStatus.DRAFT, action=_("gửi duyệt"))
+    table = locked_table(table)
+    _require_status(table, TableStatus.DRAFT, action=_("gửi duyệt"))
     open_values = list(
-        report.values.filter(needs_acknowledgement=True).select_related(
+        table.values.filter(needs_acknowledgement=True).select_related(
             "indicator__template", "indicator__parent"
         )
     )
@@ -78,74 +78,74 @@ def table_submit(*, report: IndicatorTable, user: User | None, comment: str = ""
         raise ValidationError(
             _("Còn %(n)s ô có cảnh báo chưa xác nhận: %(items)s") % {"n": len(open_values), "items": items}
         )
-    if not report.values.exists():
+    if not table.values.exists():
         raise ValidationError(_("Bảng số liệu chưa có số liệu nào."))
-    report.status = TableStatus.SUBMITTED
-    report.submitted_at = timezone.now()
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.SUBMIT, user, comment)
-    return report
+    table.status = TableStatus.SUBMITTED
+    table.submitted_at = timezone.now()
+    table.full_clean()
+    table.save()
+    _event(table, TableAction.SUBMIT, user, comment)
+    return table
 
 
 @transaction.atomic
-def table_return(*, report: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
+def table_return(*, table: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
     """Send a submitted table back to the unit to correct, with the reason."""
-    report = locked_table(report)
-    _require_status(report, TableStatus.SUBMITTED, action=_("trả lại"))
+    table = locked_table(table)
+    _require_status(table, TableStatus.SUBMITTED, action=_("trả lại"))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Hãy ghi lý do trả lại để đơn vị biết cần sửa gì.")})
-    report.status = TableStatus.DRAFT
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.RETURN, user, comment)
-    return report
+    table.status = TableStatus.DRAFT
+    table.full_clean()
+    table.save()
+    _event(table, TableAction.RETURN, user, comment)
+    return table
 
 
 @transaction.atomic
-def table_approve(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
-    report = locked_table(report)
-    _require_status(report, TableStatus.SUBMITTED, action=_("duyệt"))
-    report.status = TableStatus.APPROVED
-    report.approved_at = timezone.now()
-    report.approved_by = user
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.APPROVE, user, comment)
-    return report
+def table_approve(*, table: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
+    table = locked_table(table)
+    _require_status(table, TableStatus.SUBMITTED, action=_("duyệt"))
+    table.status = TableStatus.APPROVED
+    table.approved_at = timezone.now()
+    table.approved_by = user
+    table.full_clean()
+    table.save()
+    _event(table, TableAction.APPROVE, user, comment)
+    return table
 
 
 @transaction.atomic
-def table_lock(*, report: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
-    report = locked_table(report)
-    _require_status(report, TableStatus.APPROVED, action=_("khóa"))
-    report.status = TableStatus.LOCKED
-    report.locked_at = timezone.now()
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.LOCK, user, comment)
-    return report
+def table_lock(*, table: IndicatorTable, user: User | None, comment: str = "") -> IndicatorTable:
+    table = locked_table(table)
+    _require_status(table, TableStatus.APPROVED, action=_("khóa"))
+    table.status = TableStatus.LOCKED
+    table.locked_at = timezone.now()
+    table.full_clean()
+    table.save()
+    _event(table, TableAction.LOCK, user, comment)
+    return table
 
 
 @transaction.atomic
-def table_reopen(*, report: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
+def table_reopen(*, table: IndicatorTable, user: User | None, comment: str) -> IndicatorTable:
     """Open an approved or locked table again for correction (administrators)."""
-    report = locked_table(report)
-    _require_status(report, TableStatus.APPROVED, TableStatus.LOCKED, action=_("mở lại"))
+    table = locked_table(table)
+    _require_status(table, TableStatus.APPROVED, TableStatus.LOCKED, action=_("mở lại"))
     if not (comment or "").strip():
         raise ValidationError({"comment": _("Hãy ghi lý do mở lại bảng số liệu.")})
-    report.status = TableStatus.DRAFT
-    report.approved_at = None
-    report.approved_by = None
-    report.locked_at = None
-    report.full_clean()
-    report.save()
-    _event(report, TableAction.REOPEN, user, comment)
-    return report
+    table.status = TableStatus.DRAFT
+    table.approved_at = None
+    table.approved_by = None
+    table.locked_at = None
+    table.full_clean()
+    table.save()
+    _event(table, TableAction.REOPEN, user, comment)
+    return table
 
 
 @transaction.atomic
-def table_comment_add(*, report: IndicatorTable, user: User | None, text: str) -> IndicatorTableEvent:
+def table_comment_add(*, table: IndicatorTable, user: User | None, text: str) -> IndicatorTableEvent:
     if not (text or "").strip():
         raise ValidationError({"text": _("Ý kiến không được để trống.")})
-    return _event(report, TableAction.COMMENT, user, text)
+    return _event(table, TableAction.COMMENT, user, text)

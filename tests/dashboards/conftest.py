@@ -57,7 +57,7 @@ def _issued(plan, unit, inspected_on, status=InspectionStatus.CONCLUDED):
 
 
 def _table(unit, year, values, status=TableStatus.APPROVED):
-    report = IndicatorTable.objects.create(
+    table = IndicatorTable.objects.create(
         unit=unit,
         year=year,
         status=status,
@@ -65,12 +65,12 @@ def _table(unit, year, values, status=TableStatus.APPROVED):
     )
     for (code, number), (value, denominator) in values.items():
         IndicatorValue.objects.create(
-            report=report,
+            table=table,
             indicator=Indicator.objects.get(template__code=code, number=number),
             number=value,
             denominator=denominator,
         )
-    return report
+    return table
 
 
 @pytest.fixture

@@ -59,8 +59,8 @@ def grow(dash):
         for kind in (FindingKind.SHORTCOMING, FindingKind.RECOMMENDATION):
             FindingFactory(inspection=inspection, kind=kind, reform_area=dash.areas.tthc)
         RemediationTaskFactory(inspection=inspection, reform_area=dash.areas.tthc)
-        report = IndicatorTable.objects.create(unit=commune, year=2024, status="submitted")
-        IndicatorValue.objects.create(report=report, indicator=on_time, number=10, denominator=12)
+        table = IndicatorTable.objects.create(unit=commune, year=2024, status="submitted")
+        IndicatorValue.objects.create(table=table, indicator=on_time, number=10, denominator=12)
     rollup_refresh()
 
 

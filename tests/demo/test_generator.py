@@ -122,7 +122,7 @@ def generated_counts() -> dict[str, int]:
         "reports": RemediationReport.objects.filter(unit__code__startswith="G-").count(),
         "items": RemediationReportItem.objects.filter(report__unit__code__startswith="G-").count(),
         "tables": IndicatorTable.objects.filter(unit__code__startswith="G-").count(),
-        "values": IndicatorValue.objects.filter(report__unit__code__startswith="G-").count(),
+        "values": IndicatorValue.objects.filter(table__unit__code__startswith="G-").count(),
         "rollup": UnitRollup.objects.filter(unit__code__startswith="G-").count(),
     }
 

@@ -62,11 +62,11 @@ def cells_of(unit, *, code=None) -> dict[tuple[str, str, str], str]:
     """What the database holds for ``unit``: {(appendix, STT, period): text}."""
     from indicators.cells import value_text
 
-    values = IndicatorValue.objects.filter(report__unit=unit).select_related("report", "indicator__template")
+    values = IndicatorValue.objects.filter(table__unit=unit).select_related("table", "indicator__template")
     if code:
         values = values.filter(indicator__template__code=code)
     return {
-        (v.indicator.template.code, v.indicator.number, v.report.period_key): value_text(v) for v in values
+        (v.indicator.template.code, v.indicator.number, v.table.period_key): value_text(v) for v in values
     }
 
 
@@ -85,5 +85,5 @@ def imported(data, unit, **kwargs):
     return import_workbook(source=data, default_unit=unit, **kwargs)
 
 
-def report_of(unit, year, through=None):
+def table_of(unit, year, through=None):
     return IndicatorTable.objects.get(unit=unit, year=year, through=through)

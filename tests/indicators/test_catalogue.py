@@ -66,9 +66,9 @@ def test_loading_twice_changes_nothing(db):
 
 def test_a_later_years_list_does_not_rewrite_earlier_tables(db, units, tmp_path):
     catalogue_load()
-    report = table_create(unit=units.district_a, year=2019)
+    table = table_create(unit=units.district_a, year=2019)
     old = Indicator.objects.get(template__code="PL03", number="4.6")
-    value_set(report=report, indicator=old, raw="1", user=None)
+    value_set(table=table, indicator=old, raw="1", user=None)
 
     document = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
     pl03 = next(t for t in document["templates"] if t["code"] == "PL03")
@@ -102,9 +102,9 @@ def test_a_later_years_list_does_not_rewrite_earlier_tables(db, units, tmp_path)
 
 def test_changing_the_kind_of_an_indicator_with_figures_is_refused(db, units, tmp_path):
     catalogue_load()
-    report = table_create(unit=units.district_a, year=2019)
+    table = table_create(unit=units.district_a, year=2019)
     value_set(
-        report=report,
+        table=table,
         indicator=Indicator.objects.get(template__code="PL03", number="1.2"),
         raw="263",
         user=None,

@@ -24,7 +24,7 @@ def test_the_demo_loads_tuy_phong_with_its_flagged_cells_and_twice_changes_nothi
         "2025-06-30",
     )
     assert IndicatorTable.objects.filter(unit=tuy_phong).count() == 6
-    assert IndicatorValue.objects.filter(report__unit=tuy_phong).count() == 216
+    assert IndicatorValue.objects.filter(table__unit=tuy_phong).count() == 216
     # Left for the demo user to acknowledge in the grid.
     assert IndicatorValue.objects.filter(needs_acknowledgement=True).count() == 9
     assert User.objects.get(username="officer_tuyphong").memberships.get().unit == tuy_phong

@@ -63,9 +63,9 @@ def province_figures(units):
         (units.district_b, {("PL03", "1.2"): "250", ("PL03", "5.2"): "9000/9100", ("PL07", "2"): "10000"}),
         (units.commune_a, {("PL07", "1"): "300/320", ("PL07", "2"): "800"}),
     ):
-        report = table_create(unit=unit, year=2019)
+        table = table_create(unit=unit, year=2019)
         for (code, number), raw in figures.items():
-            value_set(report=report, indicator=indicator(code, number), raw=raw, user=None)
+            value_set(table=table, indicator=indicator(code, number), raw=raw, user=None)
 
 
 def files_under(media_root) -> list[Path]:

@@ -86,8 +86,8 @@ class TestUnitExport:
         assert sheet.page_setup.orientation == "landscape"
 
     def test_text_that_could_run_as_a_formula_is_escaped(self, catalogue, units):
-        report = table_create(unit=units.district_a, year=2021)
-        value_set(report=report, indicator=catalogue.pl03("4.5"), raw="=cmd|' /C calc'!A0", user=None)
+        table = table_create(unit=units.district_a, year=2021)
+        value_set(table=table, indicator=catalogue.pl03("4.5"), raw="=cmd|' /C calc'!A0", user=None)
         data = export_workbook(
             units=[units.district_a],
             tables=tables_for_export(units=[units.district_a], first=2021, last=2021),
@@ -115,7 +115,7 @@ class TestProvinceExport:
             (units.district_a, ("263", "12411/12429", "15189", "H:86 X:278", "/")),
             (units.district_b, ("250", "9000/9100", "10000", "H:50 X:100", "/")),
         ):
-            report = table_create(unit=unit, year=2019)
+            table = table_create(unit=unit, year=2019)
             for indicator, raw in zip(
                 (
                     catalogue.pl03("1.2"),
@@ -127,7 +127,7 @@ class TestProvinceExport:
                 figures,
                 strict=True,
             ):
-                value_set(report=report, indicator=indicator, raw=raw, user=None)
+                value_set(table=table, indicator=indicator, raw=raw, user=None)
         province_units = [units.province, units.district_a, units.district_b, units.commune_a]
         workbook = load_workbook(
             io.BytesIO(

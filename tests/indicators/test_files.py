@@ -10,7 +10,7 @@ import pytest
 
 from indicators import xlsx
 from indicators.xlsx import WorkbookError, check_archive, iter_sheets, open_workbook
-from tests.indicators.conftest import imported, office_sheet, report_of, workbook_bytes
+from tests.indicators.conftest import imported, office_sheet, table_of, workbook_bytes
 
 
 def rewrite(data: bytes, changes: dict[str, bytes | None], extra: dict[str, bytes] | None = None) -> bytes:
@@ -147,7 +147,7 @@ class TestFormulas:
     def test_a_formula_counts_for_its_cached_value(self, catalogue, units):
         outcome = imported(self.formula_workbook("88"), units.district_a)
         assert outcome.applied, outcome.problems
-        value = report_of(units.district_a, 2015).values.get(indicator=catalogue.pl03("1.2"))
+        value = table_of(units.district_a, 2015).values.get(indicator=catalogue.pl03("1.2"))
         assert value.number == 88
 
     def test_a_formula_without_a_cached_value_is_reported_not_read_as_blank(self, catalogue, units):

@@ -28,7 +28,7 @@ def tuy_phong(transactional_db):
 def value(number, code="PL03", period=(2020, True)):
     indicator = Indicator.objects.get(template__code=code, number=number)
     return IndicatorValue.objects.filter(
-        indicator=indicator, report__year=period[0], report__through__isnull=not period[1]
+        indicator=indicator, table__year=period[0], table__through__isnull=not period[1]
     ).first()
 
 

@@ -31,7 +31,7 @@ def tuy_phong(db, catalogue):
 def snapshot():
     """Everything an import can change, to compare before and after."""
     return {
-        "reports": sorted(IndicatorTable.objects.values_list("pk", "status", "updated_at")),
+        "tables": sorted(IndicatorTable.objects.values_list("pk", "status", "updated_at")),
         "values": sorted(
             IndicatorValue.objects.values_list("pk", "version", "updated_at", "number", "denominator", "text")
         ),
@@ -61,7 +61,7 @@ class TestSeed001:
         # Each warning says where it is in the file.
         where = {w["where"] for w in outcome.warnings}
         assert "Trang tính “Phụ lục 03”, dòng 27, cột H (Năm 2020 (Tính đến 31/3))" in where
-        assert outcome.totals["reports_new"] == 6
+        assert outcome.totals["tables_new"] == 6
         assert outcome.totals["cells_new"] == 216
         assert "nhận là chỉ tiêu 6" in " ".join(note["message"] for note in outcome.notes)
         assert IndicatorTable.objects.count() == 0
@@ -203,7 +203,7 @@ class TestAllOrNothing:
             second.totals["cells_changed"],
             second.totals["cells_cleared"],
         ) == (0, 0, 0)
-        assert second.totals["reports_unchanged"] == 6
+        assert second.totals["tables_unchanged"] == 6
         assert snapshot() == before
 
     def test_a_changed_file_updates_and_a_blank_cell_clears(self, catalogue, units):
@@ -276,8 +276,8 @@ class TestAllOrNothing:
             )
         )
         imported(data, units.district_a)
-        report = IndicatorTable.objects.get()
-        assert (report.year, report.through) == (2020, datetime.date(2020, 3, 31))
+        table = IndicatorTable.objects.get()
+        assert (table.year, table.through) == (2020, datetime.date(2020, 3, 31))
 
 
 def test_text_with_tabs_line_breaks_and_backslashes_is_stored_as_typed(catalogue, units):

@@ -48,7 +48,7 @@ def test_a_large_workbook_is_checked_then_imported_by_the_worker(celery_worker, 
     assert job.result["cells_new"] == 216
     record.refresh_from_db()
     assert record.status == ImportStatus.IMPORTED
-    assert IndicatorValue.objects.filter(report__unit=units.district_a).count() == 216
+    assert IndicatorValue.objects.filter(table__unit=units.district_a).count() == 216
 
 
 def test_the_page_shows_the_progress_bar_while_the_job_runs(

@@ -69,13 +69,13 @@ def _headers(sheet) -> list[tuple]:
     ]
 
 
-def _fill_figures(report) -> None:
+def _fill_figures(table) -> None:
     catalogue = {"Phụ lục 03:": "PL03", "Phụ lục 07:": "PL07"}
     from indicators.models import Indicator
 
     for title, number, typed, _stored in FIGURES:
         indicator = Indicator.objects.get(template__code=catalogue[title], number=number)
-        value_set(report=report, indicator=indicator, raw=str(typed), user=None)
+        value_set(table=table, indicator=indicator, raw=str(typed), user=None)
 
 
 def _expected() -> dict:
@@ -131,7 +131,7 @@ class TestPartYearRoundTrip:
     def test_a_year_and_a_part_of_it_side_by_side(self, catalogue, units):
         _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
         whole = table_create(unit=units.district_a, year=2020)
-        value_set(report=whole, indicator=catalogue.pl03("1.2"), raw="270", user=None)
+        value_set(table=whole, indicator=catalogue.pl03("1.2"), raw="270", user=None)
         exported = export_workbook(
             units=[units.district_a],
             tables=tables_for_export(units=[units.district_a], first=2020, last=2020),
@@ -187,9 +187,9 @@ class TestVietnameseWhateverTheLanguage:
     def test_an_english_users_export_is_official_and_imports_back(self, catalogue, units, english):
         _fill_figures(table_create(unit=units.district_a, year=2020, through=Q1))
         last_year = table_create(unit=units.district_a, year=2019)
-        value_set(report=last_year, indicator=catalogue.pl03("1.2"), raw="250", user=None)
+        value_set(table=last_year, indicator=catalogue.pl03("1.2"), raw="250", user=None)
         other = table_create(unit=units.district_b, year=2019)
-        value_set(report=other, indicator=catalogue.pl03("1.2"), raw="200", user=None)
+        value_set(table=other, indicator=catalogue.pl03("1.2"), raw="200", user=None)
 
         exported = export_workbook(
             units=[units.district_a],
@@ -251,13 +251,13 @@ class TestVietnameseWhateverTheLanguage:
         assert "<title>Số liệu chỉ tiêu cải cách hành chính" in html
 
     def test_through_the_pages_with_the_language_cookie(self, client, officer_a, units, catalogue):
-        report = table_create(unit=units.district_a, year=2020, through=Q1)
-        _fill_figures(report)
+        table = table_create(unit=units.district_a, year=2020, through=Q1)
+        _fill_figures(table)
         last_year = table_create(unit=units.district_a, year=2019)
-        value_set(report=last_year, indicator=catalogue.pl03("1.2"), raw="250", user=None)
+        value_set(table=last_year, indicator=catalogue.pl03("1.2"), raw="250", user=None)
         client.force_login(officer_a)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        grid = client.get(reverse("indicators:table_detail", args=[report.pk])).content.decode()
+        grid = client.get(reverse("indicators:table_detail", args=[table.pk])).content.decode()
         assert 'lang="en"' in grid
         assert '<th scope="col">Indicator</th>' in grid and ">Chỉ tiêu<" not in grid
 
@@ -286,9 +286,9 @@ class TestVietnameseWhateverTheLanguage:
         assert outcome.totals["cells_unchanged"] == outcome.totals["cells"]
 
     def test_the_vietnamese_screen_says_chi_tieu(self, client, officer_a, units, catalogue):
-        report = table_create(unit=units.district_a, year=2020, through=Q1)
+        table = table_create(unit=units.district_a, year=2020, through=Q1)
         client.force_login(officer_a)
-        grid = client.get(reverse("indicators:table_detail", args=[report.pk])).content.decode()
+        grid = client.get(reverse("indicators:table_detail", args=[table.pk])).content.decode()
         assert '<th scope="col">Chỉ tiêu</th>' in grid
 
 
@@ -310,10 +310,10 @@ class TestImportHistory:
 
         client.force_login(officer_a)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        page = client.get(reverse("indicators:table_detail", args=[event.report_id])).content.decode()
+        page = client.get(reverse("indicators:table_detail", args=[event.table_id])).content.decode()
         assert "Imported from Excel file: 1 cell changed." in page
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
-        page = client.get(reverse("indicators:table_detail", args=[event.report_id])).content.decode()
+        page = client.get(reverse("indicators:table_detail", args=[event.table_id])).content.decode()
         assert "Nhập từ tệp Excel: 1 ô thay đổi." in page
 
     def test_the_files_name_and_the_plural(self):

@@ -24,12 +24,12 @@ def tables(catalogue, units, officer_a):
     """Duy Xuyên's 2019 table (with a flagged cell) and 2018 table, and Đại
     Lộc's 2019 table."""
     own = table_create(unit=units.district_a, year=2019, user=officer_a)
-    value_set(report=own, indicator=catalogue.pl03("1.2"), raw="263", user=officer_a)
-    value_set(report=own, indicator=catalogue.pl03("5.2"), raw="2717/2700", user=officer_a)
+    value_set(table=own, indicator=catalogue.pl03("1.2"), raw="263", user=officer_a)
+    value_set(table=own, indicator=catalogue.pl03("5.2"), raw="2717/2700", user=officer_a)
     last_year = table_create(unit=units.district_a, year=2018, user=officer_a)
-    value_set(report=last_year, indicator=catalogue.pl03("1.2"), raw="204", user=officer_a)
+    value_set(table=last_year, indicator=catalogue.pl03("1.2"), raw="204", user=officer_a)
     other = table_create(unit=units.district_b, year=2019)
-    value_set(report=other, indicator=catalogue.pl03("1.2"), raw="250", user=None)
+    value_set(table=other, indicator=catalogue.pl03("1.2"), raw="250", user=None)
     commune = table_create(unit=units.commune_a, year=2019)
     return type("Tables", (), {"own": own, "last_year": last_year, "other": other, "commune": commune})
 
@@ -55,19 +55,19 @@ class TestList:
         login(client, officer_a)
         response = client.get(self.URL)
         assert response.status_code == 200
-        assert {r.pk for r in response.context["reports"]} == {
+        assert {r.pk for r in response.context["tables"]} == {
             tables.own.pk,
             tables.last_year.pk,
             tables.commune.pk,
         }
         assert "UBND huyện Đại Lộc" not in page(response)
-        row = next(r for r in response.context["reports"] if r.pk == tables.own.pk)
+        row = next(r for r in response.context["tables"] if r.pk == tables.own.pk)
         assert (row.value_count, row.open_warning_count) == (2, 1)
 
     def test_an_inspector_sees_the_province(self, client, inspector, tables):
         login(client, inspector)
         response = client.get(self.URL, {"year": 2019})
-        assert {r.pk for r in response.context["reports"]} == {
+        assert {r.pk for r in response.context["tables"]} == {
             tables.own.pk,
             tables.other.pk,
             tables.commune.pk,
@@ -77,7 +77,7 @@ class TestList:
         login(client, outsider)
         response = client.get(self.URL)
         assert response.status_code == 200
-        assert list(response.context["reports"]) == []
+        assert list(response.context["tables"]) == []
         assert "Chưa có bảng số liệu nào trong phạm vi của bạn." in page(response)
 
     @pytest.mark.parametrize("extra", [0, 6])
@@ -89,12 +89,12 @@ class TestList:
         login(client, inspector)
         with django_assert_num_queries(8):
             response = client.get(self.URL)
-        assert len(response.context["reports"]) == 4 + extra
+        assert len(response.context["tables"]) == 4 + extra
 
 
 class TestGrid:
-    def url(self, report):
-        return reverse("indicators:table_detail", args=[report.pk])
+    def url(self, table):
+        return reverse("indicators:table_detail", args=[table.pk])
 
     def test_the_officer_gets_an_editable_grid(self, client, officer_a, tables, catalogue):
         login(client, officer_a)
@@ -128,8 +128,8 @@ class TestGrid:
 
 
 class TestCells:
-    def url(self, report, indicator):
-        return reverse("indicators:cell", args=[report.pk, indicator.pk])
+    def url(self, table, indicator):
+        return reverse("indicators:cell", args=[table.pk, indicator.pk])
 
     def test_a_cell_saves_over_htmx_and_answers_with_its_row(self, client, officer_a, tables, catalogue):
         indicator = catalogue.pl03("1.3")
@@ -143,7 +143,7 @@ class TestCells:
         html = page(response)
         assert html.lstrip().startswith(f'<tr id="row-{indicator.pk}"')
         assert 'value="106"' in html
-        assert 'id="report-summary" class="text-end" hx-swap-oob="true"' in html
+        assert 'id="table-summary" class="text-end" hx-swap-oob="true"' in html
         assert cells_of(tables.own.unit)[("PL03", "1.3", "2019")] == "106"
 
     def test_a_wrong_cell_keeps_what_was_typed_and_says_why(self, client, officer_a, tables, catalogue):
@@ -158,8 +158,8 @@ class TestCells:
 
     def test_a_parent_change_updates_the_childs_row_too(self, client, officer_a, tables, catalogue):
         login(client, officer_a)
-        value_set(report=tables.own, indicator=catalogue.pl03("4"), raw="111", user=officer_a)
-        value_set(report=tables.own, indicator=catalogue.pl03("4.3"), raw="145", user=officer_a)
+        value_set(table=tables.own, indicator=catalogue.pl03("4"), raw="111", user=officer_a)
+        value_set(table=tables.own, indicator=catalogue.pl03("4.3"), raw="145", user=officer_a)
         parent = catalogue.pl03("4")
         response = client.post(self.url(tables.own, parent), {f"cell-{parent.pk}": "263"}, **HTMX)
         html = page(response)
@@ -172,7 +172,7 @@ class TestCells:
         response = client.post(reverse("indicators:acknowledge", args=[tables.own.pk, indicator.pk]), **HTMX)
         assert response.status_code == 200
         assert "(đã xác nhận)" in page(response)
-        assert not IndicatorValue.objects.get(report=tables.own, indicator=indicator).needs_acknowledgement
+        assert not IndicatorValue.objects.get(table=tables.own, indicator=indicator).needs_acknowledgement
 
     @pytest.mark.parametrize("name", ["cell", "acknowledge"])
     def test_roles_that_may_not_edit_get_403(self, client, inspector, leader, tables, catalogue, name):
@@ -214,11 +214,11 @@ class TestCells:
 
 
 class TestStatus:
-    def url(self, report, action):
-        return reverse("indicators:table_transition", args=[report.pk, action])
+    def url(self, table, action):
+        return reverse("indicators:table_transition", args=[table.pk, action])
 
     def test_submit_approve_lock(self, client, officer_a, inspector, tables, catalogue):
-        value = IndicatorValue.objects.get(report=tables.own, indicator=catalogue.pl03("5.2"))
+        value = IndicatorValue.objects.get(table=tables.own, indicator=catalogue.pl03("5.2"))
         login(client, officer_a)
         client.post(self.url(tables.own, "submit"))
         tables.own.refresh_from_db()
@@ -273,9 +273,9 @@ class TestCreate:
     def test_an_officer_creates_a_table_for_its_unit(self, client, officer_a, units, catalogue):
         login(client, officer_a)
         response = client.post(self.URL, {"unit": units.commune_a.pk, "year": 2021, "through": "30/06/2021"})
-        report = IndicatorTable.objects.get()
-        assert response["Location"] == reverse("indicators:table_detail", args=[report.pk])
-        assert (report.unit, report.through) == (units.commune_a, datetime.date(2021, 6, 30))
+        table = IndicatorTable.objects.get()
+        assert response["Location"] == reverse("indicators:table_detail", args=[table.pk])
+        assert (table.unit, table.through) == (units.commune_a, datetime.date(2021, 6, 30))
 
     def test_out_of_scope_unit_and_wrong_input_keep_what_was_typed(self, client, officer_a, units, catalogue):
         login(client, officer_a)
@@ -319,7 +319,7 @@ class TestImport:
         assert "Đã nhập: 216 ô mới, 0 ô sửa, 0 ô xóa." in page(response)
         record.refresh_from_db()
         assert record.status == ImportStatus.IMPORTED
-        assert IndicatorValue.objects.filter(report__unit=units.district_a).count() == 216
+        assert IndicatorValue.objects.filter(table__unit=units.district_a).count() == 216
 
     def test_a_file_with_problems_lists_them_and_offers_no_import(self, client, officer_a, units, catalogue):
         from tests.indicators.test_import import problem_workbook
