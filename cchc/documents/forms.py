@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import OfficialDocument
+from ..models import OfficialDocument, Signatory
 
 
 class DocumentHeaderForm(forms.ModelForm):
@@ -33,12 +33,25 @@ class DocumentHeaderForm(forms.ModelForm):
             "signer_authority",
             "signer_position",
             "signer_name",
+            "signatory",
             "archive_line",
         ]
+        widgets = {
+            # "ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": one line each.
+            "signer_authority": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients_text"].initial = "\n".join(self.instance.recipients or [])
+        # The signatories of the issuing body and the bodies under it (whose
+        # signature image the visible signature shows).
+        unit = self.instance.issuing_unit if self.instance.issuing_unit_id else None
+        self.fields["signatory"].queryset = (
+            Signatory.objects.filter(unit__path__startswith=unit.path).select_related("unit")
+            if unit is not None
+            else Signatory.objects.none()
+        )
 
     def cleaned_recipients(self) -> list[str]:
         return self.cleaned_data.get("recipients_text", "").splitlines()
