@@ -1,5 +1,6 @@
-"""Signature and seal images: the checks an uploaded image must pass, and
-the clearly marked demonstration images drawn by code.
+"""Signature and seal images: the checks an uploaded image must pass (from
+:mod:`cchc.images`), and the clearly marked demonstration images drawn by
+code.
 
 A signer's signature is a blue image on a transparent background; a body's
 seal is a red image on a transparent background, printed at its actual size
@@ -13,47 +14,9 @@ import math
 from io import BytesIO
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.utils.translation import gettext as _
+from ..images import MAX_IMAGE_BYTES, check_transparent_png  # noqa: F401 - the checks live in the kernel
 
-MAX_IMAGE_BYTES = 1024 * 1024
-MAX_SIDE = 2000
-MIN_SIDE = 100
 DEMO_MARK = "MẪU DEMO"
-
-
-def check_transparent_png(upload) -> None:
-    """Refuse what is not a PNG of a sensible size with a transparent
-    background: the type is read from the content, not the name."""
-    from PIL import Image, UnidentifiedImageError
-
-    size = getattr(upload, "size", None)
-    if size is not None and size > MAX_IMAGE_BYTES:
-        raise ValidationError(_("Tệp ảnh lớn hơn 1 MB."))
-    position = upload.tell() if hasattr(upload, "tell") else None
-    try:
-        with Image.open(upload) as image:
-            image_format = image.format
-            width, height = image.size
-            has_alpha = image.mode in ("RGBA", "LA") or (image.mode == "P" and "transparency" in image.info)
-            if has_alpha:
-                alpha = image.convert("RGBA").getchannel("A")
-                low, _high = alpha.getextrema()
-                has_alpha = low < 255
-    except (UnidentifiedImageError, OSError) as error:
-        raise ValidationError(_("Tệp không phải là ảnh PNG đọc được.")) from error
-    finally:
-        if position is not None:
-            upload.seek(position)
-    if image_format != "PNG":
-        raise ValidationError(_("Hình ảnh phải là tệp PNG."))
-    if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
-        raise ValidationError(
-            _("Kích thước ảnh phải từ %(min)s đến %(max)s điểm ảnh mỗi chiều.")
-            % {"min": MIN_SIDE, "max": MAX_SIDE}
-        )
-    if not has_alpha:
-        raise ValidationError(_("Ảnh phải có nền trong suốt (PNG có kênh alpha)."))
 
 
 def _font(size: int):

@@ -259,8 +259,8 @@ class DraftingUnit(models.Model):
 
 def validate_transparent_png(upload) -> None:
     """An uploaded signature or seal image: a PNG of a sensible size with a
-    transparent background (:func:`cchc.documents.images.check_transparent_png`)."""
-    from ..documents.images import check_transparent_png
+    transparent background (:func:`cchc.images.check_transparent_png`)."""
+    from ..images import check_transparent_png
 
     check_transparent_png(upload)
 
