@@ -9,11 +9,18 @@ import pytest
 from django.core.checks import run_checks
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 from PIL import Image
 
 from cchc.choices import UnitKind
 from cchc.documents import images, issuers
 from cchc.models import DraftingUnit, Seal, Signatory, Unit
+
+
+@pytest.fixture(autouse=True)
+def in_vietnamese():
+    with translation.override("vi"):
+        yield
 
 
 @pytest.fixture

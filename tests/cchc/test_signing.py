@@ -911,10 +911,17 @@ class TestCommand:
     ):
         settings.CCHC_ALLOW_DEMO_DATA = True
         settings.CCHC_SIGNING_P12 = tmp_path / "keys" / "signer.p12"
+        settings.CCHC_SIGNING_P12_DIR = str(tmp_path / "keys" / "bodies")
         settings.CCHC_SIGNING_P12_PASSWORD = "cchc-demo-signing"
         settings.CCHC_TRUSTED_ROOTS = [tmp_path / "roots" / "root.pem"]
         out = StringIO()
         call_command("create_demo_certificate", stdout=out)
+        # One certificate per other demo issuing body, named for it.
+        bodies = {
+            signing.certificate_organisation(p12_path=path, password="cchc-demo-signing")
+            for path in (tmp_path / "keys" / "bodies").glob("*.p12")
+        }
+        assert bodies == {"Văn phòng UBND tỉnh Quảng Nam", "UBND huyện Hương Sơn"}
         output = out.getvalue()
         assert "Đã tạo chứng thư số minh họa" in output
         assert "TỰ KÝ chỉ để trình diễn" in output
