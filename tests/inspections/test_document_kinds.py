@@ -500,3 +500,14 @@ def test_every_kind_is_declared_once_and_drafts_from_its_source(cycle):
     declared = {t.key for t in kinds.declared()}
     assert {d.kind for d in made.documents.values()} | {DocumentKind.REPORT_APPENDIX} == declared
     assert all(d.status == DocumentStatus.SIGNED for d in made.documents.values())
+
+
+def test_no_page_ends_with_a_heading(cycle):
+    for name in KINDS:
+        issued = cycle().documents[name]
+        titles = {flat(s.title) for s in issued.view.sections if s.title}
+        pages = issued.layout.split("\f")
+        for number, page in enumerate(pages[:-1], start=1):
+            lines = [flat(line) for line in page.splitlines() if line.strip()]
+            if lines:
+                assert lines[-1] not in titles, (name, number, lines[-1])
