@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import Membership, ReformArea, Unit, UnitSuccession, User
+from .models import DraftingUnit, Membership, ReformArea, Seal, Signatory, Unit, UnitSuccession, User
 
 
 class MembershipInline(admin.TabularInline):
@@ -84,3 +84,30 @@ class ReformAreaAdmin(admin.ModelAdmin):
     list_filter = ["valid_from_year", "programme"]
     search_fields = ["name", "code"]
     ordering = ["valid_from_year", "position"]
+
+
+@admin.register(DraftingUnit)
+class DraftingUnitAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "unit", "is_default"]
+    list_filter = ["is_default"]
+    search_fields = ["code", "name", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Signatory)
+class SignatoryAdmin(admin.ModelAdmin):
+    """Signers of each body, with the image of their signature (a blue,
+    transparent PNG, checked on upload)."""
+
+    list_display = ["full_name", "position", "unit", "valid_from", "valid_to"]
+    search_fields = ["full_name", "unit__name"]
+    autocomplete_fields = ["unit"]
+
+
+@admin.register(Seal)
+class SealAdmin(admin.ModelAdmin):
+    """Each body's seal image (a red, transparent PNG, checked on upload)."""
+
+    list_display = ["unit", "diameter_mm"]
+    search_fields = ["unit__name"]
+    autocomplete_fields = ["unit"]

@@ -314,6 +314,10 @@ CCHC_PUBLIC_URL = env_str("CCHC_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/"
 # configured by the administrator. The set-up of the embedded default creates
 # a self-signed demonstration certificate here (never used in production).
 CCHC_SIGNING_P12 = Path(env_str("CCHC_SIGNING_P12", str(VAR_DIR / "signing" / "demo-signer.p12")))
+# More organisations' certificates (one PKCS#12 file per issuing body, the
+# same password): a document is signed with the one whose organisation is
+# its issuing body.
+CCHC_SIGNING_P12_DIR = env_str("CCHC_SIGNING_P12_DIR", str(VAR_DIR / "signing" / "bodies"))
 CCHC_SIGNING_P12_PASSWORD = env_str("CCHC_SIGNING_P12_PASSWORD", "cchc-demo-signing" if DEBUG else "")
 # Roots a signature made outside the app must chain to (PEM files).
 CCHC_TRUSTED_ROOTS = [

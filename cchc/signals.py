@@ -16,3 +16,7 @@ document_published = Signal()
 # created or changed units or successions in bulk (which sends no post_save):
 # the apps refresh what they derive from the tree (the dashboards' roll-up).
 units_loaded = Signal()
+
+#: Sent by ``cchc.documents.services.document_number`` inside its
+#: transaction when a draft gets its number and date (``document``).
+document_issued = Signal()

@@ -18,9 +18,11 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 
-from cchc.models import Membership, ReformArea, Unit, UnitSuccession, User
+from cchc.documents import images
+from cchc.models import DraftingUnit, Membership, ReformArea, Seal, Signatory, Unit, UnitSuccession, User
 from cchc.reference import (
     FIXTURES_DIR,
     FixtureError,
@@ -133,7 +135,50 @@ class _Loader:
             self.load_user(record)
         for record in self.document["plans"]:
             self.load_plan(record)
+        for record in self.document.get("issuing_bodies", []):
+            self.load_issuing_body(record)
         return self.result
+
+    def load_issuing_body(self, record: dict) -> None:
+        """A body's drafting units, signatories and seal. The signature and
+        seal images are drawn by code and marked "MẪU DEMO"."""
+        check_keys(record, {"unit", "drafting_units", "signatories", "seal"}, f"Cơ quan {record.get('unit')}")
+        unit = self.unit(record["unit"])
+        for item in record["drafting_units"]:
+            check_keys(item, {"code", "name", "is_default"}, f"Đơn vị soạn thảo của {unit}")
+            _upsert(
+                DraftingUnit,
+                self.result,
+                {"unit": unit, "code": item["code"]},
+                {"name": item["name"], "is_default": item["is_default"]},
+            )
+        for item in record["signatories"]:
+            check_keys(
+                item,
+                {"full_name", "position", "head_title", "valid_from", "valid_to"},
+                f"Người ký của {unit}",
+            )
+            signatory = _upsert(
+                Signatory,
+                self.result,
+                {"unit": unit, "full_name": item["full_name"]},
+                {
+                    "position": item["position"],
+                    "head_title": item["head_title"],
+                    "valid_from": _date(item["valid_from"]),
+                    "valid_to": _date(item["valid_to"]),
+                },
+            )
+            if not signatory.signature_image:
+                signatory.signature_image.save(
+                    "signature.png", ContentFile(images.demo_signature_png(signatory.full_name)), save=True
+                )
+        if record["seal"] and not Seal.objects.filter(unit=unit).exists():
+            seal = Seal(unit=unit)
+            seal.image.save("seal.png", ContentFile(images.demo_seal_png(unit.name)), save=False)
+            seal.full_clean()
+            seal.save()
+            self.result.record(Seal, "created")
 
     def load_unit(self, record: dict) -> None:
         if record.get("key") in self.units:
