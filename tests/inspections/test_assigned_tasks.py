@@ -336,3 +336,102 @@ def test_seed_002_one_report_per_quarter_for_the_periodic_point(demo_province, f
         [3],
     ]
     assert [r.revision for r in (first, second, third)] == [1, 2, 3]
+
+
+# The unit's home, the reminders and the escalation, on the small test province.
+
+
+@pytest.fixture
+def letter(scenario, units, inspector):
+    from inspections.drafting import follow_up_draft
+
+    document = follow_up_draft(plan=scenario.plan_2024, user=inspector)
+    document.content["sections"][-1]["points"] = ["Rà soát thủ tục hành chính.", "Báo cáo Sở Nội vụ."]
+    document.save()
+    return document
+
+
+@pytest.mark.parametrize("count", [20, 200])
+def test_the_unit_home_lists_assigned_tasks_at_a_pinned_number_of_queries(
+    client, officer_a, scenario, units, letter, count, django_assert_num_queries
+):
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    RemediationTask.objects.bulk_create(
+        RemediationTask(
+            source_document=letter,
+            point=n % 2 + 1,
+            responsible_unit=[units.district_a, units.commune_a][n % 2],
+            monitoring_unit=units.department,
+            description=f"Nhiệm vụ được giao số {n + 1}.",
+            deadline=today + datetime.timedelta(days=n % 40 - 10),
+            status=[TaskStatus.OPEN, TaskStatus.REPORTED, TaskStatus.RETURNED][n % 3],
+        )
+        for n in range(count)
+    )
+    client.force_login(officer_a)
+    client.get(reverse("inspections:unit_home"))
+    # The same pinned count as with remediation tasks alone (session, user,
+    # memberships, units, successions, tasks, unread count, inspections, notices).
+    with django_assert_num_queries(9):
+        response = client.get(reverse("inspections:unit_home"))
+    body = response.content.decode()
+    assert body.count("Nhiệm vụ được giao số ") == count
+    assert reverse("inspections:document_report_open", args=[letter.pk]) in body
+
+
+def test_assigned_tasks_are_reminded_and_long_overdue_units_escalated_once(
+    letter, units, officer_a, make_member, mailoutbox, settings
+):
+    from inspections.reminders import escalations_send, reminders_send
+
+    settings.CCHC_TASK_ESCALATION_DAYS = 10
+    monitor_leader = make_member(Role.LEADER, units.department, username="lanhdao.snv")
+    today = D(2025, 3, 10)
+    soon = RemediationTask.objects.create(
+        source_document=letter,
+        point=1,
+        responsible_unit=units.district_a,
+        monitoring_unit=units.department,
+        description="Rà soát thủ tục hành chính.",
+        deadline=today + datetime.timedelta(days=7),
+    )
+    late = RemediationTask.objects.create(
+        source_document=letter,
+        point=2,
+        responsible_unit=units.district_a,
+        monitoring_unit=units.department,
+        description="Báo cáo Sở Nội vụ.",
+        deadline=today - datetime.timedelta(days=11),
+    )
+    assert reminders_send(today=today) == {"sent": 1, "skipped": 0}
+    assert [m.to for m in mailoutbox] == [[officer_a.email]]
+    assert escalations_send(today=today) == {"sent": 1, "skipped": 0}
+    assert escalations_send(today=today) == {"sent": 0, "skipped": 1}
+    escalation = mailoutbox[-1]
+    assert escalation.to == [monitor_leader.email]
+    assert "điểm 2" in escalation.body and "quá 11 ngày" in escalation.body
+    assert soon.reminders.get().kind == "before-7" and late.reminders.get().kind == "escalate"
+
+
+def test_a_unit_that_ends_hands_its_assigned_tasks_to_its_successor(letter, units):
+    from cchc.services import unit_end, unit_create
+
+    task = RemediationTask.objects.create(
+        source_document=letter,
+        point=1,
+        responsible_unit=units.commune_b,
+        description="Rà soát thủ tục hành chính.",
+        deadline=D(2025, 9, 1),
+    )
+    successor = unit_create(
+        name="Ủy ban nhân dân xã Hà Nha",
+        short_name="UBND xã Hà Nha",
+        kind=UnitKind.COMMUNE,
+        parent=units.province,
+        valid_from=D(2025, 7, 1),
+    )
+    unit_end(unit=units.commune_b, last_day=D(2025, 6, 30), successors=[successor], legal_basis="NQ")
+    task.refresh_from_db()
+    assert task.responsible_unit == successor and task.source_document == letter
