@@ -143,11 +143,14 @@ def url(name, key):
 
 
 def set_password_link(user, token=None) -> dict:
-    """The arguments of a new user's one-time link to set a password."""
+    """The arguments of a new user's one-time link to set a password (the
+    token from the user as stored: logins of earlier tests, rolled back,
+    may have changed the world's copy of ``last_login``)."""
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    user = type(user).objects.get(pk=user.pk)
     return {
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": token or default_token_generator.make_token(user),
