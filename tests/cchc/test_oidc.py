@@ -35,7 +35,9 @@ BUTTON = "Đăng nhập bằng tài khoản một cửa của tỉnh"
 def known(make_member, units):
     """The cchc user the provider's ``an.nguyen`` stands for (same e-mail,
     another user name, another case)."""
-    return make_member(Role.UNIT_OFFICER, units.district_a, username="nguyen.an", email=KNOWN["email"].upper())
+    return make_member(
+        Role.UNIT_OFFICER, units.district_a, username="nguyen.an", email=KNOWN["email"].upper()
+    )
 
 
 def sign_in_at_provider(client, person: dict, *, start_query: str = ""):
@@ -100,7 +102,10 @@ class TestSignIn:
         assert 'name="password"' in page
 
     def test_a_known_email_signs_in_its_user_and_changes_nothing(self, client, oidc_settings, known):
-        users, memberships = User.objects.count(), list(Membership.objects.values_list("user", "unit", "role"))
+        users, memberships = (
+            User.objects.count(),
+            list(Membership.objects.values_list("user", "unit", "role")),
+        )
 
         response = sign_in_at_provider(client, KNOWN)
 
@@ -229,3 +234,39 @@ class TestLocalLogin:
         response = client.post(LOGIN_URL, {"username": officer_a.username, "password": PASSWORD})
         assert response.status_code == 429
         assert signed_in_user(client) is None
+
+
+class TestIdToken:
+    @pytest.fixture
+    def real_id_token(self, client, oidc_settings, known, monkeypatch):
+        """The ID token the provider really issued in a sign-in, and its nonce."""
+        seen = []
+        verify = ProviderBackend.verify_token
+
+        def keep(backend, token, **kwargs):
+            seen.append((token, kwargs.get("nonce")))
+            return verify(backend, token, **kwargs)
+
+        monkeypatch.setattr(ProviderBackend, "verify_token", keep)
+        sign_in_at_provider(client, KNOWN)
+        assert signed_in_user(client) == known
+        monkeypatch.setattr(ProviderBackend, "verify_token", verify)
+        return seen[0]
+
+    def test_the_real_token_passes(self, real_id_token):
+        token, nonce = real_id_token
+        assert ProviderBackend().verify_token(token, nonce=nonce)["aud"] in (
+            "cchc-test-client",
+            ["cchc-test-client"],
+        )
+
+    def test_a_token_made_for_another_client_is_refused(self, real_id_token, oidc_settings):
+        token, nonce = real_id_token
+        oidc_settings.CCHC_OIDC_CLIENT_ID = "another-client"
+        with pytest.raises(SuspiciousOperation, match="not issued to this client"):
+            ProviderBackend().verify_token(token, nonce=nonce)
+
+    def test_a_replayed_token_with_another_nonce_is_refused(self, real_id_token):
+        token, _nonce = real_id_token
+        with pytest.raises(SuspiciousOperation, match="Nonce"):
+            ProviderBackend().verify_token(token, nonce="another-nonce")

@@ -90,9 +90,7 @@ def oidc_provider(tmp_path_factory):
         "PYTHONPATH": str(BASE_DIR),
     }
     env.pop("DATABASE_URL", None)
-    subprocess.run(
-        [sys.executable, "-m", "tests.oidc_provider.prepare"], cwd=BASE_DIR, env=env, check=True
-    )
+    subprocess.run([sys.executable, "-m", "tests.oidc_provider.prepare"], cwd=BASE_DIR, env=env, check=True)
     port = _free_port()
     log = folder / "provider.log"
     with log.open("wb") as output:
