@@ -43,3 +43,17 @@ class LoginView(auth_views.LoginView):
             )
         )
         return self.render_to_response(context, status=403)
+
+
+def axes_username(request, credentials: dict | None = None) -> str | None:
+    """The user name django-axes counts failures under (its
+    ``AXES_USERNAME_CALLABLE``). A password login: the name typed. A sign-in
+    through the provider carries no name cchc could count (the provider
+    throttles its own passwords): each attempt counts apart, under its
+    state, so that people cchc does not know, coming from an office's one
+    address, lock no one out."""
+    if credentials and "nonce" in credentials:
+        return "oidc:" + request.GET.get("state", "")[:100]
+    if credentials:
+        return credentials.get("username")
+    return request.POST.get("username")

@@ -229,6 +229,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Password logins count under the name typed; refused sign-ins through the
+# provider count each apart (cchc/login.py).
+AXES_USERNAME_CALLABLE = "cchc.login.axes_username"
 
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and in any
 # case SESSION_ABSOLUTE_TIMEOUT seconds after login.

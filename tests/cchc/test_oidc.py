@@ -270,3 +270,17 @@ class TestIdToken:
         token, _nonce = real_id_token
         with pytest.raises(SuspiciousOperation, match="Nonce"):
             ProviderBackend().verify_token(token, nonce="another-nonce")
+
+
+class TestThrottling:
+    def test_refused_sign_ins_through_the_provider_lock_no_one_out(
+        self, client, oidc_settings, known, settings
+    ):
+        # Everyone of an office may come from one address: people the
+        # provider vouched for but cchc does not know must not lock the
+        # others out (the provider throttles its own passwords).
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            sign_in_at_provider(client, STRANGER)
+        response = sign_in_at_provider(client, KNOWN)
+        assert response.status_code == 302
+        assert signed_in_user(client) == known
