@@ -198,6 +198,19 @@ ROWS: dict[str, Row] = {
         every_role="public",
         posts=True,
     ),
+    # The central sign-in: without an issuer (as here) neither URL exists;
+    # tests/cchc/test_oidc.py and tests/browser/test_oidc_journey.py walk
+    # them against a real provider.
+    "oidc_authentication_init": Row(
+        public="the start of the central sign-in: a redirect to the provider",
+        allowed=Ask(None, status=404),
+        every_role="public",
+    ),
+    "oidc_authentication_callback": Row(
+        public="the provider's answer: its code and state are the key",
+        allowed=Ask(None, status=404, query="code=ma&state=trang-thai"),
+        every_role="public",
+    ),
     "official_fonts_css": Row(
         public="fonts of the HTML preview, no data",
         allowed=Ask(None, marker=lambda w: "@font-face"),
