@@ -33,7 +33,7 @@ NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 RUNTIME_DEBS := libharfbuzz-subset0 gettext
 TEST_DEBS := poppler-utils chromium chromium-driver
 
-.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards clean
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards bench-units clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -46,6 +46,7 @@ help:
 	@echo "make bench-documents  benchmark: render + sign a notice vs LibreOffice"
 	@echo "make bench-indicators benchmark: indicator import/export vs openpyxl reading"
 	@echo "make bench-dashboards benchmark: dashboards on the national data set (PostgreSQL)"
+	@echo "make bench-units      benchmark: load the 34 provinces' official units twice (PostgreSQL)"
 
 $(PY):
 	@v=$$("$(PYTHON)" -c 'import sys; print("%d%02d" % sys.version_info[:2])'); \
@@ -129,6 +130,14 @@ BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc_dash
 bench-dashboards: setup
 	$(PY) bin/ensure-database "$(BENCH_DATABASE_URL)"
 	DATABASE_URL="$(BENCH_DATABASE_URL)" $(PY) bench/dashboard_bench.py
+
+# Benchmark of loading the official units of all 34 provinces with their
+# pre-2025 trees and successions, twice, in a PostgreSQL database of its own
+# (UNITS_BENCH_DATABASE_URL; created here, its unit tables emptied each run).
+UNITS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc_units
+bench-units: setup
+	$(PY) bin/ensure-database "$(UNITS_BENCH_DATABASE_URL)"
+	DATABASE_URL="$(UNITS_BENCH_DATABASE_URL)" $(PY) bench/units_bench.py
 
 # Removes what the set-up made; var/ (the SQLite database, media) is kept.
 clean:

@@ -70,6 +70,7 @@ ACTIONS: dict[str, Action] = {
     "table.export": Action(ALL_ROLES),
     "table.import.view_all": Action(ADMINISTRATORS, "unit"),
     "dashboard.view": Action(STAFF),
+    "people.manage": Action(ADMINISTRATORS),
 }
 
 

@@ -31,7 +31,10 @@ class Role(models.TextChoices):
 class DocumentKind(models.TextChoices):
     """The official documents the app drafts."""
 
+    INSPECTION_PLAN = "inspection_plan", _("Kế hoạch kiểm tra")
+    TEAM_DECISION = "team_decision", _("Quyết định thành lập đoàn kiểm tra")
     CONCLUSION_NOTICE = "conclusion_notice", _("Thông báo kết luận kiểm tra")
+    CONFERENCE_NOTICE = "conference_notice", _("Thông báo kết luận hội nghị")
     INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
     REPORT_APPENDIX = "report_appendix", _("Phụ lục báo cáo kết quả kiểm tra")
     FOLLOW_UP_LETTER = "follow_up_letter", _("Công văn chấn chỉnh, khắc phục")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from .access import clear_scope_cache
 from .choices import SuccessionKind
 from .models import Membership, Unit, UnitSuccession, User
+from .people import memberships_end_with_unit
 from .signals import unit_ended
 
 
@@ -84,6 +85,7 @@ def unit_end(
         link.full_clean()
         link.save()
         links.append(link)
+    memberships_end_with_unit(unit=unit, last_day=last_day)
     unit_ended.send(sender=Unit, unit=unit, successors=successors, last_day=last_day)
     return links
 

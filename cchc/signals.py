@@ -11,3 +11,12 @@ unit_ended = Signal()
 # with ``document`` (published): the apps act on publication (the inspections
 # app marks an inspection concluded when its conclusion notice is published).
 document_published = Signal()
+
+# Sent by cchc.unit_loader.load_official_units inside its transaction when it
+# created or changed units or successions in bulk (which sends no post_save):
+# the apps refresh what they derive from the tree (the dashboards' roll-up).
+units_loaded = Signal()
+
+#: Sent by ``cchc.documents.services.document_number`` inside its
+#: transaction when a draft gets its number and date (``document``).
+document_issued = Signal()

@@ -26,7 +26,7 @@ from django.dispatch import receiver
 from django.utils import timezone
 
 from cchc.models import Unit, UnitSuccession
-from cchc.signals import unit_ended
+from cchc.signals import unit_ended, units_loaded
 
 from .models import RollupState, UnitRollup
 
@@ -135,6 +135,7 @@ def _rebuild(state: RollupState, fingerprint: str) -> int:
 
 
 @receiver(unit_ended, dispatch_uid="dashboards_rollup_unit_ended")
+@receiver(units_loaded, dispatch_uid="dashboards_rollup_units_loaded")
 @receiver(post_save, sender=Unit, dispatch_uid="dashboards_rollup_unit_saved")
 @receiver(post_delete, sender=Unit, dispatch_uid="dashboards_rollup_unit_deleted")
 @receiver(post_save, sender=UnitSuccession, dispatch_uid="dashboards_rollup_link_saved")

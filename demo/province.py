@@ -18,9 +18,11 @@ import datetime
 from pathlib import Path
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import models, transaction
 
-from cchc.models import Membership, ReformArea, Unit, UnitSuccession, User
+from cchc.documents import images
+from cchc.models import DraftingUnit, Membership, ReformArea, Seal, Signatory, Unit, UnitSuccession, User
 from cchc.reference import (
     FIXTURES_DIR,
     FixtureError,
@@ -31,6 +33,7 @@ from cchc.reference import (
     read_fixture,
     upsert,
 )
+from cchc.unit_loader import load_official_units
 from inspections.choices import FindingKind
 from inspections.models import (
     Finding,
@@ -121,6 +124,9 @@ class _Loader:
             ) from None
 
     def run(self) -> LoadResult:
+        provinces = self.document.get("official_provinces", [])
+        if provinces:
+            self.result.merge(load_official_units(provinces=provinces))
         for record in self.document["units"]:
             self.load_unit(record)
         for record in self.document["successions"]:
@@ -129,12 +135,58 @@ class _Loader:
             self.load_user(record)
         for record in self.document["plans"]:
             self.load_plan(record)
+        for record in self.document.get("issuing_bodies", []):
+            self.load_issuing_body(record)
         return self.result
 
+    def load_issuing_body(self, record: dict) -> None:
+        """A body's drafting units, signatories and seal. The signature and
+        seal images are drawn by code and marked "MẪU DEMO"."""
+        check_keys(record, {"unit", "drafting_units", "signatories", "seal"}, f"Cơ quan {record.get('unit')}")
+        unit = self.unit(record["unit"])
+        for item in record["drafting_units"]:
+            check_keys(item, {"code", "name", "is_default"}, f"Đơn vị soạn thảo của {unit}")
+            _upsert(
+                DraftingUnit,
+                self.result,
+                {"unit": unit, "code": item["code"]},
+                {"name": item["name"], "is_default": item["is_default"]},
+            )
+        for item in record["signatories"]:
+            check_keys(
+                item,
+                {"full_name", "position", "head_title", "valid_from", "valid_to"},
+                f"Người ký của {unit}",
+            )
+            signatory = _upsert(
+                Signatory,
+                self.result,
+                {"unit": unit, "full_name": item["full_name"]},
+                {
+                    "position": item["position"],
+                    "head_title": item["head_title"],
+                    "valid_from": _date(item["valid_from"]),
+                    "valid_to": _date(item["valid_to"]),
+                },
+            )
+            if not signatory.signature_image:
+                signatory.signature_image.save(
+                    "signature.png", ContentFile(images.demo_signature_png(signatory.full_name)), save=True
+                )
+        if record["seal"] and not Seal.objects.filter(unit=unit).exists():
+            seal = Seal(unit=unit)
+            seal.image.save("seal.png", ContentFile(images.demo_seal_png(unit.name)), save=False)
+            seal.full_clean()
+            seal.save()
+            self.result.record(Seal, "created")
+
     def load_unit(self, record: dict) -> None:
-        check_keys(record, self.UNIT_FIELDS, f"Đơn vị {record.get('key')}")
-        if record["key"] in self.units:
+        if record.get("key") in self.units:
             raise DemoDataError(f"Key đơn vị {record['key']!r} bị trùng.")
+        if "official_code" in record or "former_official_code" in record:
+            self.units[record["key"]] = self.official_unit(record)
+            return
+        check_keys(record, self.UNIT_FIELDS, f"Đơn vị {record.get('key')}")
         values = {
             "name": record["name"],
             "short_name": record["short_name"],
@@ -159,6 +211,20 @@ class _Loader:
             if code:
                 values["code"] = code
         self.units[record["key"]] = _upsert(Unit, self.result, lookup, values)
+
+    def official_unit(self, record: dict) -> Unit:
+        """A unit the official lists loaded, by its code today or before 1/7/2025."""
+        check_keys(record, {"key", "official_code", "former_official_code"}, f"Đơn vị {record['key']}")
+        if "official_code" in record:
+            lookup = {"code": record["official_code"]}
+        else:
+            lookup = {"former_code": record["former_official_code"]}
+        try:
+            return Unit.objects.get(**lookup)
+        except Unit.DoesNotExist:
+            raise DemoDataError(
+                f"Đơn vị {record['key']!r} ({lookup}) không có trong các tỉnh đã nạp từ danh mục chính thức."
+            ) from None
 
     def load_succession(self, record: dict) -> None:
         allowed = {"from", "to", "kind", "effective_date", "legal_basis", "is_illustrative"}

@@ -8,10 +8,10 @@ from django.utils.translation import gettext as _
 
 from cchc.choices import DocumentKind
 from cchc.models import OfficialDocument, Unit
-from cchc.signals import document_published, unit_ended
+from cchc.signals import document_issued, document_published, unit_ended
 
 from .choices import InspectionStatus, TaskStatus
-from .models import Inspection, RemediationTask
+from .models import Inspection, InspectionPlan, InspectionTeam, RemediationTask
 
 
 @receiver(unit_ended, sender=Unit, dispatch_uid="inspections_tasks_follow_successor")
@@ -49,3 +49,17 @@ def notice_published(sender, document, **kwargs):
         inspection.notice_issued_at = document.published_at or timezone.now()
         inspection.status = InspectionStatus.CONCLUDED
         inspection.save(update_fields=["notice_issued_at", "status", "updated_at"])
+
+
+@receiver(document_issued, sender=OfficialDocument, dispatch_uid="inspections_plan_or_decision_issued")
+def plan_or_decision_issued(sender, document, **kwargs):
+    """A plan or a team's founding decision issued from the app: the plan
+    and the team take its number and date, which every notice cites."""
+    if document.kind == DocumentKind.INSPECTION_PLAN and isinstance(document.source, InspectionPlan):
+        InspectionPlan.objects.filter(pk=document.source_id).update(
+            number=document.number_symbol, issued_on=document.issued_on
+        )
+    elif document.kind == DocumentKind.TEAM_DECISION and isinstance(document.source, InspectionTeam):
+        InspectionTeam.objects.filter(pk=document.source_id).update(
+            decision_number=document.number_symbol, decision_date=document.issued_on
+        )

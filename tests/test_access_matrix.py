@@ -142,6 +142,39 @@ def url(name, key):
     return lambda w: reverse(name, args=[dotted(key)(w).pk])
 
 
+def set_password_link(user, token=None) -> dict:
+    """The arguments of a new user's one-time link to set a password (the
+    token from the user as stored: logins of earlier tests, rolled back,
+    may have changed the world's copy of ``last_login``)."""
+    from django.contrib.auth.tokens import default_token_generator
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    user = type(user).objects.get(pk=user.pk)
+    return {
+        "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": token or default_token_generator.make_token(user),
+    }
+
+
+def people_workbook(unit_code: str):
+    """A one-row people sheet giving a new officer to the unit ``unit_code``."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Người dùng"
+    sheet.append(["Họ và tên", "Thư điện tử", "Mã đơn vị", "Vai trò", "Từ ngày"])
+    sheet.append(["Nguyễn Ma Trận", "ma.tran@example.gov.vn", unit_code, "Cán bộ đơn vị", "01/07/2025"])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "nguoi-dung.xlsx"
+    return {"file": data}
+
+
 B_PROVINCE = "UBND tỉnh Quảng Ngãi"
 PLAN_NUMBER = text("plan.number")
 EVERY_ROLE = "every role may: the scoped queryset alone decides"
@@ -165,6 +198,19 @@ ROWS: dict[str, Row] = {
         every_role="public",
         posts=True,
     ),
+    # The central sign-in: without an issuer (as here) neither URL exists;
+    # tests/cchc/test_oidc.py and tests/browser/test_oidc_journey.py walk
+    # them against a real provider.
+    "oidc_authentication_init": Row(
+        public="the start of the central sign-in: a redirect to the provider",
+        allowed=Ask(None, status=404),
+        every_role="public",
+    ),
+    "oidc_authentication_callback": Row(
+        public="the provider's answer: its code and state are the key",
+        allowed=Ask(None, status=404, query="code=ma&state=trang-thai"),
+        every_role="public",
+    ),
     "official_fonts_css": Row(
         public="fonts of the HTML preview, no data",
         allowed=Ask(None, marker=lambda w: "@font-face"),
@@ -178,6 +224,49 @@ ROWS: dict[str, Row] = {
         # A draft has no public record: its code finds nothing.
         out_of_scope=Ask(None, status=404, kwargs=lambda w: {"code": w.draft_notice.verification_code}),
         posts=True,
+    ),
+    "password_set": Row(
+        public="a new user's one-time link: the token is the key",
+        kwargs=lambda w: set_password_link(w.users["officer_a"]),
+        # A valid link leads on to the form (Django keeps the token in the session).
+        allowed=Ask(None, status=302, marker=lambda w: "/set-password/"),
+        every_role="public",
+        # A token that is not the user's opens no form.
+        out_of_scope=Ask(
+            None,
+            kwargs=lambda w: set_password_link(w.users["officer_a"], token="khong-hop-le"),
+            absent=lambda w: 'name="new_password1"',
+        ),
+        posts=True,
+    ),
+    "password_set_done": Row(
+        public="the page after a password is set: no data",
+        allowed=Ask(None, marker=lambda w: reverse("login")),
+        every_role="public",
+    ),
+    "people_import": Row(
+        # The preview of a sheet giving a new officer to district A.
+        allowed=Ask(
+            "administrator_a",
+            method="post",
+            data=lambda w: people_workbook(w.units.district_a.code),
+            marker=lambda w: "ma.tran@example.gov.vn",
+        ),
+        wrong_role=forbidden("inspector_a"),
+        # The administrator of B is told district A is not theirs, and no preview is kept.
+        out_of_scope=Ask(
+            "administrator_b",
+            method="post",
+            data=lambda w: people_workbook(w.units.district_a.code),
+            marker=lambda w: "ngoài phạm vi quản trị",
+        ),
+        posts=True,
+    ),
+    "unit_people": Row(
+        kwargs=lambda w: {"pk": w.units.district_a.pk},
+        allowed=Ask("administrator_a", marker=lambda w: w.users["officer_a"].username),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("administrator_b"),
     ),
     "document_detail": Row(
         kwargs=pk("draft_notice"),

@@ -2,9 +2,10 @@
 copy signed outside, and the public check of a copy."""
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ..models import OfficialDocument
+from ..models import OfficialDocument, Signatory
 
 
 class DocumentHeaderForm(forms.ModelForm):
@@ -32,12 +33,25 @@ class DocumentHeaderForm(forms.ModelForm):
             "signer_authority",
             "signer_position",
             "signer_name",
+            "signatory",
             "archive_line",
         ]
+        widgets = {
+            # "ỦY BAN NHÂN DÂN" then "KT. CHỦ TỊCH": one line each.
+            "signer_authority": forms.Textarea(attrs={"rows": 2}),
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["recipients_text"].initial = "\n".join(self.instance.recipients or [])
+        # The signatories of the issuing body and the bodies under it (whose
+        # signature image the visible signature shows).
+        unit = self.instance.issuing_unit if self.instance.issuing_unit_id else None
+        self.fields["signatory"].queryset = (
+            Signatory.objects.filter(unit__path__startswith=unit.path).select_related("unit")
+            if unit is not None
+            else Signatory.objects.none()
+        )
 
     def cleaned_recipients(self) -> list[str]:
         return self.cleaned_data.get("recipients_text", "").splitlines()
@@ -143,3 +157,28 @@ class VerifyUploadForm(forms.Form):
     file = forms.FileField(
         label=_("Tệp cần đối chiếu"), error_messages={"required": _("Hãy chọn tệp cần đối chiếu.")}
     )
+
+
+class IssueForm(forms.Form):
+    """Issuing a draft: the issue date (today by default, never in the
+    future; the issuing unit and the signer must be active on it) and
+    whether to sign on the server."""
+
+    issued_on = forms.DateField(
+        label=_("Ngày ban hành"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        error_messages={"invalid": _("Ngày ban hành không hợp lệ (ngày/tháng/năm).")},
+    )
+    sign = forms.BooleanField(label=_("Ký số trên máy chủ sau khi tạo PDF"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["issued_on"].initial = timezone.localdate()
+
+    def clean_issued_on(self):
+        value = self.cleaned_data["issued_on"] or timezone.localdate()
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Ngày ban hành không được sau ngày hôm nay."))
+        return value

@@ -29,6 +29,7 @@ The ``content`` JSON of a document (every key optional)::
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -50,6 +51,7 @@ ADDRESSEE_HEADING = "Kính gửi:"
 NUMBER_BLANK = " " * 6
 DATE_BLANK = " " * 5
 END_MARK = "./."
+ARTICLE = re.compile(r"^Điều \d+\.\s*")
 # The layout of every official document (a static path).
 STYLESHEET = "official/official.css"
 
@@ -136,6 +138,10 @@ class Section:
     title: str
     paragraphs: list[str]
     points: list[Point]
+    # 1 for "I. ...", 2 for "1. ..." under it; centred paragraphs such as
+    # "(Có phụ lục kèm theo)".
+    level: int = 1
+    centred: bool = False
 
 
 @dataclass(frozen=True)
@@ -220,11 +226,39 @@ class DocumentView:
     appendix: AppendixView | None
     title: str
     draft_label: str = DRAFT_LABEL
+    # A decision: the authority that decides, under the summary, and
+    # "QUYẾT ĐỊNH:" before its articles.
+    enacting: str = ""
+    decides: str = ""
+
+    @property
+    def articles(self) -> list[tuple[str, str]]:
+        """The paragraphs of a decision as (label, text): ("Điều 1. ", "...")."""
+        result = []
+        for section in self.sections:
+            for paragraph in section.paragraphs:
+                match = ARTICLE.match(paragraph)
+                result.append((match.group(0), paragraph[match.end() :]) if match else ("", paragraph))
+        return result
+
+    @property
+    def summary_parts(self) -> tuple[str, str]:
+        return no_lone_word(self.summary)
+
+    @property
+    def subject_parts(self) -> tuple[str, str]:
+        return no_lone_word(self.subject_line)
+
     addressee_heading: str = ADDRESSEE_HEADING
 
 
-def _points(values, *, numbered: bool) -> list[Point]:
+LETTERS = "abcdđeghiklmnopqrstuvxy"
+
+
+def _points(values, *, numbered) -> list[Point]:
     items = texts(values)
+    if numbered == "letters":
+        return [Point(f"{LETTERS[index % len(LETTERS)]})", text) for index, text in enumerate(items)]
     if numbered:
         return [Point(f"{index}.", text) for index, text in enumerate(items, start=1)]
     return [Point("-", text) for text in items]
@@ -239,7 +273,14 @@ def _sections(content: dict) -> list[Section]:
             Section(
                 title=clean(raw.get("title")),
                 paragraphs=texts(raw.get("paragraphs")),
-                points=_points(raw.get("points"), numbered=raw.get("numbered", True) is not False),
+                points=_points(
+                    raw.get("points"),
+                    numbered=raw.get("numbered")
+                    if raw.get("numbered") == "letters"
+                    else raw.get("numbered", True) is not False,
+                ),
+                level=2 if raw.get("level") == 2 else 1,
+                centred=bool(raw.get("centred")),
             )
         )
     return sections
@@ -256,10 +297,14 @@ def _mark_end(intro: list[str], sections: list[Section], closing: list[str]):
         if section.points:
             last = section.points[-1]
             points = [*section.points[:-1], Point(last.marker, with_end_mark(last.text))]
-            marked = Section(section.title, section.paragraphs, points)
+            marked = Section(section.title, section.paragraphs, points, section.level, section.centred)
         elif section.paragraphs:
             marked = Section(
-                section.title, [*section.paragraphs[:-1], with_end_mark(section.paragraphs[-1])], []
+                section.title,
+                [*section.paragraphs[:-1], with_end_mark(section.paragraphs[-1])],
+                [],
+                section.level,
+                section.centred,
             )
         else:
             continue
@@ -267,6 +312,16 @@ def _mark_end(intro: list[str], sections: list[Section], closing: list[str]):
     if intro:
         return [*intro[:-1], with_end_mark(intro[-1])], sections, closing
     return intro, sections, closing
+
+
+def no_lone_word(text: str) -> tuple[str, str]:
+    """A line that may wrap (a summary, a "V/v" line) as (head, last two
+    words): the template keeps the last two words on one line, so its last
+    line never holds one word alone."""
+    words = clean(text).split(" ")
+    if len(words) < 3:
+        return "", " ".join(words)
+    return " ".join(words[:-2]), " ".join(words[-2:])
 
 
 def _code(document: OfficialDocument) -> str:
@@ -366,7 +421,14 @@ def _appendix_reference(document: OfficialDocument) -> str:
     if main is None or main.status == DocumentStatus.DRAFT or not main.number or not main.issued_on:
         return ""
     name = _type_name(main).capitalize() or "Văn bản"
-    return f"(Kèm theo {name} số {main.number_symbol} {format_long_date(main.issued_on)})"
+    if main.register_series.startswith("unit:"):
+        issuer = clean(main.issuing_unit.name)
+    else:
+        # A team's name, printed in capitals: written back as a sentence.
+        issuer = " ".join(clean(main.issuing_body).split())
+        issuer = issuer[:1] + issuer[1:].lower() if issuer else ""
+    by = f" của {issuer}" if issuer else ""
+    return f"(Kèm theo {name} số {main.number_symbol} {format_long_date(main.issued_on)}{by})"
 
 
 def appendix_view(document: OfficialDocument) -> AppendixView | None:
@@ -426,12 +488,16 @@ def document_view(document: OfficialDocument) -> DocumentView:
         verification=_verification(document),
         appendix=appendix_view(document),
         title=title,
+        enacting=upper(content.get("enacting")),
+        decides=clean(content.get("decides")),
     )
 
 
 def _template(kind: str) -> str:
-    known = {choice.value for choice in DocumentKind}
-    return f"official/{kind}.html" if kind in known else "official/base.html"
+    from .kinds import get
+
+    declared = get(kind)
+    return declared.template_name if declared else "official/base.html"
 
 
 def document_html(document: OfficialDocument, *, for_pdf: bool = False) -> str:

@@ -14,6 +14,7 @@ and its retry uses it.
 import hashlib
 import logging
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,8 +26,9 @@ from django.utils.translation import gettext as _
 
 from ..choices import DocumentStatus, SigningMethod
 from ..jobs import JobError, job_create, job_progress
-from ..models import Job, NumberRegister, OfficialDocument, User
-from ..signals import document_published
+from ..models import Job, NumberRegister, OfficialDocument, Seal, User
+from ..signals import document_issued, document_published
+from ..text import fold
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +96,8 @@ def document_number(*, document: OfficialDocument, user: User | None = None, iss
         if locked.status != DocumentStatus.DRAFT:
             return False
         _issue_locked(locked, user=user, issued_on=issued_on)
+        # In the transaction: what the apps record of the number commits with it.
+        document_issued.send(sender=OfficialDocument, document=locked)
         document.refresh_from_db()
         return True
 
@@ -118,11 +122,23 @@ def document_sign(*, document: OfficialDocument, user: User | None = None) -> Jo
     return document_render_enqueue(document=document, user=user, sign=True)
 
 
+def check_issue_date(*, document: OfficialDocument, issued_on) -> None:
+    """The issue date is chosen when issuing (today by default): never in
+    the future, and the issuing unit and the signatory must be active on it
+    (a unit that ended cannot issue; the message names its successor)."""
+    from .issuers import check_can_issue
+
+    if issued_on > timezone.localdate():
+        raise ValidationError({"issued_on": _("Ngày ban hành không được sau ngày hôm nay.")})
+    check_can_issue(unit=document.issuing_unit, issued_on=issued_on, signatory=document.signatory)
+
+
 def _issue_locked(document: OfficialDocument, *, user, issued_on) -> None:
     """Allocate the number of a draft whose row the caller has locked."""
     if not document.parent_id and not (document.signer_name.strip() and document.signer_position.strip()):
         raise ValidationError(_("Chưa nhập chức vụ và họ tên người ký; không cấp số được."))
     issued_on = issued_on or timezone.localdate()
+    check_issue_date(document=document, issued_on=issued_on)
     document.number = register_next_number(
         series=document.register_series, type_code=document.type_code, year=issued_on.year
     )
@@ -206,22 +222,82 @@ def document_pdf_sign(*, document: OfficialDocument, pdf: bytes) -> bytes:
     --sign``, the benchmark). Raises :class:`signing.SigningError`."""
     from . import signing
 
+    if document.status == DocumentStatus.DRAFT or not (document.parent or document).number:
+        raise signing.SigningError(_("Văn bản còn là dự thảo: hãy cấp số văn bản trước khi ký."))
+    p12_path = signing_certificate_for(document)
     return signing.sign_pdf(
         pdf,
-        p12_path=settings.CCHC_SIGNING_P12,
+        p12_path=p12_path,
         password=settings.CCHC_SIGNING_P12_PASSWORD,
         signer_name=document.signer_name,
-        organisation=document.issuing_body,
+        organisation=signing.certificate_organisation(
+            p12_path=p12_path, password=settings.CCHC_SIGNING_P12_PASSWORD
+        ),
         reason=document.summary,
         location=document.place,
         **_stamp_options(document),
     )
 
 
+def signing_certificate_for(document: OfficialDocument):
+    """The organisation's certificate that signs ``document``: the one
+    whose organisation (O) is the issuing unit, among ``CCHC_SIGNING_P12``
+    and the files of ``CCHC_SIGNING_P12_DIR``. A certificate of another
+    organisation is refused with a clear message."""
+    from . import signing
+
+    unit = document.issuing_unit
+    names = {fold(n) for n in (unit.name, unit.short_name) if n}
+    candidates = [Path(settings.CCHC_SIGNING_P12)]
+    directory = settings.CCHC_SIGNING_P12_DIR
+    if directory and Path(directory).is_dir():
+        candidates += sorted(Path(directory).glob("*.p12"))
+    found = []
+    for path in candidates:
+        if not path.is_file():
+            continue
+        organisation = signing.certificate_organisation(
+            p12_path=path, password=settings.CCHC_SIGNING_P12_PASSWORD
+        )
+        if fold(organisation) in names:
+            return path
+        found.append(organisation)
+    if not found:
+        # No readable file: load_signer gives its own message.
+        return Path(settings.CCHC_SIGNING_P12)
+    raise signing.SigningError(
+        _(
+            "Chứng thư số của %(found)s không phải của cơ quan ban hành %(unit)s; "
+            "không ký văn bản này được. Quản trị viên cần cấu hình chứng thư số của %(unit)s."
+        )
+        % {"found": ", ".join(found), "unit": unit}
+    )
+
+
+def _read_image(field) -> bytes | None:
+    if not field:
+        return None
+    try:
+        with field.open("rb") as handle:
+            return handle.read()
+    except OSError:
+        logger.warning("Image %s is missing; the stamp is drawn without it.", field.name)
+        return None
+
+
 def _stamp_options(document: OfficialDocument) -> dict:
     if document.parent_id:
-        return {"stamp_style": "appendix", "page": 0, "number_symbol": document.number_symbol}
-    return {"stamp_style": "signature", "number_symbol": document.number_symbol}
+        # An appendix in its own file carries its main document's number.
+        return {"stamp_style": "appendix", "page": 0, "number_symbol": document.parent.number_symbol}
+    options = {"stamp_style": "signature", "number_symbol": document.number_symbol}
+    # The competent person's signature image, and the issuing body's seal.
+    if document.signatory_id:
+        options["signature_image"] = _read_image(document.signatory.signature_image)
+    seal = Seal.objects.filter(unit_id=document.issuing_unit_id).first()
+    if seal is not None:
+        options["seal_image"] = _read_image(seal.image)
+        options["seal_mm"] = seal.diameter_mm
+    return options
 
 
 def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, signer: str, signatures) -> None:

@@ -18,7 +18,7 @@ from ..forms import add_service_errors
 from ..mixins import ScopedViewMixin
 from ..models import OfficialDocument
 from . import selectors, services
-from .forms import DocumentContentForm, DocumentHeaderForm, SignedUploadForm, VerifyUploadForm
+from .forms import DocumentContentForm, DocumentHeaderForm, IssueForm, SignedUploadForm, VerifyUploadForm
 
 
 @cache_control(public=True, max_age=24 * 3600)
@@ -49,7 +49,9 @@ class DocumentDetailView(ScopedViewMixin, DetailView):
         return context
 
 
-def document_context(request, document, *, can_edit, header_form=None, content_form=None, upload_form=None):
+def document_context(
+    request, document, *, can_edit, header_form=None, content_form=None, upload_form=None, issue_form=None
+):
     draft = document.status == DocumentStatus.DRAFT
     job_id = request.GET.get("job")
     job = (
@@ -64,6 +66,11 @@ def document_context(request, document, *, can_edit, header_form=None, content_f
         "content_form": content_form
         or (DocumentContentForm(content=document.content) if can_edit and draft else None),
         "upload_form": upload_form or (SignedUploadForm() if can_edit and not document.signed_file else None),
+        "issue_form": issue_form or (IssueForm() if can_edit and draft else None),
+        # Told before issue: inspections a report leaves out (not concluded).
+        "left_out": (document.content or {}).get("left_out") or []
+        if isinstance(document.content, dict)
+        else [],
         "appendices": list(document.appendices.all()),
         "job": job,
         "statuses": DocumentStatus,
@@ -134,13 +141,20 @@ class DocumentIssueView(DocumentEditMixin, View):
         document = self.get_document(pk)
         if document.parent_id:
             raise Http404
+        form = IssueForm(request.POST)
+        if not form.is_valid():
+            return self.render_page(document, issue_form=form)
         try:
             job = services.document_issue(
-                document=document, user=request.user, sign=request.POST.get("sign") == "1"
+                document=document,
+                user=request.user,
+                issued_on=form.cleaned_data["issued_on"],
+                sign=form.cleaned_data["sign"],
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect("document_detail", pk=document.pk)
+            add_service_errors(form, error)
+            document.refresh_from_db()
+            return self.render_page(document, issue_form=form)
         if job is None:
             messages.info(request, _("Văn bản đã được cấp số trước đó."))
             return redirect("document_detail", pk=document.pk)

@@ -3,9 +3,21 @@
 from .documents import NumberRegister, OfficialDocument
 from .jobs import Job, JobStatus
 from .notifications import Notification
-from .units import AuthoredModel, Membership, ReformArea, TimeStampedModel, Unit, UnitSuccession, User
+from .units import (
+    AuthoredModel,
+    DraftingUnit,
+    Membership,
+    ReformArea,
+    Seal,
+    Signatory,
+    TimeStampedModel,
+    Unit,
+    UnitSuccession,
+    User,
+)
 
 __all__ = [
+    "DraftingUnit",
     "Job",
     "JobStatus",
     "Membership",
@@ -13,6 +25,8 @@ __all__ = [
     "NumberRegister",
     "OfficialDocument",
     "ReformArea",
+    "Seal",
+    "Signatory",
     "AuthoredModel",
     "TimeStampedModel",
     "Unit",

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ..choices import DocumentKind, DocumentStatus, SigningMethod
-from .units import AuthoredModel, Unit
+from .units import AuthoredModel, DraftingUnit, Signatory, Unit
 
 ISSUED_STATUSES = (
     DocumentStatus.ISSUED,
@@ -126,6 +126,23 @@ class OfficialDocument(AuthoredModel):
     signer_position = models.CharField(_("chức vụ người ký"), max_length=255, blank=True)
     signer_name = models.CharField(_("họ tên người ký"), max_length=150, blank=True)
     recipients = models.JSONField(_("nơi nhận"), default=list, blank=True)
+    signatory = models.ForeignKey(
+        Signatory,
+        verbose_name=_("người ký"),
+        related_name="documents",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        help_text=_("Người có thẩm quyền ký của cơ quan; hình chữ ký của người này hiện trên bản ký số."),
+    )
+    drafting_unit = models.ForeignKey(
+        DraftingUnit,
+        verbose_name=_("đơn vị soạn thảo"),
+        related_name="documents",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
     archive_line = models.CharField(
         _("dòng lưu"), max_length=255, blank=True, help_text=_("Ví dụ: Lưu: VT, KSTTHC.")
     )

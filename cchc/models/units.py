@@ -2,6 +2,7 @@
 memberships with roles, and the catalogue of reform areas."""
 
 import datetime
+import uuid
 
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -106,6 +107,15 @@ class Unit(models.Model):
         blank=True,
         help_text=_("Mã chính thức (mã đơn vị hành chính, mã định danh) nếu có."),
     )
+    former_code = models.CharField(
+        _("mã trước 01/7/2025"),
+        max_length=40,
+        blank=True,
+        help_text=_(
+            "Mã của đơn vị trong danh mục trước ngày 01/7/2025; từ ngày đó mã này có thể đã được "
+            "dùng lại cho một đơn vị mới."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("đơn vị cấp trên"),
@@ -170,6 +180,12 @@ class Unit(models.Model):
                 name="%(app_label)s_%(class)s_unique_code",
                 violation_error_message=_("Mã đơn vị này đã được dùng cho đơn vị khác."),
             ),
+            models.UniqueConstraint(
+                fields=["former_code"],
+                condition=~Q(former_code=""),
+                name="%(app_label)s_%(class)s_unique_former_code",
+                violation_error_message=_("Mã trước 01/7/2025 này đã được dùng cho đơn vị khác."),
+            ),
         ]
 
     def __str__(self):
@@ -214,6 +230,135 @@ class Unit(models.Model):
     def _set_path(self):
         prefix = self.parent.path if self.parent_id else "/"
         self.path = f"{prefix}{self.pk}/"
+
+
+class DraftingUnit(models.Model):
+    """A drafting unit (đơn vị soạn thảo) of an issuing body: the office or
+    division that drafts its documents, e.g. NC (Nội chính), VX (Văn xã), KT
+    (Kinh tế) of a provincial committee's office. Its code follows the
+    issuer's in a công văn's symbol ("UBND-NC") and in the archive line
+    ("Lưu: VT, NC.")."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan ban hành"), related_name="drafting_units", on_delete=models.CASCADE
+    )
+    code = models.CharField(
+        _("chữ viết tắt"), max_length=20, help_text=_("Ví dụ: NC, VX, KT; đứng sau ký hiệu cơ quan.")
+    )
+    name = models.CharField(_("tên đơn vị soạn thảo"), max_length=255, help_text=_("Ví dụ: Phòng Nội chính"))
+    is_default = models.BooleanField(
+        _("mặc định"), default=False, help_text=_("Đơn vị soạn thảo văn bản về cải cách hành chính.")
+    )
+
+    class Meta:
+        verbose_name = _("đơn vị soạn thảo")
+        verbose_name_plural = _("đơn vị soạn thảo")
+        ordering = ["unit_id", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "code"],
+                name="%(app_label)s_%(class)s_unique_code",
+                violation_error_message=_("Cơ quan này đã có đơn vị soạn thảo với chữ viết tắt này."),
+            ),
+            models.UniqueConstraint(
+                fields=["unit"],
+                condition=Q(is_default=True),
+                name="%(app_label)s_%(class)s_one_default",
+                violation_error_message=_("Mỗi cơ quan chỉ có một đơn vị soạn thảo mặc định."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.code} · {self.name}"
+
+
+def validate_transparent_png(upload) -> None:
+    """An uploaded signature or seal image: a PNG of a sensible size with a
+    transparent background (:func:`cchc.images.check_transparent_png`)."""
+    from ..images import check_transparent_png
+
+    check_transparent_png(upload)
+
+
+def _image_upload_to(instance, filename):
+    return f"private/{instance._meta.model_name}/{uuid.uuid4().hex}.png"
+
+
+class Signatory(models.Model):
+    """A person who signs a body's documents (người có thẩm quyền ký): the
+    head ("CHỦ TỊCH") or a deputy signing for the head ("KT. CHỦ TỊCH /
+    PHÓ CHỦ TỊCH"), from ``valid_from`` to ``valid_to``. The administrator
+    uploads the image of their signature (a blue, transparent PNG), which
+    the visible signature of a signed document shows."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("cơ quan"), related_name="signatories", on_delete=models.CASCADE
+    )
+    full_name = models.CharField(_("họ và tên"), max_length=150)
+    position = models.CharField(_("chức vụ"), max_length=120, help_text=_("Ví dụ: PHÓ CHỦ TỊCH"))
+    head_title = models.CharField(
+        _("chức vụ người đứng đầu"),
+        max_length=120,
+        blank=True,
+        help_text=_("Để trống nếu là người đứng đầu; cấp phó ghi chức vụ cấp trưởng, ví dụ: CHỦ TỊCH."),
+    )
+    signature_image = models.ImageField(
+        _("hình ảnh chữ ký"),
+        upload_to=_image_upload_to,
+        validators=[validate_transparent_png],
+        blank=True,
+        help_text=_("Tệp PNG nền trong suốt, màu xanh, tối đa 1 MB."),
+    )
+    valid_from = models.DateField(_("ký từ ngày"), null=True, blank=True)
+    valid_to = models.DateField(_("ký đến ngày"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("người ký")
+        verbose_name_plural = _("người ký")
+        ordering = ["unit_id", "head_title", "full_name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_from__isnull=True)
+                | Q(valid_to__isnull=True)
+                | Q(valid_to__gte=F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_range",
+                violation_error_message=_("Ngày kết thúc không được trước ngày bắt đầu."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.full_name} · {self.position} · {self.unit}"
+
+    def is_active_on(self, day: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or self.valid_to >= day
+        )
+
+
+class Seal(models.Model):
+    """The image of a body's seal (con dấu), a red transparent PNG at its
+    actual size, uploaded by the administrator: the organisation's visible
+    signature shows it over a third of the person's signature."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("cơ quan"), related_name="seal", on_delete=models.CASCADE
+    )
+    image = models.ImageField(
+        _("hình ảnh con dấu"),
+        upload_to=_image_upload_to,
+        validators=[validate_transparent_png],
+        help_text=_("Tệp PNG nền trong suốt, màu đỏ."),
+    )
+    diameter_mm = models.PositiveSmallIntegerField(
+        _("đường kính (mm)"), default=36, help_text=_("Kích thước thật của con dấu, thường 34 - 40 mm.")
+    )
+
+    class Meta:
+        verbose_name = _("con dấu")
+        verbose_name_plural = _("con dấu")
+
+    def __str__(self):
+        return str(self.unit)
 
 
 class UnitSuccession(models.Model):

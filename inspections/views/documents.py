@@ -7,6 +7,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.views import View
 
+from cchc.choices import DocumentKind
+from cchc.documents import kinds
 from cchc.mixins import ScopedViewMixin
 
 from .. import drafting, selectors
@@ -29,8 +31,11 @@ class NoticeDraftView(ScopedViewMixin, View):
 
 
 class PlanDocumentDraftView(ScopedViewMixin, View):
-    """Draft the report over a plan (with its per-unit appendix) or the
-    follow-up letter to all inspected bodies."""
+    """Draft a document of a plan, by the slug its kind declares
+    (:mod:`inspections.document_kinds`): the plan itself, a team's founding
+    decision (``team`` in the form), the report over the plan (with its
+    per-unit appendix and a deadline), the follow-up letter, the notice of
+    the conference's conclusions."""
 
     required_action = "document.draft"
 
@@ -39,14 +44,20 @@ class PlanDocumentDraftView(ScopedViewMixin, View):
 
     def post(self, request, pk, kind):
         plan = self.get_object()
-        if kind == "report":
-            form = BulkDeadlineForm(request.POST)
-            deadline = form.cleaned_data["deadline"] if form.is_valid() else None
-            document = drafting.report_draft(plan=plan, user=request.user, deadline=deadline)
-        elif kind == "letter":
-            document = drafting.follow_up_draft(plan=plan, user=request.user)
-        else:
+        declared = kinds.by_slug(kind)
+        if declared is None or declared.draft is None or declared.source not in ("plan", "team"):
             raise Http404
+        options = {"user": request.user}
+        if declared.source == "team":
+            source = plan.teams.filter(pk=request.POST.get("team") or 0).first() or plan.teams.first()
+            if source is None:
+                raise Http404
+        else:
+            source = plan
+        if declared.key == DocumentKind.INSPECTION_REPORT:
+            form = BulkDeadlineForm(request.POST)
+            options["deadline"] = form.cleaned_data["deadline"] if form.is_valid() else None
+        document = declared.draft(source, **options)
         return redirect("document_detail", pk=document.pk)
 
 

@@ -49,7 +49,10 @@ class PlanDetailView(ScopedViewMixin, DetailView):
         inspected = {i.unit_id for i in plan.inspections.all()}
         context["uninspected_units"] = [u for u in plan.planned_units.all() if u.pk not in inspected]
         context["can_edit"] = can(self.request.user, "plan.edit", plan)
-        context["documents"] = drafting.documents_of(plan).select_related("issuing_unit")
+        context["documents"] = [
+            *drafting.documents_of(plan).select_related("issuing_unit"),
+            *(d for team in plan.teams.all() for d in drafting.documents_of(team)),
+        ]
         job_id = self.request.GET.get("job", "")
         context["job"] = (
             cchc_selectors.jobs_visible(self.request.user).filter(pk=job_id).first()

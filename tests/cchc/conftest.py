@@ -21,6 +21,7 @@ def signing_files(settings, tmp_path):
         root_key_path=tmp_path / "demo-root-key.pem",
     )
     settings.CCHC_SIGNING_P12 = p12
+    settings.CCHC_SIGNING_P12_DIR = str(tmp_path / "bodies")
     settings.CCHC_SIGNING_P12_PASSWORD = "mật-khẩu-thử"
     settings.CCHC_TRUSTED_ROOTS = [root]
     return p12, root

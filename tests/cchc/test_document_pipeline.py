@@ -116,6 +116,7 @@ def test_a_render_that_fails_keeps_its_number_and_the_retry_uses_it(
     celery_worker, settings, inspection, inspector, tmp_path
 ):
     settings.CCHC_SIGNING_P12 = tmp_path / "missing.p12"
+    settings.CCHC_SIGNING_P12_DIR = str(tmp_path / "bodies")
     settings.CCHC_SIGNING_P12_PASSWORD = "x"
     document = notice_draft(inspection=inspection, user=inspector)
     job = wait_for_job(document_issue(document=document, user=inspector, sign=True).pk)
@@ -125,7 +126,13 @@ def test_a_render_that_fails_keeps_its_number_and_the_retry_uses_it(
     number, issued_name = document.number, document.issued_file.name
     assert number == 1 and issued_name
 
-    p12, root = create_demo_certificate(directory=tmp_path, organisation="UBND", password="x")
+    # The certificate must be the issuing body's.
+    p12, root = create_demo_certificate(
+        directory=tmp_path,
+        organisation=str(document.issuing_unit),
+        common_name="Chứng thư thử",
+        password="x",
+    )
     settings.CCHC_SIGNING_P12 = p12
     from cchc.jobs import job_retry
 

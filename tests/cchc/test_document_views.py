@@ -7,6 +7,8 @@ province's documents in scope (404). Jobs are queued on commit, which the
 test transaction never makes: no broker is needed here (the pipeline with a
 real worker is in ``test_document_pipeline.py``)."""
 
+import datetime
+
 import pytest
 from django.core.files.base import ContentFile
 from django.forms.models import model_to_dict
@@ -15,7 +17,7 @@ from django.urls import reverse
 from cchc.choices import DocumentStatus, Role
 from cchc.documents import services
 from cchc.documents.forms import DocumentContentForm, DocumentHeaderForm
-from cchc.models import Job
+from cchc.models import Job, Unit
 from inspections.drafting import notice_draft
 
 pytestmark = pytest.mark.django_db
@@ -152,6 +154,27 @@ class TestIssueSignPublish:
         assert draft.status == DocumentStatus.ISSUED and draft.number == 1
         job = Job.objects.get()
         assert response["Location"].endswith(f"?job={job.pk}")
+
+    def test_the_issue_date_is_chosen_and_checked_and_a_refusal_keeps_it(self, client, draft, inspector):
+        client.force_login(inspector)
+        tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+        response = client.post(
+            reverse("document_issue", args=[draft.pk]), {"issued_on": tomorrow.isoformat()}
+        )
+        assert response.status_code == 400
+        page = response.content.decode()
+        assert "Ngày ban hành không được sau ngày hôm nay." in page and tomorrow.isoformat() in page
+        # The issuing unit ended yesterday: refused, with the reason.
+        Unit.objects.filter(pk=draft.issuing_unit_id).update(valid_to=datetime.date(2025, 6, 30))
+        response = client.post(reverse("document_issue", args=[draft.pk]), {"issued_on": "2025-07-01"})
+        assert response.status_code == 400
+        assert "đã kết thúc hoạt động từ ngày 30/06/2025" in response.content.decode()
+        draft.refresh_from_db()
+        assert draft.status == DocumentStatus.DRAFT
+        response = client.post(reverse("document_issue", args=[draft.pk]), {"issued_on": "2025-06-30"})
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert draft.issued_on == datetime.date(2025, 6, 30) and draft.year == 2025
 
     def test_signing_a_draft_is_refused_with_a_reason(self, client, draft, inspector):
         client.force_login(inspector)

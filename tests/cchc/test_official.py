@@ -385,7 +385,9 @@ class TestAppendix:
         appendix = official.appendix_view(document)
         assert appendix.heading == "PHỤ LỤC"
         assert appendix.title == "TỒN TẠI, HẠN CHẾ CỦA TỪNG ĐƠN VỊ"
-        assert appendix.subtitle == "(Kèm theo Báo cáo số 02/BC-ĐKT ngày 05 tháng 7 năm 2023)"
+        assert appendix.subtitle == (
+            "(Kèm theo Báo cáo số 02/BC-ĐKT ngày 05 tháng 7 năm 2023 của Đoàn kiểm tra cải cách hành chính)"
+        )
         assert [(u.number, u.name) for u in appendix.units] == [
             (1, "Ủy ban nhân dân xã Sơn 1"),
             (2, "Ủy ban nhân dân xã Sơn 2"),
@@ -408,7 +410,9 @@ class TestAppendix:
             content={"appendix": appendix_content()},
         )
         appendix = official.appendix_view(appendix_document)
-        assert appendix.subtitle == "(Kèm theo Báo cáo số 02/BC-ĐKT ngày 05 tháng 7 năm 2023)"
+        assert appendix.subtitle == (
+            "(Kèm theo Báo cáo số 02/BC-ĐKT ngày 05 tháng 7 năm 2023 của Đoàn kiểm tra cải cách hành chính)"
+        )
         html = official.document_html(appendix_document)
         assert "PHỤ LỤC" in html and "Ủy ban nhân dân xã Sơn 3" in html
         assert "CỘNG HÒA XÃ HỘI" not in html

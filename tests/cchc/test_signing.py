@@ -311,11 +311,13 @@ class TestSignOnServer:
         assert widget_on(signed, 0)[0] == []
 
         text = pdftotext(signed, tmp_path, page=3)
-        assert f"Ký bởi: {SIGNER_NAME}" in text
-        assert f"Cơ quan: {ISSUING_BODY}" in text
+        # Nghị định 30/2020: the organisation and the time in ISO 8601 with
+        # seconds and Vietnam's offset; no person's name.
+        assert "Ký bởi" not in text
+        assert ISSUING_BODY in text
         _embedded, status = validate(signed, demo[1])
         signed_at = status.signer_reported_dt.astimezone(VIETNAM)
-        assert f"Thời gian ký: {signed_at:%H:%M %d/%m/%Y}" in text
+        assert signed_at.replace(microsecond=0).isoformat() in text
 
     def test_the_stamp_goes_where_the_document_marks_the_signing_block(self, demo, tmp_path):
         """An official document marks the blank of its signing block (the id
@@ -904,10 +906,17 @@ class TestCommand:
     ):
         settings.CCHC_ALLOW_DEMO_DATA = True
         settings.CCHC_SIGNING_P12 = tmp_path / "keys" / "signer.p12"
+        settings.CCHC_SIGNING_P12_DIR = str(tmp_path / "keys" / "bodies")
         settings.CCHC_SIGNING_P12_PASSWORD = "cchc-demo-signing"
         settings.CCHC_TRUSTED_ROOTS = [tmp_path / "roots" / "root.pem"]
         out = StringIO()
         call_command("create_demo_certificate", stdout=out)
+        # One certificate per other demo issuing body, named for it.
+        bodies = {
+            signing.certificate_organisation(p12_path=path, password="cchc-demo-signing")
+            for path in (tmp_path / "keys" / "bodies").glob("*.p12")
+        }
+        assert bodies == {"Văn phòng UBND tỉnh Quảng Nam", "UBND huyện Hương Sơn"}
         output = out.getvalue()
         assert "Đã tạo chứng thư số minh họa" in output
         assert "TỰ KÝ chỉ để trình diễn" in output

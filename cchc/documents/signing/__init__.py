@@ -61,7 +61,7 @@ Limits, on purpose:
 """
 
 from .sign import SIGNATURE_FIELD_PREFIX, sign_pdf
-from .signer import SigningError, describe_certificate, describe_signer, load_signer
+from .signer import SigningError, certificate_organisation, describe_certificate, describe_signer, load_signer
 from .stamp import SIGNATURE_ANCHOR
 from .stamp_font import FONT_CANDIDATES
 from .verify import MAX_SIGNED_REVISIONS, SignatureCheck, SignerInfo, read_signatures, verify_signed_upload
@@ -74,6 +74,7 @@ __all__ = [
     "SignatureCheck",
     "SignerInfo",
     "SigningError",
+    "certificate_organisation",
     "describe_certificate",
     "describe_signer",
     "load_signer",

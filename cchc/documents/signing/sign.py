@@ -81,17 +81,26 @@ def sign_pdf(
     box: tuple[float, float, float, float] | None = None,
     stamp_style: StampStyleName = "signature",
     number_symbol: str = "",
+    signature_image: bytes | None = None,
+    seal_image: bytes | None = None,
+    seal_mm: float = 36,
 ) -> bytes:
     """Sign ``pdf`` with the organisation's certificate: a PAdES baseline B-B
     signature (no timestamp) in an incremental update, with a visible stamp.
     Returns the new bytes, which start with ``pdf`` unchanged.
 
-    ``stamp_style="signature"``: "Ký bởi / Cơ quan / Thời gian ký" in the box
+    ``stamp_style="signature"``: the organisation and the signing time in the box
     ``(x1, y1, x2, y2)`` (PDF points, origin bottom left) on ``page`` (0-based,
     negative from the end; default the last page), or in the lower right of
     that page. ``stamp_style="appendix"``: the number and symbol and the
     signing time, 10 pt, no image, at the top right of the first page (``box``
-    may move it)."""
+    may move it).
+
+    With ``signature_image`` (the competent person's, blue) or
+    ``seal_image`` (the organisation's, red, ``seal_mm`` across), both
+    transparent PNGs, the signature stamp shows them at actual size, the
+    seal over the left third of the signature, with the organisation and
+    the time at the bottom right and no frame."""
     if stamp_style not in ("signature", "appendix"):
         raise ValueError(f"stamp_style: {stamp_style!r}")
     signer = load_signer(p12_path, password)
@@ -113,7 +122,7 @@ def sign_pdf(
         style = appendix_style(factory)
     else:
         text_params = {"signer_name": signer_name, "organisation": organisation}
-        lines = [f"Ký bởi: {signer_name}", f"Cơ quan: {organisation}", "Thời gian ký: 00:00 00/00/0000"]
+        lines = [organisation, "0000-00-00T00:00:00+07:00"]
         padding = SIGNATURE_PADDING
         style = signature_style(factory, fit=box is not None)
 
@@ -129,7 +138,26 @@ def sign_pdf(
         x0, y0, x1, y1 = page_size(writer, page)
     except (PdfError, IndexError, KeyError, ValueError) as error:
         raise SigningError(_("Văn bản không có trang %(page)s để đặt chữ ký.") % {"page": page}) from error
-    if box is None and anchor is not None:
+    with_images = stamp_style == "signature" and (signature_image or seal_image)
+    if with_images and box is None and anchor is not None:
+        # Over the signing block's blank, the seal at its actual size.
+        _page, left, top = anchor
+        right = max(x1 - 15 * MM, left + 60 * MM)
+        height = max(seal_mm if seal_image else 24, 24) * MM
+        top = top + 2 * MM
+        box = (left, top - height, right, top)
+    if with_images and box is not None:
+        from .stamp import composite_image, image_signature_style
+
+        picture = composite_image(
+            width_mm=(box[2] - box[0]) / MM,
+            height_mm=(box[3] - box[1]) / MM,
+            signature=signature_image,
+            seal=seal_image,
+            seal_mm=seal_mm,
+        )
+        style = image_signature_style(factory, picture)
+    elif box is None and anchor is not None:
         # Over the space left for the signature in the signing block, whose
         # top left corner the document marks (see templates/official/base.html),
         # kept inside the right margin: a long name is shrunk to the width

@@ -118,3 +118,10 @@ def flat(value) -> str:
 def describe_signer(*, p12_path, password) -> str:
     """Who the server signs as, from the configured PKCS#12 file."""
     return describe_certificate(load_signer(p12_path, password).signing_cert)
+
+
+def certificate_organisation(*, p12_path, password) -> str:
+    """The organisation (O) named in the signing certificate of a PKCS#12
+    file: the name the organisation's visible signature prints."""
+    subject = load_signer(p12_path, password).signing_cert.subject.native
+    return flat(subject.get("organization_name") or subject.get("common_name") or "")

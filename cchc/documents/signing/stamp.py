@@ -57,7 +57,11 @@ _NO_SCALING_TOP_LEFT = layout.SimpleBoxLayoutRule(
 
 # Signature stamp (the organisation's signature on the main document): the
 # text in blue, 10 pt, in a thin frame.
-_SIGNATURE_TEMPLATE = "Ký bởi: %(signer_name)s\nCơ quan: %(organisation)s\nThời gian ký: %(ts)s"
+# Nghị định 30/2020, Phụ lục I: the organisation's signature shows the
+# organisation's name (from its certificate) and the signing time, with
+# seconds and Vietnam's offset in ISO 8601; no person's name (the
+# certificate is the organisation's).
+_SIGNATURE_TEMPLATE = "%(organisation)s\n%(ts)s"
 SIGNATURE_PADDING = 4
 SIGNATURE_DEFAULT_WIDTH = 220.0
 # Appendix stamp (Nghị định 30/2020, Phụ lục I): top right of the first page,
@@ -70,7 +74,7 @@ def signature_style(factory: SubsetFontFactory, *, fit: bool) -> _VietnamStampSt
     return _VietnamStampStyle(
         stamp_text=_SIGNATURE_TEMPLATE,
         timestamp_format=_MACHINE_TIME_FORMAT,
-        vietnam_time_format="%H:%M %d/%m/%Y",
+        vietnam_time_format="iso",
         border_width=1,
         border_color=(0.0, 0.0, 0.7),
         background=None,
@@ -168,3 +172,72 @@ def _inherited(page_obj, key):
         node = node.get("/Parent")
         node = node.get_object() if node is not None else None
     return [0, 0, 595.28, 841.89]  # A4
+
+
+def composite_image(
+    *, width_mm: float, height_mm: float, signature: bytes | None, seal: bytes | None, seal_mm: float
+):
+    """The picture of the organisation's visible signature (Nghị định
+    30/2020, Phụ lục I), at actual size (10 pixels a millimetre): the
+    competent person's signature (blue) in the middle of the signing block
+    and the seal (red) over the left third of it. Both are transparent
+    PNGs; None when there is neither."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    if not signature and not seal:
+        return None
+    scale = 10
+    canvas = Image.new("RGBA", (round(width_mm * scale), round(height_mm * scale)), (0, 0, 0, 0))
+    sig_left = canvas.width * 0.22
+    sig_width = canvas.width * 0.5
+    if signature:
+        image = Image.open(BytesIO(signature)).convert("RGBA")
+        ratio = min(sig_width / image.width, canvas.height * 0.6 / image.height)
+        image = image.resize((max(1, round(image.width * ratio)), max(1, round(image.height * ratio))))
+        sig_width = image.width
+        canvas.alpha_composite(image, (round(sig_left), round(canvas.height * 0.05)))
+    if seal:
+        side = round(min(seal_mm, height_mm) * scale)
+        image = Image.open(BytesIO(seal)).convert("RGBA").resize((side, side))
+        # The seal's right edge at a third of the signature: it covers the
+        # signature's left third.
+        x = max(0, round(sig_left + sig_width / 3 - side))
+        canvas.alpha_composite(image, (x, round((canvas.height - side) / 2)))
+    return canvas
+
+
+def image_signature_style(factory: SubsetFontFactory, picture) -> _VietnamStampStyle:
+    """The organisation's signature with the picture of
+    :func:`composite_image` behind it and its name and signing time at the
+    bottom right, 10 pt, black, no frame."""
+    from pyhanko.pdf_utils.images import PdfImage
+
+    return _VietnamStampStyle(
+        stamp_text=_SIGNATURE_TEMPLATE,
+        timestamp_format=_MACHINE_TIME_FORMAT,
+        vietnam_time_format="iso",
+        border_width=0,
+        background=PdfImage(picture),
+        background_opacity=1.0,
+        background_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MID,
+            y_align=layout.AxisAlignment.ALIGN_MID,
+            margins=layout.Margins.uniform(0),
+            inner_content_scaling=layout.InnerScaling.STRETCH_TO_FIT,
+        ),
+        text_box_style=TextBoxStyle(
+            font=factory,
+            font_size=STAMP_FONT_SIZE,
+            leading=STAMP_LEADING,
+            box_layout_rule=_NO_SCALING_TOP_LEFT,
+            text_color=(0.0, 0.0, 0.0),
+        ),
+        inner_content_layout=layout.SimpleBoxLayoutRule(
+            x_align=layout.AxisAlignment.ALIGN_MAX,
+            y_align=layout.AxisAlignment.ALIGN_MIN,
+            margins=layout.Margins.uniform(1),
+            inner_content_scaling=layout.InnerScaling.SHRINK_TO_FIT,
+        ),
+    )

@@ -19,6 +19,13 @@ from cchc.documents.signing import SigningError, describe_signer
 from demo.certificate import create_demo_certificate
 
 DEMO_ORGANISATION = "UBND tỉnh Quảng Nam"
+#: The other issuing bodies of the demo province: a document is signed only
+#: with its issuing body's certificate, so each gets one of its own, in
+#: ``CCHC_SIGNING_P12_DIR``.
+DEMO_BODIES = {
+    "van-phong-ubnd-tinh-quang-nam": "Văn phòng UBND tỉnh Quảng Nam",
+    "ubnd-huyen-huong-son": "UBND huyện Hương Sơn",
+}
 
 
 class Command(BaseCommand):
@@ -54,6 +61,20 @@ class Command(BaseCommand):
         except SigningError as error:
             raise CommandError(str(error)) from error
 
+        bodies = Path(settings.CCHC_SIGNING_P12_DIR)
+        try:
+            for slug, organisation in DEMO_BODIES.items():
+                create_demo_certificate(
+                    directory=bodies,
+                    organisation=organisation,
+                    common_name=f"{organisation} (chứng thư minh họa)",
+                    password=password,
+                    p12_path=bodies / f"{slug}.p12",
+                    root_path=bodies / f"{slug}-root.pem",
+                )
+        except SigningError as error:
+            raise CommandError(str(error)) from error
+        self.stdout.write(f"  Chứng thư của các cơ quan khác: {bodies}")
         if existed:
             self.stdout.write(f"Chứng thư số minh họa đã có, giữ nguyên: {p12_path}")
         else:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.choices import DocumentKind
+from cchc.choices import DocumentKind, DocumentStatus
 from cchc.documents import official, signing
 from cchc.documents.services import document_pdf_sign
 from cchc.models import OfficialDocument
@@ -45,6 +45,8 @@ class Command(BaseCommand):
         document = self.get_document(options)
         data = self.render(document, options)
         if options["sign"]:
+            if document.pk is None or document.status == DocumentStatus.DRAFT:
+                raise CommandError("Văn bản còn là dự thảo: hãy cấp số văn bản trước khi ký.")
             data = self.sign(document, data)
         out = self.output_path(document, options)
         self.write(out, data)
