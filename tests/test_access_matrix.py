@@ -143,11 +143,14 @@ def url(name, key):
 
 
 def set_password_link(user, token=None) -> dict:
-    """The arguments of a new user's one-time link to set a password."""
+    """The arguments of a new user's one-time link to set a password (the
+    token from the user as stored: logins of earlier tests, rolled back,
+    may have changed the world's copy of ``last_login``)."""
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    user = type(user).objects.get(pk=user.pk)
     return {
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": token or default_token_generator.make_token(user),
@@ -194,6 +197,19 @@ ROWS: dict[str, Row] = {
         allowed=Ask(None, method="post", status=302),
         every_role="public",
         posts=True,
+    ),
+    # The central sign-in: without an issuer (as here) neither URL exists;
+    # tests/cchc/test_oidc.py and tests/browser/test_oidc_journey.py walk
+    # them against a real provider.
+    "oidc_authentication_init": Row(
+        public="the start of the central sign-in: a redirect to the provider",
+        allowed=Ask(None, status=404),
+        every_role="public",
+    ),
+    "oidc_authentication_callback": Row(
+        public="the provider's answer: its code and state are the key",
+        allowed=Ask(None, status=404, query="code=ma&state=trang-thai"),
+        every_role="public",
     ),
     "official_fonts_css": Row(
         public="fonts of the HTML preview, no data",
