@@ -416,7 +416,7 @@ def test_assigned_tasks_are_reminded_and_long_overdue_units_escalated_once(
 
 
 def test_a_unit_that_ends_hands_its_assigned_tasks_to_its_successor(letter, units):
-    from cchc.services import unit_end, unit_create
+    from cchc.services import unit_create, unit_end
 
     task = RemediationTask.objects.create(
         source_document=letter,
