@@ -435,3 +435,46 @@ def test_a_unit_that_ends_hands_its_assigned_tasks_to_its_successor(letter, unit
     unit_end(unit=units.commune_b, last_day=D(2025, 6, 30), successors=[successor], legal_basis="NQ")
     task.refresh_from_db()
     assert task.responsible_unit == successor and task.source_document == letter
+
+
+def test_the_assignments_page_refuses_a_point_without_units_and_keeps_what_was_typed(
+    client, inspector, letter, units
+):
+    section = len(letter.content["sections"]) - 1
+    url = reverse("inspections:document_assignments", args=[letter.pk])
+    client.force_login(inspector)
+    prefix = f"p{section}-2"
+    response = client.post(
+        url,
+        {
+            "section": section,
+            "point": 2,
+            f"{prefix}-section": section,
+            f"{prefix}-point": 2,
+            f"{prefix}-deadline_kind": DeadlineKind.WORKING_DAYS,
+            f"{prefix}-days": "12",
+            f"{prefix}-monitoring_unit": units.department.pk,
+        },
+    )
+    assert response.status_code == 400
+    body = response.content.decode()
+    assert "Điểm 2: chưa chọn đơn vị thực hiện." in body
+    assert 'value="12"' in body
+    assert not TaskAssignment.objects.filter(document=letter).exists()
+    response = client.post(
+        url,
+        {
+            "section": section,
+            "point": 2,
+            f"{prefix}-section": section,
+            f"{prefix}-point": 2,
+            f"{prefix}-groups": [UnitGroup.DISTRICTS],
+            f"{prefix}-deadline_kind": DeadlineKind.WORKING_DAYS,
+            f"{prefix}-days": "12",
+            f"{prefix}-monitoring_unit": units.department.pk,
+        },
+    )
+    assert response.status_code == 302
+    saved = TaskAssignment.objects.get(document=letter, point=2)
+    assert saved.groups == [UnitGroup.DISTRICTS] and saved.days == 12
+    assert saved.monitoring_unit == units.department
