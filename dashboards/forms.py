@@ -24,6 +24,7 @@ class DashboardFilterForm(forms.Form):
     mode = forms.ChoiceField(label=_("Cách xem đơn vị"), choices=MODES, required=False)
     area = forms.TypedChoiceField(label=_("Lĩnh vực CCHC"), coerce=int, required=False)
     unit = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    document = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
 
     def __init__(self, *args, areas=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -36,8 +37,8 @@ class DashboardFilterForm(forms.Form):
 
 
 def parse_filters(data) -> dict:
-    """year, unit, mode and area from a query string, each None when absent
-    or unusable."""
+    """year, unit, mode, area and source document from a query string, each
+    None when absent or unusable."""
 
     def positive_int(name, low=1, high=None):
         try:
@@ -54,4 +55,5 @@ def parse_filters(data) -> dict:
         "unit_id": positive_int("unit"),
         "mode": mode if mode in dict(MODES) else None,
         "area_id": positive_int("area"),
+        "document_id": positive_int("document"),
     }

@@ -132,6 +132,7 @@ def handout_work(job: Job) -> dict:
             year=params.get("year"),
             mode=params.get("mode"),
             area_id=params.get("area"),
+            document_id=params.get("document"),
         )
     except OutOfScope:
         raise JobError(_("Bạn không còn quyền xem số liệu của đơn vị này.")) from None

@@ -86,6 +86,11 @@ class TaskSummary:
     due: int = 0
     on_time: int = 0
     mean_days: float | None = None
+    # Tasks assigned by documents' points (issue 13), counted beside.
+    assigned: int = 0
+    assigned_open: int = 0
+    assigned_overdue: int = 0
+    assigned_accepted: int = 0
 
     @classmethod
     def from_row(cls, row: dict | None) -> TaskSummary:
@@ -105,6 +110,10 @@ class TaskSummary:
             due=row["due"],
             on_time=row["on_time"],
             mean_days=(seconds / 86400 / count) if count and total is not None else None,
+            assigned=row.get("assigned") or 0,
+            assigned_open=row.get("assigned_open") or 0,
+            assigned_overdue=row.get("assigned_overdue") or 0,
+            assigned_accepted=row.get("assigned_accepted") or 0,
         )
 
     @property
@@ -121,10 +130,31 @@ def scope_title(scope: Scope) -> str:
     parts = [_unit_label(scope.root), _("năm %(year)s") % {"year": scope.year}, mode]
     if scope.area is not None:
         parts.append(str(scope.area))
+    if scope.document is not None:
+        parts.append(_("văn bản %(number)s") % {"number": scope.document.number_symbol})
     return " · ".join(parts)
 
 
 # --- 1. the year at a glance --------------------------------------------------------
+
+
+@dataclass
+class SourceDocument:
+    """A document that assigns tasks in the scope, with its tasks' figures,
+    the link that filters the dashboard by it and the list behind them."""
+
+    pk: int
+    number: str
+    summary: str
+    issued_on: datetime.date | None
+    total: int
+    open: int
+    overdue: int
+    accepted: int
+    filter_href: str
+    list_href: str
+    overdue_href: str
+    selected: bool
 
 
 @dataclass
@@ -134,10 +164,78 @@ class OverviewPage:
     task_figures: list[Figure]
     tasks: TaskSummary
     chart: BarChart
+    assigned_figures: list[Figure] = field(default_factory=list)
+    documents: list[SourceDocument] = field(default_factory=list)
 
     def tables(self) -> list[Table]:
-        rows = [[figure.label, figure.display] for figure in self.inspection_figures + self.task_figures]
+        figures = self.inspection_figures + self.task_figures + self.assigned_figures
+        rows = [[figure.label, figure.display] for figure in figures]
         return [Table("glance", _("Tổng quan năm"), [_("Chỉ số"), _("Giá trị")], rows)]
+
+
+def _document_number(row: dict) -> str:
+    number, code, symbol = (
+        row["source_document__number"],
+        row["source_document__type_code"],
+        row["source_document__symbol"],
+    )
+    if not number:
+        return ""
+    return f"{number:02d}/{code}-{symbol}" if code else f"{number:02d}/{symbol}"
+
+
+def assigned_figures(scope: Scope, tasks: TaskSummary) -> list[Figure]:
+    """The tasks assigned by documents, beside the remediation tasks; each
+    figure links to its list (``kind=assigned``)."""
+    return [
+        Figure(
+            "assigned",
+            _("Nhiệm vụ được giao theo văn bản"),
+            fmt_number(tasks.assigned),
+            link("task_list", scope, status="all", kind="assigned"),
+        ),
+        Figure(
+            "assigned_open",
+            _("Chưa hoàn thành"),
+            fmt_number(tasks.assigned_open),
+            link("task_list", scope, status="open", kind="assigned"),
+        ),
+        Figure(
+            "assigned_overdue",
+            _("Quá hạn"),
+            fmt_number(tasks.assigned_overdue),
+            link("task_list", scope, status="overdue", kind="assigned"),
+        ),
+        Figure(
+            "assigned_accepted",
+            _("Đã được chấp nhận"),
+            fmt_number(tasks.assigned_accepted),
+            link("task_list", scope, status="accepted", kind="assigned"),
+        ),
+    ]
+
+
+def source_documents(scope: Scope, rows: list[dict]) -> list[SourceDocument]:
+    documents = []
+    for row in rows:
+        pk = row["source_document_id"]
+        documents.append(
+            SourceDocument(
+                pk=pk,
+                number=_document_number(row),
+                summary=row["source_document__summary"],
+                issued_on=row["source_document__issued_on"],
+                total=row["assigned"],
+                open=row["assigned_open"],
+                overdue=row["assigned_overdue"],
+                accepted=row["assigned_accepted"],
+                filter_href=link("overview", scope, document=pk),
+                list_href=link("task_list", scope, document=pk, status="all", kind="assigned"),
+                overdue_href=link("task_list", scope, document=pk, status="overdue", kind="assigned"),
+                selected=scope.document is not None and scope.document.pk == pk,
+            )
+        )
+    return documents
 
 
 def overview_page(scope: Scope) -> OverviewPage:
@@ -243,7 +341,15 @@ def overview_page(scope: Scope) -> OverviewPage:
             ("c-overdue", _("Quá hạn")),
         ],
     )
-    return OverviewPage(scope, inspection_figures, task_figures, tasks, chart)
+    return OverviewPage(
+        scope,
+        inspection_figures,
+        task_figures,
+        tasks,
+        chart,
+        assigned_figures=assigned_figures(scope, tasks),
+        documents=source_documents(scope, glance["documents"]),
+    )
 
 
 # --- 2. findings by reform area ----------------------------------------------------------

@@ -45,13 +45,13 @@ from django.db.models import (
     Sum,
     Value,
 )
-from django.db.models.functions import Concat, StrIndex, Substr
+from django.db.models.functions import Coalesce, Concat, ExtractYear, StrIndex, Substr
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cchc.access import OutOfScope, action_roles, can_reach
-from cchc.choices import UnitKind
-from cchc.models import Membership, ReformArea, Unit
+from cchc.choices import DocumentStatus, UnitKind
+from cchc.models import Membership, OfficialDocument, ReformArea, Unit
 from indicators.choices import TableStatus
 from indicators.models import Indicator, IndicatorValue
 from inspections.choices import FindingKind, InspectionStatus, ReviewDecision, TaskStatus
@@ -174,6 +174,7 @@ class Scope:
     forced_history: bool = False
     roots: tuple = ()
     indicator_ids: dict = field(default_factory=dict, compare=False)
+    document: OfficialDocument | None = None
 
     @property
     def root_path(self) -> str:
@@ -190,6 +191,8 @@ class Scope:
             params["unit"] = self.root.pk
         if self.area is not None:
             params["area"] = self.area.pk
+        if self.document is not None:
+            params["document"] = self.document.pk
         params.update(overrides)
         return {key: value for key, value in params.items() if value not in (None, "")}
 
@@ -235,10 +238,13 @@ def resolve_scope(
     year: int | None,
     mode: str | None,
     area_id: int | None,
+    document_id: int | None = None,
     today: datetime.date | None = None,
 ) -> Scope:
     """The scope a request asks for. A unit outside the user's scope, or
-    one that does not exist, is ``OutOfScope``."""
+    one that does not exist, is ``OutOfScope``; so is a source document
+    that is not an issued document assigning tasks (the figures stay those
+    of the root's area whatever the document)."""
     today = today or timezone.localdate()
     roots = tuple(dashboard_roots(user))
     if unit_id is not None:
@@ -252,6 +258,16 @@ def resolve_scope(
     else:
         root = roots[0]
     area = ReformArea.objects.filter(pk=area_id).first() if area_id else None
+    document = None
+    if document_id is not None:
+        document = (
+            OfficialDocument.objects.exclude(status=DocumentStatus.DRAFT)
+            .filter(pk=document_id, task_assignments__isnull=False)
+            .distinct()
+            .first()
+        )
+        if document is None:
+            raise OutOfScope("No such source document")
     ended = root is not None and root.valid_to is not None and root.valid_to < today
     return Scope(
         user=user,
@@ -262,6 +278,7 @@ def resolve_scope(
         today=today,
         forced_history=ended and mode != "history",
         roots=roots,
+        document=document,
     )
 
 
@@ -378,15 +395,34 @@ def findings(scope: Scope, years=None):
     return in_area(scope, queryset, "inspection__unit__")
 
 
+# Remediation tasks come from an inspection's conclusion; assigned tasks from
+# a document's numbered point (issue 13). Both are ``RemediationTask`` rows,
+# with the same rules (``RemediationTaskQuerySet``); the dashboards count
+# them side by side.
+REMEDIATION_Q = Q(inspection__isnull=False)
+ASSIGNED_Q = Q(inspection__isnull=True, source_document__isnull=False)
+
+
 def tasks(scope: Scope, years=None):
-    """Remediation tasks of issued conclusions of the year, by the unit
-    responsible, in the reform area when one is chosen."""
-    queryset = RemediationTask.objects.filter(
+    """The tasks of the year, by the unit responsible, in the reform area
+    when one is chosen: remediation tasks of the conclusions issued for the
+    year's plans, and tasks assigned by the documents issued in the year
+    (only the chosen source document's, when one is chosen)."""
+    remediation = Q(
         inspection__notice_issued_at__isnull=False, **_year_filter("inspection__plan__year", scope, years)
     )
+    assigned = ASSIGNED_Q & Q(**_year_filter("source_document__issued_on__year", scope, years))
+    if scope.document is not None:
+        assigned &= Q(source_document=scope.document)
+    queryset = RemediationTask.objects.filter(remediation | assigned)
     if scope.area is not None:
         queryset = queryset.filter(reform_area=scope.area)
     return in_area(scope, queryset, "responsible_unit__")
+
+
+def task_year():
+    """The year a task counts in: its plan's, or its document's issue year."""
+    return Coalesce(F("inspection__plan__year"), ExtractYear("source_document__issued_on"))
 
 
 def indicator_values(scope: Scope, years=None, metrics=METRICS, *, exact: bool = True):
@@ -464,20 +500,43 @@ def on_time_q() -> Q:
 
 
 def task_aggregates(today: datetime.date) -> dict:
+    """The remediation tasks' figures, and beside them the assigned tasks'
+    (``assigned_*``), in the same pass over the tasks."""
     accepted = Q(status=TaskStatus.ACCEPTED)
     days = ExpressionWrapper(
         F("accepted_at") - F("inspection__notice_issued_at"), output_field=DurationField()
     )
+    remediation = REMEDIATION_Q
+    overdue = RemediationTaskQuerySet.overdue_q(today)
     return {
-        "total": Count("id"),
-        "open": Count("id", filter=~accepted),
-        "overdue": Count("id", filter=RemediationTaskQuerySet.overdue_q(today)),
-        "accepted": Count("id", filter=accepted),
-        "due": Count("id", filter=Q(deadline__lt=today) | accepted),
-        "on_time": Count("id", filter=on_time_q()),
-        "days_total": Sum(days, filter=accepted),
-        "days_count": Count("id", filter=accepted),
+        "total": Count("id", filter=remediation),
+        "open": Count("id", filter=remediation & ~accepted),
+        "overdue": Count("id", filter=remediation & overdue),
+        "accepted": Count("id", filter=remediation & accepted),
+        "due": Count("id", filter=remediation & (Q(deadline__lt=today) | accepted)),
+        "on_time": Count("id", filter=remediation & on_time_q()),
+        "days_total": Sum(days, filter=remediation & accepted),
+        "days_count": Count("id", filter=remediation & accepted),
+        "assigned": Count("id", filter=ASSIGNED_Q),
+        "assigned_open": Count("id", filter=ASSIGNED_Q & ~accepted),
+        "assigned_overdue": Count("id", filter=ASSIGNED_Q & overdue),
+        "assigned_accepted": Count("id", filter=ASSIGNED_Q & accepted),
     }
+
+
+def sum_rows(rows: list[dict]) -> dict:
+    """Rows of ``task_aggregates`` added up (counts, and the summed days,
+    which a backend returns as a duration or as microseconds)."""
+    total: dict = {}
+    for row in rows:
+        for key, value in row.items():
+            if value is None:
+                total.setdefault(key, None)
+            elif total.get(key) is None:
+                total[key] = value
+            else:
+                total[key] += value
+    return total
 
 
 def task_status_q(status: str, today: datetime.date) -> Q | None:
@@ -576,8 +635,29 @@ def year_glance(scope: Scope) -> dict:
     accepted; the on-time rate and the days to remediate (three queries)."""
     planned = planned_units(scope).count()
     figures = inspections(scope).order_by().aggregate(**inspection_aggregates())
-    task_figures = tasks(scope).order_by().aggregate(**task_aggregates(scope.today))
-    return {"planned": planned, "inspections": figures, "tasks": task_figures}
+    # One row per source document (none for remediation tasks): the
+    # documents that assign tasks here, for the filter, in the same query.
+    rows = list(
+        tasks(scope)
+        .order_by()
+        .values(
+            "source_document_id",
+            "source_document__number",
+            "source_document__type_code",
+            "source_document__symbol",
+            "source_document__summary",
+            "source_document__issued_on",
+        )
+        .annotate(**task_aggregates(scope.today))
+    )
+    documents = sorted(
+        (row for row in rows if row["source_document_id"] is not None),
+        key=lambda row: (row["source_document__issued_on"], row["source_document_id"]),
+        reverse=True,
+    )
+    keys = task_aggregates(scope.today)
+    task_figures = sum_rows([{key: row[key] for key in keys} for row in rows])
+    return {"planned": planned, "inspections": figures, "tasks": task_figures, "documents": documents}
 
 
 def findings_by_area(scope: Scope) -> list[dict]:
@@ -681,7 +761,7 @@ def by_year(scope: Scope) -> dict:
             row["y"]: row
             for row in tasks(scope, years)
             .order_by()
-            .values(y=F("inspection__plan__year"))
+            .values(y=task_year())
             .annotate(**task_aggregates(scope.today))
         },
         "findings": {
@@ -750,17 +830,21 @@ def inspection_rows(scope: Scope, *, status: str, own: bool = False):
     )
 
 
-def task_rows(scope: Scope, *, status: str, own: bool = False):
+def task_rows(scope: Scope, *, status: str, own: bool = False, assigned: bool = False):
+    """The tasks behind a figure: remediation tasks, or (``assigned``)
+    tasks assigned by documents."""
     condition = task_status_q(status, scope.today)
     if condition is None:
         raise OutOfScope("Unknown status")
-    queryset = tasks(scope).filter(condition)
+    queryset = tasks(scope).filter(condition & (ASSIGNED_Q if assigned else REMEDIATION_Q))
     if own:
         queryset = own_only(scope, queryset, "responsible_unit__")
     return (
         queryset.with_deadline_facts(scope.today)
         .annotate(on_time=ExpressionWrapper(on_time_q(), output_field=BooleanField()))
-        .select_related("responsible_unit", "inspection__unit", "inspection__plan", "reform_area")
+        .select_related(
+            "responsible_unit", "inspection__unit", "inspection__plan", "reform_area", "source_document"
+        )
         .order_by("responsible_unit__path", "deadline", "id")
     )
 

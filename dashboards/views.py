@@ -4,6 +4,8 @@ of each table and the PDF handout. Views stay thin: ``selectors`` reads,
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -62,6 +64,7 @@ def dashboard_context(request, scope: Scope, current_page: str) -> dict:
             "mode": scope.mode,
             "area": scope.area.pk if scope.area else "",
             "unit": scope.root.pk if scope.root else "",
+            "document": scope.document.pk if scope.document else "",
         },
         areas=areas,
     )
@@ -77,6 +80,9 @@ def dashboard_context(request, scope: Scope, current_page: str) -> dict:
         if len(roots) > 1
         else [],
         "handout_params": scope.params(),
+        "document_clear_href": pages.link(current_page, replace(scope, document=None))
+        if scope.document
+        else "",
     }
 
 
@@ -161,14 +167,25 @@ class TaskListView(ListMixin, View):
         "on_time": gettext_lazy("Nhiệm vụ khắc phục đúng hạn"),
         "late": gettext_lazy("Nhiệm vụ đã đến hạn nhưng chưa khắc phục đúng hạn"),
     }
+    ASSIGNED_TITLES = {
+        "all": gettext_lazy("Nhiệm vụ được giao theo văn bản"),
+        "open": gettext_lazy("Nhiệm vụ được giao chưa hoàn thành"),
+        "overdue": gettext_lazy("Nhiệm vụ được giao quá hạn"),
+        "accepted": gettext_lazy("Nhiệm vụ được giao đã được chấp nhận"),
+    }
 
     def get(self, request):
         scope = self.get_scope()
         status = request.GET.get("status", "all")
-        if status not in self.TITLES:
+        assigned = request.GET.get("kind") == "assigned"
+        titles = self.ASSIGNED_TITLES if assigned else self.TITLES
+        if status not in titles:
             raise Http404("Unknown status")
-        queryset = selectors.task_rows(scope, status=status, own=self.own)
-        return self.render_list(request, scope, queryset, title=self.TITLES[status], today=scope.today)
+        queryset = selectors.task_rows(scope, status=status, own=self.own, assigned=assigned)
+        title = titles[status]
+        if scope.document is not None:
+            title = f"{title} · {scope.document.number_symbol}"
+        return self.render_list(request, scope, queryset, title=title, today=scope.today)
 
 
 class FindingListView(ListMixin, View):
