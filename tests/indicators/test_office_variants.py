@@ -276,3 +276,46 @@ def test_the_ghi_chu_column_is_stored_shown_and_exported(kind, catalogue, units,
     html = client.get(reverse("indicators:table_detail", args=[table_of(unit, 2021).pk])).content.decode()
     assert f'id="note-{indicator.pk}" title="Ghi chú: Số liệu đã rà soát"' in html
     assert html.count('class="small text-body-secondary cell-note"') == 1
+
+
+def _with_error(code):
+    def build(wb):
+        _table(
+            wb.active,
+            1,
+            "Phụ lục 03:",
+            [
+                ("1", "Tổng số TTHC của ngành đã được công bố", 320, code, 322),
+                ("1.3", "Số lượng TTHC thực hiện tại cấp xã", 96, 97, 98),
+            ],
+        )
+
+    return build
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "ods"])
+@pytest.mark.parametrize("code", ["#DIV/0!", "#N/A"])
+def test_a_formula_error_is_a_problem_by_sheet_row_and_column_not_a_blank(kind, code, catalogue, units):
+    unit = units.district_a
+    assert imported(workbook_as(_with_error(321), kind), unit).applied
+    outcome = imported(workbook_as(_with_error(code), kind), unit)
+    assert not outcome.applied
+    assert [(p["sheet"], p["row"], p["column"]) for p in outcome.problems] == [("Sheet", 5, "D")]
+    assert f"Ô chứa lỗi công thức {code}" in outcome.problems[0]["message"]
+    # The figure stored is not cleared.
+    assert cells_of(unit)[("PL03", "1", "2022")] == "321"
+
+
+def test_a_formula_error_in_an_xls_is_read_as_a_blank(catalogue, units):
+    """calamine reads an .xls error cell as an empty one and nothing else
+    reads its records (see ``indicators.xlsx``): the known limit, pinned so
+    that a reader that tells them apart shows up here."""
+    from indicators.cells import ErrorValue
+
+    data = workbook_as(_with_error("#DIV/0!"), "xls")
+    rows = dict(next(iter(open_workbook(data).sheets())).rows)
+    assert rows[5] == {1: "1", 2: "Tổng số TTHC của ngành đã được công bố", 3: 320, 5: 322}
+    assert not any(isinstance(v, ErrorValue) for values in rows.values() for v in values.values())
+    # The same cell written by openpyxl and read from the .xlsx is an error.
+    rows = dict(next(iter(open_workbook(workbook_as(_with_error("#DIV/0!"), "xlsx")).sheets())).rows)
+    assert isinstance(rows[5][4], ErrorValue)
