@@ -365,6 +365,9 @@ CCHC_SIGNING_FONT = env_str("CCHC_SIGNING_FONT", "")
 CCHC_REMINDER_DAYS = [int(d) for d in env_list("CCHC_REMINDER_DAYS", ["7", "1"])]
 # An open task is "due soon" this many days before its deadline, the day itself included.
 CCHC_TASK_DUE_SOON_DAYS = env_int("CCHC_TASK_DUE_SOON_DAYS", 7)
+# A unit overdue on an assigned task by more than this many days is listed for
+# (and notified to) the leader of the monitoring unit.
+CCHC_TASK_ESCALATION_DAYS = env_int("CCHC_TASK_ESCALATION_DAYS", 15)
 CCHC_UPLOAD_MAX_FILE_MB = env_int("CCHC_UPLOAD_MAX_FILE_MB", 20)
 CCHC_UPLOAD_MAX_REPORT_MB = env_int("CCHC_UPLOAD_MAX_REPORT_MB", 100)
 # No request body may be larger (checked before it is read).

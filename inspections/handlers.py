@@ -10,6 +10,7 @@ from cchc.choices import DocumentKind
 from cchc.models import OfficialDocument, Unit
 from cchc.signals import document_issued, document_published, unit_ended
 
+from .assignments import assignments_issue
 from .choices import InspectionStatus, TaskStatus
 from .models import Inspection, InspectionPlan, InspectionTeam, RemediationTask
 
@@ -49,6 +50,14 @@ def notice_published(sender, document, **kwargs):
         inspection.notice_issued_at = document.published_at or timezone.now()
         inspection.status = InspectionStatus.CONCLUDED
         inspection.save(update_fields=["notice_issued_at", "status", "updated_at"])
+
+
+@receiver(document_issued, sender=OfficialDocument, dispatch_uid="inspections_assigned_tasks_created")
+def assigned_tasks_created(sender, document, **kwargs):
+    """A document whose points assign tasks creates them when it gets its
+    number; a refusal (a ``ValidationError`` naming the point) rolls the
+    issue back."""
+    assignments_issue(document=document)
 
 
 @receiver(document_issued, sender=OfficialDocument, dispatch_uid="inspections_plan_or_decision_issued")

@@ -622,6 +622,47 @@ ROWS: dict[str, Row] = {
         wrong_role=forbidden("officer_a"),
         out_of_scope=Ask("leader_b", absent=text("overdue_task.description")),
     ),
+    # --- tasks assigned by documents -------------------------------------------------
+    "inspections:document_assignments": Row(
+        kwargs=pk("draft_letter"),
+        allowed=Ask("inspector_a", marker=lambda w: "Ma trận: điểm giao nhiệm vụ của dự thảo công văn."),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "inspections:document_report_open": Row(
+        kwargs=pk("letter"),
+        allowed=Ask("officer_a", method="post", status=302, marker=lambda w: "/reports/"),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "inspections:document_matrix": Row(
+        kwargs=pk("letter"),
+        allowed=Ask("inspector_a", marker=lambda w: f'data-unit="{w.units.district_a.pk}"'),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+    ),
+    "inspections:document_matrix_xlsx": Row(
+        kwargs=pk("letter"),
+        # The workbook's second sheet (the points) by its name in the zip.
+        allowed=Ask("inspector_a", marker=lambda w: b"xl/worksheets/sheet2.xml"),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+    ),
+    "inspections:document_consolidated_draft": Row(
+        kwargs=pk("letter"),
+        allowed=Ask("inspector_a", method="post", status=302, marker=lambda w: "/documents/"),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "inspections:task_detail": Row(
+        kwargs=pk("assigned_task"),
+        allowed=Ask("officer_a", marker=text("assigned_task.description")),
+        every_role="whoever sees the task: its unit's people, the issuer's and the monitor's staff",
+        out_of_scope=outside("officer_b"),
+    ),
     "notifications": Row(
         allowed=Ask("officer_a", marker=text("notification.message")),
         every_role="everyone has their own notifications",
