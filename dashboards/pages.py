@@ -196,19 +196,19 @@ def assigned_figures(scope: Scope, tasks: TaskSummary) -> list[Figure]:
         ),
         Figure(
             "assigned_open",
-            _("Chưa hoàn thành"),
+            _("Nhiệm vụ được giao chưa hoàn thành"),
             fmt_number(tasks.assigned_open),
             link("task_list", scope, status="open", kind="assigned"),
         ),
         Figure(
             "assigned_overdue",
-            _("Quá hạn"),
+            _("Nhiệm vụ được giao quá hạn"),
             fmt_number(tasks.assigned_overdue),
             link("task_list", scope, status="overdue", kind="assigned"),
         ),
         Figure(
             "assigned_accepted",
-            _("Đã được chấp nhận"),
+            _("Nhiệm vụ được giao đã được chấp nhận"),
             fmt_number(tasks.assigned_accepted),
             link("task_list", scope, status="accepted", kind="assigned"),
         ),
