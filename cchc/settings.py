@@ -84,10 +84,11 @@ MIDDLEWARE = [
     "cchc.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Vietnamese unless the user chose English (never from Accept-Language).
+    "cchc.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the message middleware: it tells the user why they were logged out.
     "cchc.middleware.SessionTimeoutMiddleware",
