@@ -12,7 +12,8 @@ from django.views import View
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 
-from .access import can
+from .access import EDITORS, can, has_role
+from .choices import Role
 from .middleware import LanguageMiddleware
 from .mixins import ScopedViewMixin
 from .notifications import notifications_mark_read, notifications_of
@@ -21,8 +22,12 @@ from .services import user_language_set
 
 @login_required
 def home(request):
-    """Provincial staff start at the inspections; an inspected unit's people
-    at their unit's tasks and deadlines."""
+    """A leader starts at the dashboard; inspectors and administrators at
+    the inspections; an inspected unit's people at their unit's tasks and
+    deadlines."""
+    if has_role(request.user, Role.LEADER) and not has_role(request.user, *EDITORS):
+        if can(request.user, "dashboard.view"):
+            return redirect("dashboards:overview")
     if can(request.user, "plan.view"):
         return redirect("inspections:inspection_list")
     return redirect("inspections:unit_home")
