@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
-    "axes",
+    "cchc.axes_config.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "django_htmx",
     "csp",
     "cchc",
@@ -293,12 +293,21 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Secure-sessionid"
     CSRF_COOKIE_NAME = "__Secure-csrftoken"
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+# Third-party start-up banners and progress logs (django-axes's "AXES: BEGIN"
+# and its per-login lines, WeasyPrint's "Step 2 - Fetching and parsing CSS",
+# fontTools' subsetting) only when LOG_LEVEL=DEBUG; their warnings always.
+QUIET_LOGGERS = ("axes", "weasyprint", "weasyprint.progress", "fontTools", "pyhanko")
+AXES_VERBOSE = LOG_LEVEL == "DEBUG"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        **{name: {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"} for name in QUIET_LOGGERS},
+    },
 }
 
 # Demo data (demo users with known passwords) may be loaded only where this
