@@ -163,6 +163,10 @@ else:
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
+        # kombu polls the queue folder once a second by default: a job would
+        # wait up to that long before the worker sees it. A listing of an
+        # (almost always empty) folder ten times a second costs nothing.
+        "polling_interval": 0.1,
     }
 # Each job keeps its own status row in the database; Celery's result backend
 # is not needed.
