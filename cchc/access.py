@@ -58,6 +58,9 @@ ACTIONS: dict[str, Action] = {
     "plan.edit": Action(EDITORS, "issuer"),
     "finding.edit": Action(EDITORS, "plan.issuer"),
     "task.overdue.view": Action(STAFF),
+    # Follow a document's assigned tasks (the monitoring matrix): staff of
+    # the issuer or of the monitoring unit.
+    "task.monitor": Action(STAFF),
     "document.view": Action(STAFF, "issuing_unit"),
     "document.draft": Action(EDITORS, "issuing_unit"),
     "document.issue": Action(EDITORS, "issuing_unit"),

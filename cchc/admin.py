@@ -1,8 +1,14 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.core.exceptions import PermissionDenied
+from django.template.response import TemplateResponse
+from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
 from .models import DraftingUnit, Membership, ReformArea, Seal, Signatory, Unit, UnitSuccession, User
+from .unit_lists import read_national_list
+from .unit_loader import describe_load, load_official_units
 
 
 class MembershipInline(admin.TabularInline):
@@ -58,6 +64,66 @@ class UnitAdmin(admin.ModelAdmin):
     readonly_fields = ["path"]
     list_select_related = ["parent"]
     inlines = [SuccessionOutInline, ChildUnitInline]
+    change_list_template = "admin/cchc/unit/change_list.html"
+
+    def get_urls(self):
+        load = self.admin_site.admin_view(self.load_official_view)
+        return [path("load-official/", load, name="cchc_unit_load_official"), *super().get_urls()]
+
+    def load_official_view(self, request):
+        """Load provinces from the official lists (``load_units`` in the
+        browser): a few at a time, so that one request stays short; all 34
+        at once is the command's."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        national = read_national_list()
+        choices = [(code, f"{code} – {unit.name}") for code, unit in sorted(national.provinces.items())]
+        form = OfficialUnitsForm(request.POST or None, choices=choices)
+        lines = []
+        if request.method == "POST" and form.is_valid():
+            result = load_official_units(
+                provinces=form.cleaned_data["provinces"],
+                national=national,
+                bodies=form.cleaned_data["bodies"],
+            )
+            lines = describe_load(result)
+            messages.success(request, _("Đã nạp danh mục đơn vị hành chính chính thức."))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Nạp đơn vị hành chính từ danh mục chính thức"),
+            "form": form,
+            "lines": lines,
+            "version": national.version,
+            "max_provinces": OfficialUnitsForm.MAX_PROVINCES,
+        }
+        return TemplateResponse(request, "admin/cchc/unit/load_official.html", context)
+
+
+class OfficialUnitsForm(forms.Form):
+    MAX_PROVINCES = 5
+
+    provinces = forms.MultipleChoiceField(
+        label=_("Tỉnh, thành phố"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("Hãy chọn ít nhất một tỉnh, thành phố.")},
+    )
+    bodies = forms.BooleanField(
+        label=_("Tạo các sở, ban, ngành mặc định của tỉnh"), required=False, initial=True
+    )
+
+    def __init__(self, *args, choices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["provinces"].choices = choices
+
+    def clean_provinces(self):
+        provinces = self.cleaned_data["provinces"]
+        if len(provinces) > self.MAX_PROVINCES:
+            raise forms.ValidationError(
+                _("Mỗi lần nạp tối đa %(count)s tỉnh; cả 34 tỉnh: lệnh manage.py load_units --all.")
+                % {"count": self.MAX_PROVINCES}
+            )
+        return provinces
 
 
 @admin.register(UnitSuccession)

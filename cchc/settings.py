@@ -181,7 +181,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 AUTH_USER_MODEL = "cchc.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Passwords, while CCHC_LOCAL_LOGIN is on (below).
+    "cchc.login.LocalPasswordBackend",
+    # The province's central sign-in, while CCHC_OIDC_ISSUER is set (below).
+    "cchc.oidc.ProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -196,6 +199,33 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
+# Central sign-in with the province's identity provider (OpenID Connect,
+# authorization code with PKCE). With no issuer none of it is active and the
+# login page is the password form. The provider's endpoints are read from
+# <issuer>/.well-known/openid-configuration on first use and cached. A user
+# signs in only if cchc already knows them: the claim CCHC_OIDC_CLAIM must
+# equal the field CCHC_OIDC_USER_FIELD ("email", compared without case, or
+# "username") of one active user; no user, role or membership is ever made
+# from the provider's claims.
+CCHC_OIDC_ISSUER = env_str("CCHC_OIDC_ISSUER").rstrip("/")
+CCHC_OIDC_CLIENT_ID = env_str("CCHC_OIDC_CLIENT_ID")
+CCHC_OIDC_CLIENT_SECRET = env_str("CCHC_OIDC_CLIENT_SECRET")
+CCHC_OIDC_CLAIM = env_str("CCHC_OIDC_CLAIM", "email")
+CCHC_OIDC_USER_FIELD = env_str("CCHC_OIDC_USER_FIELD", "email")
+CCHC_OIDC_SCOPES = env_str("CCHC_OIDC_SCOPES", "openid email profile")
+CCHC_OIDC_SIGN_ALGO = env_str("CCHC_OIDC_SIGN_ALGO", "RS256")
+CCHC_OIDC_TIMEOUT = env_int("CCHC_OIDC_TIMEOUT", 10)
+CCHC_OIDC_DISCOVERY_CACHE_SECONDS = env_int("CCHC_OIDC_DISCOVERY_CACHE_SECONDS", 3600)
+# Passwords kept by cchc; an administrator turns them off (for every login,
+# the admin's included) once everyone signs in through the provider.
+CCHC_LOCAL_LOGIN = env_bool("CCHC_LOCAL_LOGIN", True)
+if CCHC_OIDC_USER_FIELD not in {"email", "username"}:
+    raise ImproperlyConfigured("CCHC_OIDC_USER_FIELD must be 'email' or 'username'.")
+if CCHC_OIDC_ISSUER and not (CCHC_OIDC_CLIENT_ID and CCHC_OIDC_CLIENT_SECRET):
+    raise ImproperlyConfigured("CCHC_OIDC_ISSUER needs CCHC_OIDC_CLIENT_ID and CCHC_OIDC_CLIENT_SECRET.")
+if not CCHC_LOCAL_LOGIN and not CCHC_OIDC_ISSUER:
+    raise ImproperlyConfigured("CCHC_LOCAL_LOGIN can be off only when CCHC_OIDC_ISSUER is set.")
+
 # Login throttling: after AXES_FAILURE_LIMIT failures for the same user name
 # from the same address, that pair is locked out for AXES_COOLOFF_TIME hours.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
@@ -204,6 +234,9 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
+# Password logins count under the name typed; refused sign-ins through the
+# provider count each apart (cchc/login.py).
+AXES_USERNAME_CALLABLE = "cchc.login.axes_username"
 
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and in any
 # case SESSION_ABSOLUTE_TIMEOUT seconds after login.
@@ -346,6 +379,9 @@ CCHC_SIGNING_FONT = env_str("CCHC_SIGNING_FONT", "")
 CCHC_REMINDER_DAYS = [int(d) for d in env_list("CCHC_REMINDER_DAYS", ["7", "1"])]
 # An open task is "due soon" this many days before its deadline, the day itself included.
 CCHC_TASK_DUE_SOON_DAYS = env_int("CCHC_TASK_DUE_SOON_DAYS", 7)
+# A unit overdue on an assigned task by more than this many days is listed for
+# (and notified to) the leader of the monitoring unit.
+CCHC_TASK_ESCALATION_DAYS = env_int("CCHC_TASK_ESCALATION_DAYS", 15)
 CCHC_UPLOAD_MAX_FILE_MB = env_int("CCHC_UPLOAD_MAX_FILE_MB", 20)
 CCHC_UPLOAD_MAX_REPORT_MB = env_int("CCHC_UPLOAD_MAX_REPORT_MB", 100)
 # No request body may be larger (checked before it is read).

@@ -339,3 +339,22 @@ def load_official_units(
 def _problems_of(national: NationalList, codes: list[str]) -> list[str]:
     wanted = set(codes) | {""}
     return [message for province, message in national.problems if province in wanted]
+
+
+def describe_load(result: UnitsLoadResult) -> list[str]:
+    """What a load did, a line each (the command prints them; the admin page
+    shows them)."""
+    lines = [f"Danh mục: {result.version}; tỉnh: {', '.join(result.provinces)}."]
+    for label, counter in (
+        ("mới", result.created),
+        ("cập nhật", result.updated),
+        ("không đổi", result.unchanged),
+    ):
+        if counter:
+            lines.append(
+                f"{label}: " + ", ".join(f"{count} {name}" for name, count in sorted(counter.items()))
+            )
+    if result.problems:
+        lines.append(f"{len(result.problems)} điểm không nạp vì hai danh mục không khớp hoặc thiếu ánh xạ:")
+        lines += [f"  - {problem}" for problem in result.problems]
+    return lines

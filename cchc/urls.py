@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import people_views, views
+from . import login, oidc, people_views, views
 from .jobs import views as job_views
 
 admin.site.site_header = _("Quản trị hệ thống CCHC")
@@ -12,13 +12,10 @@ admin.site.index_title = _("Danh mục và dữ liệu")
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="registration/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", login.LoginView.as_view(), name="login"),
+    # Central sign-in (404 while no issuer is set).
+    path("oidc/authenticate/", oidc.SignInStartView.as_view(), name="oidc_authentication_init"),
+    path("oidc/callback/", oidc.SignInCallbackView.as_view(), name="oidc_authentication_callback"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password-set/<uidb64>/<token>/", people_views.PasswordSetView.as_view(), name="password_set"),
     path("password-set/done/", people_views.PasswordSetDoneView.as_view(), name="password_set_done"),

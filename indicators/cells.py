@@ -30,6 +30,7 @@ MAX_COUNT = 10**12
 
 _GROUPED = re.compile(r"^\d{1,3}(?:[.,\u00a0 ]\d{3})+$")
 _PLAIN = re.compile(r"^\d+$")
+_SIMPLE_FRACTION = re.compile(r"^\s*(\d{1,13})\s*/\s*(\d{1,13})\s*$")
 _LEVEL = re.compile(r"([A-Za-zĐđ]+)\s*[:=]?\s*(-?[\d.,]+)")
 
 
@@ -152,6 +153,13 @@ def parse_cell(indicator, raw) -> Cell:
         return BLANK
     if type(raw) is int and kind == ValueKind.COUNT and 0 <= raw <= MAX_COUNT:
         return Cell(number=raw)
+    if type(raw) is str and kind == ValueKind.FRACTION:
+        # The common fraction, "5650/5658", read at once.
+        simple = _SIMPLE_FRACTION.match(raw)
+        if simple is not None:
+            top, bottom = int(simple.group(1)), int(simple.group(2))
+            if top <= MAX_COUNT and bottom <= MAX_COUNT:
+                return Cell(number=top, denominator=bottom)
     if isinstance(raw, MissingCachedValue):
         raise CellError(
             _(
@@ -236,7 +244,10 @@ def parse_cell(indicator, raw) -> Cell:
                 )
             if label in levels:
                 raise CellError(_("Cấp “%(label)s” ghi hai lần.") % {"label": label})
-            levels[label] = _whole(number, _("Số liệu cấp %(label)s") % {"label": label})
+            if _PLAIN.match(number) and int(number) <= MAX_COUNT:
+                levels[label] = int(number)
+            else:
+                levels[label] = _whole(number, _("Số liệu cấp %(label)s") % {"label": label})
         ordered = {level: levels[level] for level in allowed if level in levels}
         return Cell(levels=ordered)
 
@@ -324,6 +335,25 @@ def value_warnings(indicator, cell: Cell, parent_cell: Cell | None) -> list[str]
     ):
         keys.append(f"{RATIO}:{cell.number}/{cell.denominator}")
     if indicator.within_parent and parent_cell is not None:
+        if not cell.levels and not parent_cell.levels:
+            # Counts or fractions (the common case), compared part by part
+            # as the components below would be, without making them.
+            number, parent_number = cell.number, parent_cell.number
+            if (
+                number is None
+                or parent_number is None
+                or cell.blank
+                or cell.not_applicable
+                or parent_cell.blank
+                or parent_cell.not_applicable
+                or (cell.denominator is None) != (parent_cell.denominator is None)
+            ):
+                return keys
+            if number > parent_number or (
+                cell.denominator is not None and cell.denominator > parent_cell.denominator
+            ):
+                keys.append(f"{PARENT}:{cell_text(cell)}>{cell_text(parent_cell)}")
+            return keys
         mine, theirs = _components(cell), _components(parent_cell)
         if mine and theirs and (set(mine) == set(theirs) or (cell.levels and parent_cell.levels)):
             if any(part in theirs and mine[part] > theirs[part] for part in mine):

@@ -88,6 +88,26 @@ _FOOTNOTE = re.compile(r"^\s*(?:\(\d{1,2}\)|\d{1,2}/|\[\d{1,2}\])\s*\D")
 _COLUMN_NUMBER = re.compile(r"^\s*\(?\s*(\d{1,2}|[a-z])\s*\)?\s*$", re.IGNORECASE)
 
 
+_SPACES = re.compile(r"\s+")
+_NUMBERED = re.compile(r"^\s*[0-9IVXivx]")
+_STARTS_WITH_DIGIT = re.compile(r"^\s*\d")
+
+
+def _shown(values: dict) -> str:
+    """A row's text as a note quotes it."""
+    return " ".join(" ".join(str(v).split()) for _c, v in sorted(values.items()))[:80]
+
+
+def _may_sign(value) -> bool:
+    """Whether a cell can be a line of a signature block: text that does not
+    start with a figure (a fraction, "/") — the check that saves folding
+    every figure of a table."""
+    if not isinstance(value, str):
+        return False
+    text = value.lstrip()
+    return bool(text) and not text[0].isdigit() and text[0] != "/"
+
+
 class Location(NamedTuple):
     """Where a cell is in the file (a tuple: there is one per cell read)."""
 
@@ -107,6 +127,12 @@ class Location(NamedTuple):
             "col": self.column_letter,
         }
         return f"{where} ({self.header})" if self.header else where
+
+
+def _location(sheet: str, row: int, column: int, header: str) -> Location:
+    """A ``Location``, made without the keyword handling of its constructor
+    (there is one per cell read)."""
+    return tuple.__new__(Location, (sheet, row, column, header))
 
 
 @dataclass
@@ -210,7 +236,7 @@ def normalise_number(value) -> str:
     if isinstance(value, float):
         return str(int(value)) if value.is_integer() else repr(value)
     text = str(value).strip().replace(",", ".")
-    text = re.sub(r"\s+", "", text)
+    text = _SPACES.sub("", text)
     return text.rstrip(".").lstrip(".")
 
 
@@ -592,7 +618,7 @@ class LayoutReader:
         number in its STT column, a name, and nothing where that table had
         no column."""
         stt = values.get(header.stt_col)
-        if stt is None or not re.match(r"^\s*\d", str(stt)) or header.name_col not in values:
+        if stt is None or not _STARTS_WITH_DIGIT.match(str(stt)) or header.name_col not in values:
             return False
         known = set(header.periods) | {header.stt_col, header.name_col, header.note_col} | header.ignored
         return values.keys() <= known
@@ -601,10 +627,9 @@ class LayoutReader:
         """Rows under a table that are not indicators: ("end", text) for a
         signature block, a date line or notes, which end the table; (why,
         text) for a row of column numbers or a sub-heading without figures."""
-        texts = [" ".join(str(v).split()) for _c, v in sorted(values.items())]
-        shown = " ".join(texts)[:80]
         stt = values.get(header.stt_col)
-        figures = [c for c in values if c in header.periods]
+        periods = header.periods
+        figures = [c for c in values if c in periods]
         if len(values) >= 3 and all(
             isinstance(v, str) and _COLUMN_NUMBER.match(v) or (type(v) is int and 0 < v < 40)
             for v in values.values()
@@ -613,22 +638,25 @@ class LayoutReader:
             if all(isinstance(v, str) for v in numbers) or numbers == list(
                 range(numbers[0], numbers[0] + len(numbers))
             ):
-                return _("dòng đánh số cột"), shown
-        first = _fold_cached(texts[0]).strip() if texts else ""
-        stt_text = "" if stt is None else str(stt)
-        if isinstance(stt, str) and stt.strip() and not re.match(r"^\s*[0-9IVXivx]", stt):
+                return _("dòng đánh số cột"), _shown(values)
+        # The first cell's text, or the STT's when it is not a number.
+        if isinstance(stt, str) and stt.strip() and not _NUMBERED.match(stt):
             first = _fold_cached(stt).strip()
+        elif values:
+            first = _fold_cached(" ".join(str(values[min(values)]).split())).strip()
+        else:
+            first = ""
         if _SIGNATURE.match(first) or _NOTE_LINE.match(first) or _DATE_LINE.search(first):
-            return "end", shown
-        if any(
-            isinstance(v, str) and _SIGNATURE.match(_fold_cached(v).strip())
+            return "end", _shown(values)
+        if all(isinstance(values[c], str) for c in figures) and any(
+            _may_sign(v) and _SIGNATURE.match(_fold_cached(v).strip())
             for c, v in values.items()
-            if c in header.periods
-        ) and not any(not isinstance(values[c], str) for c in figures):
+            if c in periods
+        ):
             # "KT. CHỦ TỊCH" under a year column.
-            return "end", shown
-        if stt is not None and _FOOTNOTE.match(stt_text) and not figures:
-            return "end", shown
+            return "end", _shown(values)
+        if not figures and stt is not None and _FOOTNOTE.match(str(stt)):
+            return "end", _shown(values)
         return None
 
     def _is_data_like(self, values: dict, header: _Header) -> bool:
@@ -642,7 +670,7 @@ class LayoutReader:
             return False
         if any(column in values for column in header.periods):
             return True
-        return stt is not None and bool(re.match(r"^\s*\d", str(stt)))
+        return stt is not None and bool(_STARTS_WITH_DIGIT.match(str(stt)))
 
     def _unit_code_in(self, texts: list[str]) -> str | None:
         for text in texts:
@@ -886,6 +914,7 @@ class LayoutReader:
         indicators = self.result.indicators
         # Periods of the same year share their versions: one match per year.
         by_year: dict[int, Match] = {}
+        sheet, row_number = row.sheet, row.row
         for column, period in row.header.periods.items():
             found = by_year.get(period.year)
             if found is None:
@@ -914,14 +943,15 @@ class LayoutReader:
                 codes = (code,)
             if found.note:
                 notes.add(found.note)
-            indicators[indicator.id] = indicator
+            indicator_id = indicator.id
+            indicators[indicator_id] = indicator
             # A blank cell of a matched row clears the value it had.
             cells.append(
                 (
                     period,
-                    indicator.pk,
+                    indicator_id,
                     "" if raw is None else raw,
-                    Location(row.sheet, row.row, column, headers.get(column, "")),
+                    _location(sheet, row_number, column, headers.get(column, "")),
                 )
             )
         if cells:

@@ -11,7 +11,9 @@ from .models import (
     RemediationReportItem,
     RemediationTask,
     ReportFile,
+    TaskAssignment,
     TeamMember,
+    WorkCalendarDay,
 )
 
 
@@ -129,3 +131,23 @@ class ReportFileAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "sha256", "report__unit__name"]
     autocomplete_fields = ["report", "item", "uploaded_by"]
     readonly_fields = ["sha256", "size", "content_type"]
+
+
+@admin.register(WorkCalendarDay)
+class WorkCalendarDayAdmin(admin.ModelAdmin):
+    """The working calendar's amendments: days off that Vietnam's public
+    holidays do not list, and Saturdays worked in exchange."""
+
+    list_display = ["day", "is_working", "note"]
+    list_filter = ["is_working"]
+    search_fields = ["note"]
+    date_hierarchy = "day"
+
+
+@admin.register(TaskAssignment)
+class TaskAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["document", "point", "deadline_kind", "monitoring_unit", "resolved_on"]
+    list_filter = ["deadline_kind", "recurrence"]
+    autocomplete_fields = ["units", "monitoring_unit", "resolved_units"]
+    readonly_fields = ["document", "resolved_on", "resolved_units"]
+    list_select_related = ["document", "monitoring_unit"]

@@ -9,7 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from cchc.models import ReformArea, Unit
 
-from .choices import FindingKind, InspectionStatus, ItemProgress, ReportFileKind, ReviewDecision, TeamRole
+from .choices import (
+    DeadlineKind,
+    FindingKind,
+    InspectionStatus,
+    ItemProgress,
+    Recurrence,
+    ReportFileKind,
+    ReviewDecision,
+    TeamRole,
+    UnitGroup,
+)
 from .models import InspectionPlan, InspectionTeam
 
 
@@ -279,3 +289,48 @@ class ReviewForm(forms.Form):
     reason = forms.CharField(
         label=_("Lý do trả lại"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+class AssignmentForm(forms.Form):
+    """What one numbered point of a draft assigns (see ``assignments.assignment_save``)."""
+
+    section = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    point = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    units = forms.ModelMultipleChoiceField(
+        queryset=Unit.objects.none(),
+        required=False,
+        label=_("Đơn vị"),
+        widget=forms.SelectMultiple(attrs={"size": 6}),
+    )
+    groups = forms.MultipleChoiceField(
+        choices=UnitGroup.choices, required=False, label=_("Nhóm đơn vị"), widget=forms.CheckboxSelectMultiple
+    )
+    deadline_kind = forms.ChoiceField(choices=DeadlineKind.choices, label=_("Thời hạn"))
+    deadline_date = forms.DateField(
+        required=False,
+        label=_("Hạn"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
+    )
+    days = forms.IntegerField(
+        required=False,
+        min_value=1,
+        max_value=365,
+        label=_("Số ngày"),
+        error_messages={"min_value": _("Số ngày phải từ 1."), "max_value": _("Số ngày tối đa 365.")},
+    )
+    recurrence = forms.ChoiceField(choices=[("", "—"), *Recurrence.choices], required=False, label=_("Kỳ"))
+    first_due = forms.DateField(
+        required=False,
+        label=_("Hạn kỳ đầu"),
+        widget=DateInput(),
+        error_messages={"invalid": _("Ngày không hợp lệ.")},
+    )
+    monitoring_unit = forms.ModelChoiceField(
+        queryset=Unit.objects.none(), required=False, label=_("Đơn vị theo dõi")
+    )
+
+    def __init__(self, *args, units_queryset, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["units"].queryset = units_queryset
+        self.fields["monitoring_unit"].queryset = units_queryset

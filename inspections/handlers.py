@@ -12,6 +12,7 @@ from cchc.models import OfficialDocument, Unit
 from cchc.notifications import notify_on_commit
 from cchc.signals import document_issued, document_published, unit_ended
 
+from .assignments import assignments_issue
 from .choices import InspectionStatus, TaskStatus
 from .models import Inspection, InspectionPlan, InspectionTeam, RemediationTask
 from .remediation import officers_of
@@ -66,6 +67,14 @@ def notice_published(sender, document, **kwargs):
             "link": link,
         }
     )
+
+
+@receiver(document_issued, sender=OfficialDocument, dispatch_uid="inspections_assigned_tasks_created")
+def assigned_tasks_created(sender, document, **kwargs):
+    """A document whose points assign tasks creates them when it gets its
+    number; a refusal (a ``ValidationError`` naming the point) rolls the
+    issue back."""
+    assignments_issue(document=document)
 
 
 @receiver(document_issued, sender=OfficialDocument, dispatch_uid="inspections_plan_or_decision_issued")

@@ -18,14 +18,17 @@ from cchc.models import AuthoredModel, ReformArea, TimeStampedModel, Unit
 from cchc.text import fold
 
 from .choices import (
+    DeadlineKind,
     FindingKind,
     InspectionStatus,
     ItemProgress,
+    Recurrence,
     RemediationReportStatus,
     ReportFileKind,
     ReviewDecision,
     TaskStatus,
     TeamRole,
+    UnitGroup,
 )
 
 
@@ -315,6 +318,84 @@ class Finding(AuthoredModel):
             raise ValidationError({"text": _("Nội dung không được để trống.")})
 
 
+class TaskAssignment(TimeStampedModel):
+    """What a numbered point of a document (công văn, conference notice,
+    report) assigns: to which units, chosen one by one or as groups, by when,
+    and which unit monitors. Set while drafting; on issue the groups are
+    resolved against the unit tree on the issue date, stored in
+    ``resolved_units``, and one task per unit is created. The document's text
+    is never changed by it."""
+
+    document = models.ForeignKey(
+        "cchc.OfficialDocument",
+        verbose_name=_("văn bản"),
+        related_name="task_assignments",
+        on_delete=models.CASCADE,
+    )
+    section = models.PositiveSmallIntegerField(_("phần"), default=0)
+    point = models.PositiveSmallIntegerField(_("điểm"))
+    units = models.ManyToManyField(Unit, verbose_name=_("đơn vị"), related_name="+", blank=True)
+    groups = models.JSONField(_("nhóm đơn vị"), default=list, blank=True)
+    deadline_kind = models.CharField(
+        _("loại thời hạn"), max_length=20, choices=DeadlineKind.choices, default=DeadlineKind.DATE
+    )
+    deadline_date = models.DateField(_("hạn"), null=True, blank=True)
+    days = models.PositiveSmallIntegerField(_("số ngày"), null=True, blank=True)
+    recurrence = models.CharField(_("định kỳ"), max_length=20, choices=Recurrence.choices, blank=True)
+    first_due = models.DateField(_("hạn kỳ đầu"), null=True, blank=True)
+    monitoring_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị theo dõi"),
+        related_name="monitored_assignments",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    resolved_on = models.DateField(_("xác định đơn vị ngày"), null=True, blank=True)
+    resolved_units = models.ManyToManyField(
+        Unit, verbose_name=_("đơn vị thực hiện (đã xác định)"), related_name="+", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("giao nhiệm vụ theo điểm")
+        verbose_name_plural = _("giao nhiệm vụ theo điểm")
+        ordering = ["document_id", "section", "point"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["document", "section", "point"],
+                name="%(app_label)s_%(class)s_one_per_point",
+                violation_error_message=_("Điểm này đã được giao nhiệm vụ."),
+            ),
+        ]
+
+    def __str__(self):
+        return _("Điểm %(n)s") % {"n": self.point}
+
+    def group_labels(self) -> list[str]:
+        labels = dict(UnitGroup.choices)
+        return [str(labels.get(g, g)) for g in self.groups or []]
+
+
+class WorkCalendarDay(models.Model):
+    """An amendment of the working calendar: a day off that Vietnam's public
+    holidays (the ``holidays`` package) do not know (a bridge day, a
+    provincial holiday), or a Saturday worked in exchange."""
+
+    day = models.DateField(_("ngày"), unique=True)
+    is_working = models.BooleanField(
+        _("là ngày làm việc"), default=False, help_text=_("Bỏ chọn: ngày nghỉ; chọn: ngày làm bù.")
+    )
+    note = models.CharField(_("ghi chú"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("ngày nghỉ, ngày làm bù")
+        verbose_name_plural = _("lịch ngày nghỉ, ngày làm bù")
+        ordering = ["-day"]
+
+    def __str__(self):
+        return f"{self.day:%d/%m/%Y} {self.note}"
+
+
 class DaysBetween(Func):
     """Whole days from ``start`` to ``end`` (``end - start``), on SQLite and
     PostgreSQL alike."""
@@ -392,7 +473,40 @@ class RemediationTask(AuthoredModel):
     and the status; it is never set by hand."""
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("cuộc kiểm tra"), related_name="tasks", on_delete=models.CASCADE
+        Inspection,
+        verbose_name=_("cuộc kiểm tra"),
+        related_name="tasks",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+    )
+    source_document = models.ForeignKey(
+        "cchc.OfficialDocument",
+        verbose_name=_("văn bản giao nhiệm vụ"),
+        related_name="assigned_tasks",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    assignment = models.ForeignKey(
+        TaskAssignment,
+        verbose_name=_("điểm giao nhiệm vụ"),
+        related_name="tasks",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    point = models.PositiveSmallIntegerField(_("điểm"), null=True, blank=True)
+    monitoring_unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("đơn vị theo dõi"),
+        related_name="monitored_tasks",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    period = models.PositiveSmallIntegerField(
+        _("kỳ báo cáo"), default=0, help_text=_("0: nhiệm vụ một lần; 1, 2...: kỳ của nhiệm vụ định kỳ.")
     )
     finding = models.OneToOneField(
         Finding,
@@ -430,8 +544,20 @@ class RemediationTask(AuthoredModel):
         indexes = [
             models.Index(fields=["deadline", "id"], name="insp_task_deadline_idx"),
             models.Index(fields=["responsible_unit", "status"], name="insp_task_unit_status_idx"),
+            models.Index(fields=["source_document", "point"], name="insp_task_document_idx"),
         ]
         constraints = [
+            models.CheckConstraint(
+                condition=Q(inspection__isnull=False) | Q(source_document__isnull=False),
+                name="%(app_label)s_%(class)s_has_source",
+                violation_error_message=_("Nhiệm vụ phải thuộc một cuộc kiểm tra hoặc một văn bản."),
+            ),
+            models.UniqueConstraint(
+                fields=["assignment", "responsible_unit", "period"],
+                condition=Q(assignment__isnull=False),
+                name="%(app_label)s_%(class)s_one_per_unit_and_period",
+                violation_error_message=_("Đơn vị này đã có nhiệm vụ của điểm này trong kỳ."),
+            ),
             models.CheckConstraint(
                 condition=~Q(description=""),
                 name="%(app_label)s_%(class)s_description_not_empty",
@@ -446,6 +572,11 @@ class RemediationTask(AuthoredModel):
 
     def __str__(self):
         return self.description[:80]
+
+    @property
+    def is_assigned(self) -> bool:
+        """Assigned by a document's point rather than born from an inspection."""
+        return self.source_document_id is not None
 
     def clean(self):
         super().clean()
@@ -473,7 +604,20 @@ class RemediationReport(TimeStampedModel):
     revisions stay readable."""
 
     inspection = models.ForeignKey(
-        Inspection, verbose_name=_("cuộc kiểm tra"), related_name="reports", on_delete=models.PROTECT
+        Inspection,
+        verbose_name=_("cuộc kiểm tra"),
+        related_name="reports",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+    source_document = models.ForeignKey(
+        "cchc.OfficialDocument",
+        verbose_name=_("văn bản giao nhiệm vụ"),
+        related_name="task_reports",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
     )
     unit = models.ForeignKey(
         Unit, verbose_name=_("đơn vị báo cáo"), related_name="remediation_reports", on_delete=models.PROTECT
@@ -520,12 +664,28 @@ class RemediationReport(TimeStampedModel):
                 name="%(app_label)s_%(class)s_unique_revision",
                 violation_error_message=_("Lần gửi này đã có."),
             ),
+            models.UniqueConstraint(
+                fields=["source_document", "unit", "revision"],
+                condition=Q(source_document__isnull=False),
+                name="%(app_label)s_%(class)s_unique_document_revision",
+                violation_error_message=_("Lần gửi này đã có."),
+            ),
+            models.CheckConstraint(
+                condition=Q(inspection__isnull=False) | Q(source_document__isnull=False),
+                name="%(app_label)s_%(class)s_has_source",
+                violation_error_message=_("Báo cáo phải thuộc một cuộc kiểm tra hoặc một văn bản."),
+            ),
             models.CheckConstraint(
                 condition=Q(status=RemediationReportStatus.DRAFT) | Q(submitted_at__isnull=False),
                 name="%(app_label)s_%(class)s_submitted_has_date",
                 violation_error_message=_("Báo cáo đã gửi phải có ngày gửi."),
             ),
         ]
+
+    @property
+    def subject(self):
+        """What the report answers: the inspection, or the document that assigned the tasks."""
+        return self.inspection if self.inspection_id else self.source_document
 
     def __str__(self):
         return _("Báo cáo khắc phục của %(unit)s (lần %(revision)s)") % {

@@ -18,41 +18,61 @@ from django.utils.translation import gettext as _
 
 from cchc.access import scope_unit_ids
 from cchc.choices import Role
-from cchc.models import Membership, Unit, User
+from cchc.models import Membership, OfficialDocument, Unit, User
 from cchc.notifications import notify_on_commit
 from cchc.services import current_successors
 
 from .choices import InspectionStatus, RemediationReportStatus, ReportFileKind, ReviewDecision, TaskStatus
-from .models import Inspection, RemediationReport, RemediationReportItem, ReportFile
+from .models import Inspection, RemediationReport, RemediationReportItem, RemediationTask, ReportFile
 from .uploads import DOCUMENT_TYPES, EVIDENCE_TYPES, SUFFIXES, check_upload
 
 
-def _tasks_to_report(inspection: Inspection, user: User):
+def _tasks_of(inspection: Inspection | None, document: OfficialDocument | None):
+    if inspection is not None:
+        return inspection.tasks.all()
+    return RemediationTask.objects.filter(source_document=document)
+
+
+def _tasks_to_report(inspection: Inspection | None, user: User, *, document=None, unit=None):
     ids = scope_unit_ids(user)
-    tasks = inspection.tasks.open()
+    tasks = _tasks_of(inspection, document).open()
+    if document is not None:
+        # A document's tasks are reported unit by unit.
+        return tasks.filter(responsible_unit=unit)
     return tasks if ids is None else tasks.filter(responsible_unit_id__in=ids)
 
 
-def report_unit(inspection: Inspection, user: User) -> Unit:
+def report_unit(inspection: Inspection | None, user: User, *, document=None) -> Unit:
     """The unit a user reports for: the inspected unit when it is in their
-    scope, otherwise the unit their tasks of this inspection belong to."""
+    scope, otherwise the unit their tasks of this inspection (or document)
+    belong to."""
     ids = scope_unit_ids(user)
-    if ids is None or inspection.unit_id in ids:
+    if inspection is not None and (ids is None or inspection.unit_id in ids):
         return inspection.unit
-    task = inspection.tasks.filter(responsible_unit_id__in=ids).select_related("responsible_unit").first()
+    tasks = _tasks_of(inspection, document)
+    if ids is not None:
+        tasks = tasks.filter(responsible_unit_id__in=ids)
+    task = tasks.select_related("responsible_unit").order_by("responsible_unit__path").first()
     if task is None:
+        if inspection is None:
+            raise ValidationError(_("Bạn không có nhiệm vụ nào được giao trong văn bản này."))
         raise ValidationError(_("Bạn không có nhiệm vụ khắc phục nào trong cuộc kiểm tra này."))
     return task.responsible_unit
 
 
 @transaction.atomic
-def report_open(*, inspection: Inspection, user: User) -> RemediationReport:
+def report_open(
+    *, inspection: Inspection | None = None, document: OfficialDocument | None = None, user: User
+) -> RemediationReport:
     """The report the unit works on now: its draft, the revision under
-    review, or a new revision for the tasks still open or returned."""
-    unit = report_unit(inspection, user)
+    review, or a new revision for the tasks still open or returned. A
+    report answers an inspection, or a document that assigned tasks (then
+    a periodic task's new period is a new revision)."""
+    unit = report_unit(inspection, user, document=document)
+    subject = {"inspection": inspection} if inspection is not None else {"source_document": document}
     latest = (
         RemediationReport.objects.select_for_update()
-        .filter(inspection=inspection, unit=unit)
+        .filter(unit=unit, **subject)
         .order_by("-revision")
         .first()
     )
@@ -61,14 +81,14 @@ def report_open(*, inspection: Inspection, user: User) -> RemediationReport:
         RemediationReportStatus.SUBMITTED,
     ):
         return latest
-    tasks = list(_tasks_to_report(inspection, user))
+    tasks = list(_tasks_to_report(inspection, user, document=document, unit=unit))
     if not tasks:
         if latest is not None:
             return latest
         raise ValidationError(_("Không còn nhiệm vụ nào cần báo cáo."))
     report = RemediationReport(
-        inspection=inspection,
         unit=unit,
+        **subject,
         revision=(latest.revision + 1) if latest else 1,
         previous=latest,
         status=RemediationReportStatus.DRAFT,
@@ -224,10 +244,10 @@ def report_submit(*, report: RemediationReport, user: User, today: datetime.date
     link = reverse("inspections:report_detail", args=[report.pk])
     notify_on_commit(
         lambda: {
-            "users": reviewers_of(report.inspection),
+            "users": reviewers_of_report(report),
             "subject": _("Báo cáo khắc phục mới của %(unit)s") % {"unit": report.unit},
             "message": _("%(unit)s đã gửi báo cáo kết quả khắc phục (lần %(n)s) cho %(inspection)s.")
-            % {"unit": report.unit, "n": report.revision, "inspection": report.inspection},
+            % {"unit": report.unit, "n": report.revision, "inspection": report.subject},
             "link": link,
         }
     )
@@ -267,7 +287,11 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
         report.save(update_fields=["status", "updated_at"])
         returned = report.items.filter(decision=ReviewDecision.RETURNED).count()
         if returned:
-            link = reverse("inspections:inspection_detail", args=[report.inspection_id])
+            link = (
+                reverse("inspections:inspection_detail", args=[report.inspection_id])
+                if report.inspection_id
+                else reverse("inspections:report_detail", args=[report.pk])
+            )
             notify_on_commit(
                 lambda: {
                     "users": officers_of(report.unit),
@@ -292,7 +316,8 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
                     "link": link,
                 }
             )
-    inspection_close_if_done(inspection=report.inspection)
+    if report.inspection_id:
+        inspection_close_if_done(inspection=report.inspection)
     return item
 
 
@@ -318,6 +343,30 @@ def reviewers_of(inspection: Inspection) -> list[User]:
             is_active=True,
             memberships__in=Membership.objects.current().filter(
                 role=Role.INSPECTOR, unit_id__in=_ancestor_ids(inspection.plan.issuer)
+            ),
+        ).distinct()
+    )
+
+
+def reviewers_of_report(report: RemediationReport) -> list[User]:
+    """Who reviews a report: the inspectors of the plan's issuer, or, for a
+    document's tasks, the people of the monitoring units (inspectors and
+    leaders) and the issuer's inspectors."""
+    if report.inspection_id:
+        return reviewers_of(report.inspection)
+    document = report.source_document
+    monitors = list(
+        RemediationTask.objects.filter(source_document=document, responsible_unit=report.unit)
+        .exclude(monitoring_unit=None)
+        .values_list("monitoring_unit_id", flat=True)
+        .distinct()
+    )
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__in=Membership.objects.current().filter(
+                Q(role__in=(Role.INSPECTOR, Role.LEADER), unit_id__in=monitors)
+                | Q(role=Role.INSPECTOR, unit_id__in=_ancestor_ids(document.issuing_unit))
             ),
         ).distinct()
     )

@@ -1,6 +1,10 @@
 """The daily reminders: to a unit's officers some days before a task's
 deadline (settings.CCHC_REMINDER_DAYS, 7 and 1 by default) and on the day
-after it has passed; each reminder is sent once, however often the job runs."""
+after it has passed, for inspections' tasks and documents' assigned tasks
+alike (each period of a periodic task is a task of its own); and the
+escalation of a document's task overdue by more than
+settings.CCHC_TASK_ESCALATION_DAYS to the leaders of its monitoring unit.
+Each reminder is sent once, however often the job runs."""
 
 import datetime
 
@@ -9,10 +13,13 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from cchc.choices import Role
+from cchc.models import Membership, User
 from cchc.notifications import notify
 
 from .models import RemediationTask, ReminderLog
 from .remediation import officers_of
+from .selectors import TASK_DELIVERED_Q
 
 
 def reminders_due(today: datetime.date) -> list[tuple[RemediationTask, str]]:
@@ -21,10 +28,7 @@ def reminders_due(today: datetime.date) -> list[tuple[RemediationTask, str]]:
     wanted[today - datetime.timedelta(days=1)] = "overdue"
     tasks = (
         RemediationTask.objects.open()
-        .filter(
-            deadline__in=list(wanted),
-            inspection__notice_issued_at__isnull=False,
-        )
+        .filter(TASK_DELIVERED_Q, deadline__in=list(wanted))
         .select_related("responsible_unit", "inspection__unit")
         .order_by("deadline", "id")
     )
@@ -60,5 +64,64 @@ def _send(task: RemediationTask, kind: str) -> int:
         users=officers_of(task.responsible_unit),
         subject=subject,
         message=message % {"date": deadline, "task": task.description},
-        link=reverse("inspections:inspection_detail", args=[task.inspection_id]),
+        link=_link(task),
     )
+
+
+def _link(task: RemediationTask) -> str:
+    if task.inspection_id:
+        return reverse("inspections:inspection_detail", args=[task.inspection_id])
+    return reverse("inspections:unit_home")
+
+
+def escalations_due(today: datetime.date) -> list[RemediationTask]:
+    """Open tasks of documents, with a monitoring unit, overdue by more than
+    ``CCHC_TASK_ESCALATION_DAYS`` days."""
+    limit = today - datetime.timedelta(days=settings.CCHC_TASK_ESCALATION_DAYS)
+    return list(
+        RemediationTask.objects.open()
+        .filter(source_document__isnull=False, monitoring_unit__isnull=False, deadline__lt=limit)
+        .select_related("responsible_unit", "monitoring_unit", "source_document")
+        .order_by("monitoring_unit_id", "responsible_unit__path", "point")
+    )
+
+
+def leaders_of(unit) -> list[User]:
+    return list(
+        User.objects.filter(
+            is_active=True,
+            memberships__in=Membership.objects.current().filter(role=Role.LEADER, unit=unit),
+        ).distinct()
+    )
+
+
+def escalations_send(*, today: datetime.date) -> dict:
+    """Tell the monitoring unit's leaders, once per task, which units are
+    overdue by more than the configured number of days."""
+    sent = skipped = 0
+    for task in escalations_due(today):
+        try:
+            with transaction.atomic():
+                log = ReminderLog.objects.create(task=task, kind="escalate", sent_on=today)
+                log.recipients = notify(
+                    users=leaders_of(task.monitoring_unit),
+                    subject=_("Đơn vị quá hạn lâu: %(unit)s") % {"unit": task.responsible_unit},
+                    message=_(
+                        "%(unit)s chưa báo cáo nhiệm vụ tại điểm %(point)s của văn bản %(number)s, "
+                        "hạn %(date)s (quá %(days)s ngày)."
+                    )
+                    % {
+                        "unit": task.responsible_unit,
+                        "point": task.point,
+                        "number": task.source_document.number_symbol,
+                        "date": task.deadline.strftime("%d/%m/%Y"),
+                        "days": (today - task.deadline).days,
+                    },
+                    link=reverse("inspections:document_matrix", args=[task.source_document_id]),
+                )
+                log.save(update_fields=["recipients"])
+        except IntegrityError:
+            skipped += 1
+            continue
+        sent += 1
+    return {"sent": sent, "skipped": skipped}

@@ -13,6 +13,8 @@ from django.db.models import Count, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from cchc.access import action_roles, can, scope_q
+from cchc.models import OfficialDocument
+from cchc.models.documents import ISSUED_STATUSES
 from cchc.text import fold
 
 from .choices import FindingKind, RemediationReportStatus
@@ -25,6 +27,7 @@ from .models import (
     RemediationReportItem,
     RemediationTask,
     ReportFile,
+    TaskAssignment,
     TeamMember,
 )
 
@@ -241,13 +244,28 @@ def inspection_detail(user):
     )
 
 
+#: A task reaches its unit once its conclusion is issued, or at once when a
+#: document assigned it (its tasks are created when it gets its number).
+TASK_DELIVERED_Q = Q(inspection__notice_issued_at__isnull=False) | Q(source_document__isnull=False)
+
+
+def _document_staff_q(user, prefix: str = "", action: str = "plan.view") -> Q:
+    """Staff of the document's issuer, and of the unit monitoring the task."""
+    roles = action_roles(action)
+    return scope_q(user, f"{prefix}source_document__issuing_unit", roles) | scope_q(
+        user, f"{prefix}monitoring_unit", roles
+    )
+
+
 def tasks_visible(user):
-    """Tasks of inspections a user may see, and tasks their units must do
-    once the conclusion is issued."""
+    """Tasks of inspections a user may see, tasks of documents issued or
+    monitored in their staff scope, and tasks their units must do once
+    delivered."""
     if not user.is_authenticated:
         return RemediationTask.objects.none()
-    responsible = scope_q(user, "responsible_unit") & Q(inspection__notice_issued_at__isnull=False)
-    return RemediationTask.objects.filter(_inspection_q(user, "inspection__") | responsible)
+    responsible = scope_q(user, "responsible_unit") & TASK_DELIVERED_Q
+    documents = Q(source_document__isnull=False) & _document_staff_q(user)
+    return RemediationTask.objects.filter(_inspection_q(user, "inspection__") | responsible | documents)
 
 
 def findings_by_kind(inspection: Inspection) -> list[tuple[str, str, list[Finding]]]:
@@ -265,8 +283,20 @@ def reports_visible(user):
     if not user.is_authenticated:
         return RemediationReport.objects.none()
     return RemediationReport.objects.filter(
-        scope_q(user, "unit") | scope_q(user, "inspection__plan__issuer", action_roles("plan.view"))
+        scope_q(user, "unit")
+        | scope_q(user, "inspection__plan__issuer", action_roles("plan.view"))
+        | (Q(source_document__isnull=False) & _report_monitor_q(user, "plan.view"))
     )
+
+
+def _report_monitor_q(user, action: str) -> Q:
+    """Reports on a document's tasks, for staff of its issuer or of a unit
+    that monitors one of the reported tasks."""
+    roles = action_roles(action)
+    monitored = RemediationReportItem.objects.filter(scope_q(user, "task__monitoring_unit", roles)).values(
+        "report_id"
+    )
+    return scope_q(user, "source_document__issuing_unit", roles) | Q(pk__in=monitored)
 
 
 def reports_writable(user):
@@ -277,11 +307,14 @@ def reports_writable(user):
 
 
 def reports_reviewable(user):
-    """Reports the user may review: on inspections they may edit."""
+    """Reports the user may review: on inspections they may edit, and on a
+    document's tasks, those of the document's issuer or monitored by their
+    unit."""
     if not can(user, "report.review"):
         return RemediationReport.objects.none()
     return RemediationReport.objects.filter(
         scope_q(user, "inspection__plan__issuer", action_roles("report.review"))
+        | (Q(source_document__isnull=False) & _report_monitor_q(user, "report.review"))
     )
 
 
@@ -315,11 +348,16 @@ def unit_tasks(user, today=None):
     if not user.is_authenticated:
         return RemediationTask.objects.none()
     return (
-        RemediationTask.objects.filter(
-            scope_q(user, "responsible_unit"), inspection__notice_issued_at__isnull=False
-        )
+        RemediationTask.objects.filter(scope_q(user, "responsible_unit"), TASK_DELIVERED_Q)
         .with_deadline_facts(today)
-        .select_related("responsible_unit", "inspection__unit", "inspection__plan", "reform_area")
+        .select_related(
+            "responsible_unit",
+            "inspection__unit",
+            "inspection__plan",
+            "reform_area",
+            "source_document",
+            "monitoring_unit",
+        )
         .order_by("deadline", "id")
     )
 
@@ -328,7 +366,7 @@ def review_queue(user):
     return (
         reports_reviewable(user)
         .filter(status=RemediationReportStatus.SUBMITTED)
-        .select_related("unit", "inspection__unit", "inspection__plan", "submitted_by")
+        .select_related("unit", "inspection__unit", "inspection__plan", "submitted_by", "source_document")
         .annotate(task_count=Count("items"))
         .order_by("submitted_at", "id")
     )
@@ -338,12 +376,45 @@ def overdue_by_unit(user, today):
     """Overdue tasks in the user's staff scope, grouped by responsible unit."""
     tasks = (
         tasks_visible(user)
-        .filter(scope_q(user, "inspection__plan__issuer", action_roles("task.overdue.view")))
+        .filter(
+            scope_q(user, "inspection__plan__issuer", action_roles("task.overdue.view"))
+            | (Q(source_document__isnull=False) & _document_staff_q(user, action="task.overdue.view"))
+        )
         .overdue(today)
-        .select_related("responsible_unit", "inspection__unit")
+        .select_related("responsible_unit", "inspection__unit", "source_document")
         .order_by("responsible_unit__name", "deadline", "id")
     )
     groups: dict = {}
     for task in tasks:
         groups.setdefault(task.responsible_unit, []).append(task)
     return groups
+
+
+def documents_monitored(user, action: str = "task.monitor"):
+    """Documents that assigned tasks, for staff of their issuer or of a
+    unit that monitors them: the monitoring matrix and its export."""
+    if not can(user, action):
+        return OfficialDocument.objects.none()
+    roles = action_roles(action)
+    monitored = TaskAssignment.objects.filter(scope_q(user, "monitoring_unit", roles)).values("document_id")
+    return OfficialDocument.objects.filter(
+        Q(pk__in=TaskAssignment.objects.values("document_id"), status__in=ISSUED_STATUSES)
+        & (scope_q(user, "issuing_unit", roles) | Q(pk__in=monitored))
+    )
+
+
+def documents_reportable(user):
+    """Issued documents that assigned tasks to the user's units."""
+    if not can(user, "report.write"):
+        return OfficialDocument.objects.none()
+    tasks = RemediationTask.objects.filter(scope_q(user, "responsible_unit", action_roles("report.write")))
+    return OfficialDocument.objects.filter(
+        pk__in=tasks.exclude(source_document=None).values("source_document_id")
+    )
+
+
+def task_detail(user):
+    """A task with its reports, for the drill into a matrix cell."""
+    return tasks_visible(user).select_related(
+        "responsible_unit", "monitoring_unit", "source_document", "inspection__unit", "assignment"
+    )

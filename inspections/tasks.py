@@ -6,9 +6,14 @@ from celery import shared_task
 
 @shared_task(name="inspections.send_reminders")
 def send_reminders() -> dict:
-    """Run daily by Celery beat."""
+    """Run daily by Celery beat: open the new periods of periodic tasks,
+    then remind, then escalate."""
     from django.utils import timezone
 
-    from .reminders import reminders_send
+    from .assignments import periodic_tasks_advance
+    from .reminders import escalations_send, reminders_send
 
-    return reminders_send(today=timezone.localdate())
+    today = timezone.localdate()
+    periods = periodic_tasks_advance(today=today)
+    result = reminders_send(today=today)
+    return {**result, "periods": periods, "escalated": escalations_send(today=today)["sent"]}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import documents, findings, plans, remediation
+from .views import assigned, documents, findings, plans, remediation
 
 app_name = "inspections"
 
@@ -50,6 +50,18 @@ urlpatterns = [
     ),
     path("reviews/", remediation.ReviewQueueView.as_view(), name="review_queue"),
     path("tasks/overdue/", remediation.OverdueView.as_view(), name="overdue"),
+    path("documents/<int:pk>/assignments/", assigned.AssignmentsView.as_view(), name="document_assignments"),
+    path(
+        "documents/<int:pk>/report/", assigned.DocumentReportOpenView.as_view(), name="document_report_open"
+    ),
+    path("documents/<int:pk>/matrix/", assigned.MatrixView.as_view(), name="document_matrix"),
+    path("documents/<int:pk>/matrix.xlsx", assigned.MatrixExportView.as_view(), name="document_matrix_xlsx"),
+    path(
+        "documents/<int:pk>/consolidated/",
+        assigned.ConsolidatedDraftView.as_view(),
+        name="document_consolidated_draft",
+    ),
+    path("tasks/<int:pk>/", assigned.TaskDetailView.as_view(), name="task_detail"),
     path("findings/<int:pk>/", findings.FindingItemView.as_view(), name="finding_item"),
     path("findings/<int:pk>/delete/", findings.FindingDeleteView.as_view(), name="finding_delete"),
     path("findings/<int:pk>/move/", findings.FindingMoveView.as_view(), name="finding_move"),

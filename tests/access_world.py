@@ -202,6 +202,34 @@ def build_world() -> SimpleNamespace:
     )
     submitted.refresh_from_db()
 
+    # A công văn whose point assigns a task (a draft), and one issued with
+    # the district's assigned task.
+    from inspections.assignments import assignment_save
+    from inspections.choices import DeadlineKind
+    from inspections.drafting import follow_up_draft
+
+    def letter_with_points(source_plan, text):
+        letter = follow_up_draft(plan=source_plan, user=inspector)
+        letter.content["sections"][-1]["points"] = [text]
+        letter.signer_position = "Phó Chủ tịch"
+        letter.signer_name = "Trần Văn Ký"
+        letter.save()
+        assignment_save(
+            document=letter,
+            section=len(letter.content["sections"]) - 1,
+            point=1,
+            units=[district_a],
+            groups=[],
+            deadline_kind=DeadlineKind.DAYS,
+            days=30,
+        )
+        return letter
+
+    draft_letter = letter_with_points(plan, "Ma trận: điểm giao nhiệm vụ của dự thảo công văn.")
+    letter = letter_with_points(plan_2023, "Ma trận: nhiệm vụ được giao theo công văn.")
+    document_number(document=letter, user=inspector, issued_on=today - datetime.timedelta(days=2))
+    assigned_task = letter.assigned_tasks.get()
+
     # An indicator table with a value, and an import waiting to be applied.
     indicator = Indicator.objects.get(template__code="PL03", number="5.3")
     table = IndicatorTable.objects.create(unit=district_a, year=2024, created_by=officer)
@@ -285,6 +313,9 @@ def build_world() -> SimpleNamespace:
         evidence=evidence,
         submitted=submitted,
         submitted_item=submitted.items.get(),
+        draft_letter=draft_letter,
+        letter=letter,
+        assigned_task=assigned_task,
         indicator=indicator,
         table=table,
         approved_table=approved_table,

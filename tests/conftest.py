@@ -8,7 +8,7 @@ from cchc.choices import Role, UnitKind
 from cchc.services import membership_create, unit_create, unit_end
 from tests.factories import InspectionFactory, InspectionPlanFactory, ReformAreaFactory, UserFactory
 
-pytest_plugins = ["tests.worker"]
+pytest_plugins = ["tests.worker", "tests.oidc_provider.process"]
 
 ENDED_ON = datetime.date(2025, 6, 30)
 

@@ -144,11 +144,14 @@ def url(name, key):
 
 
 def set_password_link(user, token=None) -> dict:
-    """The arguments of a new user's one-time link to set a password."""
+    """The arguments of a new user's one-time link to set a password (the
+    token from the user as stored: logins of earlier tests, rolled back,
+    may have changed the world's copy of ``last_login``)."""
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
 
+    user = type(user).objects.get(pk=user.pk)
     return {
         "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": token or default_token_generator.make_token(user),
@@ -195,6 +198,19 @@ ROWS: dict[str, Row] = {
         allowed=Ask(None, method="post", status=302),
         every_role="public",
         posts=True,
+    ),
+    # The central sign-in: without an issuer (as here) neither URL exists;
+    # tests/cchc/test_oidc.py and tests/browser/test_oidc_journey.py walk
+    # them against a real provider.
+    "oidc_authentication_init": Row(
+        public="the start of the central sign-in: a redirect to the provider",
+        allowed=Ask(None, status=404),
+        every_role="public",
+    ),
+    "oidc_authentication_callback": Row(
+        public="the provider's answer: its code and state are the key",
+        allowed=Ask(None, status=404, query="code=ma&state=trang-thai"),
+        every_role="public",
     ),
     "official_fonts_css": Row(
         public="fonts of the HTML preview, no data",
@@ -606,6 +622,47 @@ ROWS: dict[str, Row] = {
         allowed=Ask("leader_a", marker=text("overdue_task.description")),
         wrong_role=forbidden("officer_a"),
         out_of_scope=Ask("leader_b", absent=text("overdue_task.description")),
+    ),
+    # --- tasks assigned by documents -------------------------------------------------
+    "inspections:document_assignments": Row(
+        kwargs=pk("draft_letter"),
+        allowed=Ask("inspector_a", marker=lambda w: "Ma trận: điểm giao nhiệm vụ của dự thảo công văn."),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "inspections:document_report_open": Row(
+        kwargs=pk("letter"),
+        allowed=Ask("officer_a", method="post", status=302, marker=lambda w: "/reports/"),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "inspections:document_matrix": Row(
+        kwargs=pk("letter"),
+        allowed=Ask("inspector_a", marker=lambda w: f'data-unit="{w.units.district_a.pk}"'),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+    ),
+    "inspections:document_matrix_xlsx": Row(
+        kwargs=pk("letter"),
+        # The workbook's second sheet (the points) by its name in the zip.
+        allowed=Ask("inspector_a", marker=lambda w: b"xl/worksheets/sheet2.xml"),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+    ),
+    "inspections:document_consolidated_draft": Row(
+        kwargs=pk("letter"),
+        allowed=Ask("inspector_a", method="post", status=302, marker=lambda w: "/documents/"),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "inspections:task_detail": Row(
+        kwargs=pk("assigned_task"),
+        allowed=Ask("officer_a", marker=text("assigned_task.description")),
+        every_role="whoever sees the task: its unit's people, the issuer's and the monitor's staff",
+        out_of_scope=outside("officer_b"),
     ),
     "notifications": Row(
         allowed=Ask("officer_a", marker=text("notification.message")),

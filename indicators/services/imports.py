@@ -5,6 +5,8 @@ file and by a background job for a large one."""
 from __future__ import annotations
 
 import datetime
+import functools
+import gc
 import hashlib
 import logging
 from collections.abc import Callable
@@ -65,6 +67,32 @@ class ImportOutcome:
         return {w["signature"] for w in self.warnings}
 
 
+def _cycle_collection_paused(function):
+    """Run ``function`` with Python's cycle collector paused.
+
+    An import makes a few hundred thousand small objects (a dict per row
+    read, a location and a parsed value per cell) and keeps most of them to
+    the end, so the collector, triggered by the count of new objects, walks
+    the whole process (Django, the catalogue, the rows so far) again and
+    again while finding nothing to free: a province's workbook spent about
+    40% of its import there. Reference counting still frees everything as
+    usual; cycles made meanwhile are collected once the collector is back.
+    """
+
+    @functools.wraps(function)
+    def wrapper(*args, **kwargs):
+        if not gc.isenabled():
+            return function(*args, **kwargs)
+        gc.disable()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
+
+
+@_cycle_collection_paused
 def import_workbook(
     *,
     source,

@@ -75,7 +75,11 @@ class ReportOpenView(ScopedViewMixin, View):
 def report_context(request, report, **forms_):
     user = request.user
     can_write = report.status == RemediationReportStatus.DRAFT and can(user, "report.write", report)
-    can_review = report.status == RemediationReportStatus.SUBMITTED and can(user, "report.review", report)
+    can_review = report.status == RemediationReportStatus.SUBMITTED and (
+        can(user, "report.review", report)
+        if report.inspection_id
+        else selectors.reports_reviewable(user).filter(pk=report.pk).exists()
+    )
     items = list(
         report.items.select_related("task", "task__responsible_unit", "reviewed_by").prefetch_related(
             Prefetch("evidence", queryset=ReportFile.objects.order_by("id"))
@@ -94,9 +98,12 @@ def report_context(request, report, **forms_):
         item.upload_form = forms_.get(f"upload_{item.pk}") or UploadForm(
             initial={"kind": ReportFileKind.EVIDENCE, "item": item.pk}, auto_id=f"id_upload{item.pk}_%s"
         )
-    revisions = RemediationReport.objects.filter(
-        inspection_id=report.inspection_id, unit_id=report.unit_id
-    ).order_by("revision")
+    subject = (
+        {"inspection_id": report.inspection_id}
+        if report.inspection_id
+        else {"source_document_id": report.source_document_id}
+    )
+    revisions = RemediationReport.objects.filter(unit_id=report.unit_id, **subject).order_by("revision")
     return {
         "report": report,
         "items": items,
@@ -156,7 +163,7 @@ class ReportDetailView(ScopedViewMixin, View):
 
     def scoped_queryset(self, user):
         return selectors.reports_visible(user).select_related(
-            "unit", "inspection__unit", "inspection__plan", "submitted_by"
+            "unit", "inspection__unit", "inspection__plan", "submitted_by", "source_document"
         )
 
     def get(self, request, pk):
@@ -168,7 +175,9 @@ class ReportWriteMixin(ScopedViewMixin):
     required_action = "report.write"
 
     def scoped_queryset(self, user):
-        return selectors.reports_writable(user).select_related("unit", "inspection__unit", "inspection__plan")
+        return selectors.reports_writable(user).select_related(
+            "unit", "inspection__unit", "inspection__plan", "source_document"
+        )
 
     def not_draft(self, report):
         """A change to a report already sent (a stale tab): say why, plainly."""
@@ -369,7 +378,12 @@ class ReportSubmitView(ReportWriteMixin, View):
         if report.is_late:
             messages.warning(request, _("Đã gửi báo cáo. Báo cáo được ghi nhận là gửi quá hạn."))
         else:
-            messages.success(request, _("Đã gửi báo cáo tới Đoàn kiểm tra."))
+            messages.success(
+                request,
+                _("Đã gửi báo cáo tới Đoàn kiểm tra.")
+                if report.inspection_id
+                else _("Đã gửi báo cáo tới đơn vị theo dõi."),
+            )
         return redirect("inspections:report_detail", pk=report.pk)
 
 

@@ -6,24 +6,7 @@ Safe in production and idempotent: see ``cchc.unit_loader``.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.unit_loader import UnitsLoadResult, UnknownProvince, load_official_units
-
-
-def describe(result: UnitsLoadResult) -> list[str]:
-    lines = [f"Danh mục: {result.version}; tỉnh: {', '.join(result.provinces)}."]
-    for label, counter in (
-        ("mới", result.created),
-        ("cập nhật", result.updated),
-        ("không đổi", result.unchanged),
-    ):
-        if counter:
-            lines.append(
-                f"{label}: " + ", ".join(f"{count} {name}" for name, count in sorted(counter.items()))
-            )
-    if result.problems:
-        lines.append(f"{len(result.problems)} điểm không nạp vì hai danh mục không khớp hoặc thiếu ánh xạ:")
-        lines += [f"  - {problem}" for problem in result.problems]
-    return lines
+from cchc.unit_loader import UnknownProvince, describe_load, load_official_units
 
 
 class Command(BaseCommand):
@@ -47,5 +30,5 @@ class Command(BaseCommand):
             )
         except UnknownProvince as error:
             raise CommandError(str(error)) from error
-        for line in describe(result):
+        for line in describe_load(result):
             self.stdout.write(line)

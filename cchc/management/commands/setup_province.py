@@ -19,8 +19,7 @@ from cchc.models import Membership, Unit, User
 from cchc.people import send_set_password
 from cchc.reference import load_reform_areas
 from cchc.unit_loader import UnknownProvince, load_official_units
-
-from .load_units import describe
+from cchc.unit_loader import describe_load as describe
 
 
 class Command(BaseCommand):
