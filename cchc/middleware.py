@@ -99,9 +99,10 @@ class LanguageMiddleware:
 
     def __call__(self, request):
         language = self.choose(request)
-        translation.activate(language)
         request.LANGUAGE_CODE = language
-        response = self.get_response(request)
+        # The language of this request only: the thread's is restored after.
+        with translation.override(language):
+            response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         return response
 
