@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
@@ -46,6 +47,8 @@ class TableRow:
     cells: list[Cell]
     flagged: list[list[str]] = field(default_factory=list)
     hint: str = ""
+    #: Each cell's "Ghi chú" (a unit's sheet only).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def depth(self) -> int:
@@ -146,6 +149,7 @@ def unit_sections(
                     flagged=[
                         [warning_message(k, indicator) for k in (v.warnings if v else [])] for v in stored
                     ],
+                    notes=[v.note if v else "" for v in stored],
                 )
             )
         sections.append(TableSection(template, periods, rows))
@@ -482,6 +486,13 @@ def _write_section(sheet, row: int, section: TableSection, *, hints: bool) -> in
             flagged = table_row.flagged[offset] if table_row.flagged else []
             style = "ind_flag" if flagged else ("ind_text" if text_kind else "ind_count")
             write_cell(sheet, row, 3 + offset, cell_excel(cell), style)
+            note = table_row.notes[offset] if table_row.notes else ""
+            if note:
+                # The official layout has no notes column: the office's
+                # "Ghi chú" is the cell's comment, as Excel shows notes.
+                sheet.cell(row=row, column=3 + offset).comment = Comment(
+                    f"{_('Ghi chú')}: {note}", "cchc", width=240, height=90
+                )
         if hints:
             write_cell(sheet, row, last_column + 1, table_row.hint, "ind_hint")
         row += 1

@@ -328,6 +328,9 @@ class IndicatorValue(models.Model):
     denominator = models.BigIntegerField(_("mẫu số"), null=True, blank=True)
     text = models.TextField(_("nội dung"), blank=True)
     levels = models.JSONField(_("số liệu theo cấp"), null=True, blank=True)
+    #: The "Ghi chú" the office wrote beside the figure (an imported file's
+    #: column of that name).
+    note = models.TextField(_("ghi chú"), blank=True)
     warnings = models.JSONField(_("cảnh báo"), default=list, blank=True)
     acknowledged_warnings = models.JSONField(_("cảnh báo đã xác nhận"), default=list, blank=True)
     needs_acknowledgement = models.BooleanField(_("còn cảnh báo chưa xác nhận"), default=False)

@@ -73,6 +73,7 @@ class StoredValue(NamedTuple):
     denominator: int | None
     text: str
     levels: dict | None
+    note: str
     warnings: list
     acknowledged_warnings: list
     needs_acknowledgement: bool
@@ -91,6 +92,7 @@ class StoredValue(NamedTuple):
             denominator=self.denominator,
             text=self.text,
             levels=self.levels,
+            note=self.note,
             warnings=self.warnings,
             acknowledged_warnings=self.acknowledged_warnings,
             needs_acknowledgement=self.needs_acknowledgement,
@@ -192,6 +194,7 @@ class IndicatorTableResource(resources.ModelResource):
         editable_unit_ids: frozenset[int] | None = None,
         acknowledge: bool = False,
         source_import=None,
+        remarks: dict | None = None,
     ):
         super().__init__()
         self.units = units
@@ -199,6 +202,10 @@ class IndicatorTableResource(resources.ModelResource):
         self.editable_unit_ids = editable_unit_ids
         self.acknowledge = acknowledge
         self.source_import = source_import
+        # The "Ghi chú" of the file's cells: {(unit id, year, through): {indicator id: note}}.
+        self.notes_by_table: dict[tuple, dict[int, str]] = {}
+        for (unit_id, period, indicator_id), note in (remarks or {}).items():
+            self.notes_by_table.setdefault((unit_id, period.year, period.through), {})[indicator_id] = note
         self.indicators = {i.pk: i for i in Indicator.objects.select_related("template", "parent")}
         self.existing_values: dict[int, dict[int, StoredValue]] = {}
         self.touched: list[IndicatorTable] = []
@@ -253,7 +260,20 @@ class IndicatorTableResource(resources.ModelResource):
             else:
                 unchanged += 1
         self.outcome.totals.cells_unchanged += unchanged
-        if changes and instance.pk and instance.status != TableStatus.DRAFT:
+        notes: dict[int, str] = {}
+        file_notes = self.notes_by_table.get((unit.pk, instance.year, instance.through))
+        if file_notes:
+            # A cell's "Ghi chú" is kept with its figure: set where the file
+            # gives one and the cell holds something after the import (an
+            # empty one leaves the stored note as it is).
+            for pk, note in file_notes.items():
+                stored = existing.get(pk)
+                cell = changes.get(pk)
+                kept = (not cell.blank) if cell is not None else stored is not None
+                if kept and (stored is None or stored.note != note):
+                    notes[pk] = note
+        instance._notes = notes
+        if (changes or notes) and instance.pk and instance.status != TableStatus.DRAFT:
             errors[THROUGH] = ValidationError(
                 _("Bảng số liệu %(period)s của %(unit)s đang ở trạng thái “%(status)s”: không sửa được.")
                 % {"period": instance.period_label, "unit": unit, "status": instance.get_status_display()}
@@ -273,7 +293,11 @@ class IndicatorTableResource(resources.ModelResource):
         return found
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        return not import_validation_errors and not getattr(instance, "_cells", None)
+        return (
+            not import_validation_errors
+            and not getattr(instance, "_cells", None)
+            and not getattr(instance, "_notes", None)
+        )
 
     def save_instance(self, instance, is_create, row, **kwargs):
         self.touched.append(instance)
@@ -322,18 +346,20 @@ class IndicatorTableResource(resources.ModelResource):
         checked = self._checked
         table_id = table.id
         append = creates.append
+        notes = table._notes
         for pk, cell in cells.items():
+            note = notes.get(pk, "") if notes else ""
             indicator = checked.get(pk)
             if indicator is None:
-                append((table_id, pk, cell, _NO_KEYS, _NO_KEYS, False))
+                append((table_id, pk, cell, _NO_KEYS, _NO_KEYS, False, note))
                 continue
             keys = value_warnings(indicator, cell, cells.get(indicator.parent_id))
             if keys:
                 self.outcome.warnings.append(OpenWarning(table, indicator, keys))
                 acknowledged = list(keys) if self.acknowledge else []
-                append((table_id, pk, cell, keys, acknowledged, not self.acknowledge))
+                append((table_id, pk, cell, keys, acknowledged, not self.acknowledge, note))
             else:
-                append((table_id, pk, cell, _NO_KEYS, _NO_KEYS, False))
+                append((table_id, pk, cell, _NO_KEYS, _NO_KEYS, False, note))
 
     def _write_cells(self, *, dry_run: bool) -> None:
         # The indicators whose cells are checked against a rule.
@@ -356,6 +382,7 @@ class IndicatorTableResource(resources.ModelResource):
                 self._new_cells(table, creates)
                 continue
             final: dict[int, Cell] = {pk: stored_cell(value) for pk, value in existing.items()}
+            notes = table._notes
             for pk, cell in table._cells.items():
                 old = final.get(pk, BLANK)
                 if len(self.outcome.changes) < PREVIEW_CHANGES:
@@ -387,6 +414,7 @@ class IndicatorTableResource(resources.ModelResource):
                             keys,
                             acknowledged,
                             any(key not in acknowledged for key in keys),
+                            notes.get(pk, ""),
                         )
                     )
                     if keys:
@@ -399,13 +427,17 @@ class IndicatorTableResource(resources.ModelResource):
                 if pending:
                     self.outcome.warnings.append(OpenWarning(table, indicator, pending))
                 acknowledged = list(keys) if self.acknowledge else carried
+                note = notes.get(pk)
                 if (
                     not changed
+                    and note is None
                     and keys == (value.warnings or [])
                     and acknowledged == (value.acknowledged_warnings or [])
                 ):
                     continue
                 value = value.instance()
+                if note is not None:
+                    value.note = note
                 if changed:
                     _apply_cell(value, cell)
                     value.version += 1
@@ -467,6 +499,7 @@ _VALUE_FIELDS = [
     "denominator",
     "text",
     "levels",
+    "note",
     "warnings",
     "acknowledged_warnings",
     "needs_acknowledgement",
@@ -477,7 +510,9 @@ _VALUE_FIELDS = [
     "updated_at",
     "source_import",
 ]
+# A cell whose figure is the same may have a new note.
 _WARNING_FIELDS = [
+    "note",
     "warnings",
     "acknowledged_warnings",
     "needs_acknowledgement",
@@ -500,7 +535,7 @@ def change_text(change: CellChange) -> tuple[str, str]:
 
 def insert_values(rows: list[tuple], *, user, now, source_import) -> None:
     """Insert new cells as plain rows: (table id, indicator id, cell,
-    warnings, acknowledged warnings, needs acknowledgement).
+    warnings, acknowledged warnings, needs acknowledgement, note).
 
     Django's ``bulk_create`` prepares every field of every instance through
     the model layer, which for a province's workbook (48,000 cells × 16
@@ -529,6 +564,7 @@ _VALUE_COLUMNS = [
     "denominator",
     "text",
     "levels",
+    "note",
     "warnings",
     "acknowledged_warnings",
     "needs_acknowledgement",
@@ -569,6 +605,7 @@ def _copy(raw_cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
         f"{null if number is None else number}\t"
         f"{null if denominator is None else denominator}\t"
         f"{_copy_field(text) if text else ''}\t{json_text(levels) if levels else null}\t"
+        f"{_copy_field(note) if note else ''}\t"
         f"{json_text(keys) if keys else '[]'}\t{json_text(acknowledged) if acknowledged else '[]'}\t"
         f"{'t' if needs else 'f'}\t{acknowledged_tail if acknowledged else unacknowledged}"
         for table_id, indicator_id, (
@@ -578,7 +615,7 @@ def _copy(raw_cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
             denominator,
             text,
             levels,
-        ), keys, acknowledged, needs in rows
+        ), keys, acknowledged, needs, note in rows
     ]
     table = connection.ops.quote_name(IndicatorValue._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in _VALUE_COLUMNS)
@@ -609,6 +646,7 @@ def _insert(cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
             denominator,
             text,
             json_value(levels) if levels else None,
+            note,
             json_value(keys) if keys else empty,
             json_value(acknowledged) if acknowledged else empty,
             needs,
@@ -626,7 +664,7 @@ def _insert(cursor, rows: list[tuple], *, user_id, now, import_id) -> None:
             denominator,
             text,
             levels,
-        ), keys, acknowledged, needs in rows
+        ), keys, acknowledged, needs, note in rows
     ]
     table = ops.quote_name(IndicatorValue._meta.db_table)
     placeholder = "(" + ", ".join(["%s"] * len(_VALUE_COLUMNS)) + ")"

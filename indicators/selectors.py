@@ -120,6 +120,11 @@ class GridRow:
         return bool(self.value and self.value.needs_acknowledgement)
 
     @property
+    def note(self) -> str:
+        """The cell's "Ghi chú" (from an imported file)."""
+        return self.value.note if self.value else ""
+
+    @property
     def version(self) -> int:
         return self.value.version if self.value else 0
 

@@ -19,11 +19,28 @@ Before calamine sees a file it is checked:
   references in .xlsx, from its repeated rows and columns in .ods) is
   bounded before it is loaded, and the cells of the whole workbook after.
 
-A formula counts for the value Excel last computed. calamine reads a
-formula saved without one, and an error value (#DIV/0!), as a blank; in an
-.xlsx those cells are found in the sheet's XML (only in sheets that have
-formulas or errors at all) and come back as ``MissingCachedValue`` and
-``ErrorValue`` so that they are reported, never read as blanks.
+A formula counts for the value Excel last computed. calamine (0.9.1)
+reads a formula saved without one, and an error value (#DIV/0!), as a
+blank: its cell type for errors becomes the empty string it gives for an
+empty cell, in every format, and it has no call that tells them apart. So
+they are found where the file says so:
+
+- .xlsx, .xlsm: in the sheet's XML (only in sheets that have formulas or
+  errors at all): ``t="e"`` cells, and formulas without a ``<v>``;
+- .ods: in content.xml, read anyway for the grid check: LibreOffice's
+  ``calcext:value-type="error"`` cells (the text shown, "#DIV/0!" or
+  "Err:502", is the value), and formulas without an ``office:value-type``;
+
+and come back as ``ErrorValue`` and ``MissingCachedValue`` so that they are
+reported, never read as blanks.
+
+- .xls: **not found**. An error is a BOOLERR record, or a FORMULA record
+  whose cached result is an error, inside the OLE2 file's Workbook stream;
+  calamine gives them as blanks and nothing else installed reads BIFF
+  records (reading the file a second time with xlrd would cost more than
+  the import may take). An error cell of an .xls is read as a blank cell:
+  its row is taken without it, and a blank clears the figure stored for
+  that cell. The README says so.
 """
 
 from __future__ import annotations
@@ -69,6 +86,7 @@ _REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 _TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
 _OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
 _CELL_REF = re.compile(rb'<c\s[^>]*?r="([A-Z]{1,3})([0-9]{1,7})"')
 _ROW_REF = re.compile(rb'<row\s[^>]*?r="([0-9]{1,7})"')
 
@@ -279,33 +297,57 @@ def _formula_markers(xml: bytes) -> dict[int, dict[int, object]]:
     return found
 
 
-def _check_ods(data: bytes) -> None:
+def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
     """The grid each table of an .ods spans, counting repeated rows and
-    columns, up to its last cell holding something."""
+    columns, up to its last cell holding something; returns, per sheet,
+    the error values and the formulas saved without a value
+    ({row: {column: marker}}, 1-based), which calamine reads as blanks."""
     table, row, cell = f"{{{_TABLE}}}table", f"{{{_TABLE}}}table-row", f"{{{_TABLE}}}table-cell"
     covered = f"{{{_TABLE}}}covered-table-cell"
     rows_repeated = f"{{{_TABLE}}}number-rows-repeated"
     columns_repeated = f"{{{_TABLE}}}number-columns-repeated"
     value_type = f"{{{_OFFICE}}}value-type"
+    calc_type = f"{{{_CALCEXT}}}value-type"
+    formula_attribute = f"{{{_TABLE}}}formula"
+    name_attribute = f"{{{_TABLE}}}name"
+    markers: dict[str, dict[int, dict[int, object]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
         last_row = last_column = 0
         row_index = column = 0
         row_has = False
         repeat = 1
+        sheet = ""
         try:
             for event, element in iterparse(stream, events=("start", "end"), forbid_dtd=True):
                 tag = element.tag
                 if event == "start":
                     if tag == table:
                         last_row = last_column = row_index = 0
+                        sheet = element.get(name_attribute, "")
                     elif tag == row:
                         column, row_has = 0, False
                         repeat = int(element.get(rows_repeated, "1") or 1)
                     continue
                 if tag in (cell, covered):
                     count = int(element.get(columns_repeated, "1") or 1)
+                    kind = element.get(value_type)
+                    formula = element.get(formula_attribute)
+                    if element.get(calc_type) == "error" or (formula is not None and kind is None):
+                        if (row_index + repeat) * (column + count) > MAX_SHEET_CELLS:
+                            raise _too_large()
+                        if element.get(calc_type) == "error":
+                            text = " ".join("".join(element.itertext()).split())
+                            marker: object = ErrorValue(text or "#N/A")
+                        else:
+                            marker = MissingCachedValue("=" + formula.removeprefix("of:").lstrip("="))
+                        found = markers.setdefault(sheet, {})
+                        for index in range(row_index + 1, row_index + repeat + 1):
+                            for number in range(column + 1, column + count + 1):
+                                found.setdefault(index, {})[number] = marker
+                        row_has = True
+                        last_column = max(last_column, column + count)
                     column += count
-                    if element.get(value_type) is not None or len(element):
+                    if kind is not None or len(element):
                         row_has = True
                         last_column = max(last_column, column)
                     element.clear()
@@ -318,6 +360,7 @@ def _check_ods(data: bytes) -> None:
                     element.clear()
         except (SyntaxError, ValueError):
             raise WorkbookError(_("Tệp bị hỏng: không đọc được thành phần content.xml.")) from None
+    return markers
 
 
 # --- the workbook ---------------------------------------------------------------------
@@ -417,7 +460,7 @@ def open_workbook(source) -> Workbook:
         if kind == XLSX:
             markers = _check_xlsx(data).markers
         else:
-            _check_ods(data)
+            markers = _check_ods(data)
     try:
         book = _calamine_open(data)
     except python_calamine.PasswordError:

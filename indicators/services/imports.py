@@ -174,6 +174,7 @@ def import_workbook(
         editable_unit_ids=editable_unit_ids,
         acknowledge=acknowledge,
         source_import=source_import,
+        remarks=parsed.remarks,
     )
     with transaction.atomic():
         if in_transaction is not None and in_transaction() is False:

@@ -1,6 +1,11 @@
 """The same workbook in every format offices send: an openpyxl workbook
 (values and merged ranges) written again as .xls (xlwt) and .ods (odfpy),
-so that one test builds a layout once and reads it in all three."""
+so that one test builds a layout once and reads it in all three.
+
+An error value ("#DIV/0!", which openpyxl stores as an error cell) is
+written as each program saves one: ``t="e"`` in .xlsx, a BOOLERR error
+record in .xls, and in .ods a formula cell with LibreOffice's
+``calcext:value-type="error"`` and the error's text."""
 
 from __future__ import annotations
 
@@ -13,6 +18,9 @@ from odf.text import P
 from openpyxl import Workbook
 
 FORMATS = ["xlsx", "xls", "ods"]
+_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+# xlwt knows "#N/A" only by its code.
+_XLS_ERRORS = {"#N/A": 0x2A}
 
 
 def _grid(sheet) -> tuple[dict[tuple[int, int], object], dict[tuple[int, int], tuple[int, int]]]:
@@ -47,8 +55,12 @@ def as_xls(workbook: Workbook) -> bytes:
             target.write_merge(
                 row - 1, row + rows - 2, column - 1, column + columns - 2, values.pop((row, column), "")
             )
+        errors = {(c.row, c.column) for r in sheet.iter_rows() for c in r if c.data_type == "e"}
         for (row, column), value in values.items():
-            target.write(row - 1, column - 1, value)
+            if (row, column) in errors:
+                target.row(row - 1).set_cell_error(column - 1, _XLS_ERRORS.get(value, value))
+            else:
+                target.write(row - 1, column - 1, value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -59,6 +71,7 @@ def as_ods(workbook: Workbook) -> bytes:
     for sheet in workbook.worksheets:
         table = Table(name=sheet.title)
         values, merges = _grid(sheet)
+        errors = {(c.row, c.column) for r in sheet.iter_rows() for c in r if c.data_type == "e"}
         covered = {
             (row + dr, column + dc)
             for (row, column), (rows, columns) in merges.items()
@@ -79,6 +92,10 @@ def as_ods(workbook: Workbook) -> bytes:
                 extra = {"numbercolumnsspanned": span[1], "numberrowsspanned": span[0]} if span else {}
                 if value is None:
                     cell = TableCell(**extra)
+                elif (row, column) in errors:
+                    cell = TableCell(formula="of:=1/0", valuetype="string", stringvalue="", **extra)
+                    cell.setAttrNS(_CALCEXT, "value-type", "error")
+                    cell.addElement(P(text=str(value)))
                 elif isinstance(value, bool | str):
                     cell = TableCell(valuetype="string", **extra)
                     for line in str(value).split("\n"):
