@@ -33,7 +33,7 @@ NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 RUNTIME_DEBS := libharfbuzz-subset0 gettext
 TEST_DEBS := poppler-utils chromium chromium-driver
 
-.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards bench-units clean
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards bench-units bench-latency clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -47,6 +47,7 @@ help:
 	@echo "make bench-indicators benchmark: indicator import/export vs openpyxl reading"
 	@echo "make bench-dashboards benchmark: dashboards on the national data set (PostgreSQL)"
 	@echo "make bench-units      benchmark: load the 34 provinces' official units twice (PostgreSQL)"
+	@echo "make bench-latency    benchmark: Issue click to signed PDF link, embedded and Redis"
 
 $(PY):
 	@v=$$("$(PYTHON)" -c 'import sys; print("%d%02d" % sys.version_info[:2])'); \
@@ -138,6 +139,13 @@ UNITS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc_units
 bench-units: setup
 	$(PY) bin/ensure-database "$(UNITS_BENCH_DATABASE_URL)"
 	DATABASE_URL="$(UNITS_BENCH_DATABASE_URL)" $(PY) bench/units_bench.py
+
+# Benchmark of the wait the inspector feels: from the Issue click to the
+# signed PDF's link on the page (polling the job as the page does), on the
+# embedded default and, when a Redis server answers at BENCH_REDIS_URL, on
+# Redis; beside the bare render + sign time.
+bench-latency: setup
+	$(PY) bench/latency_bench.py
 
 # Removes what the set-up made; var/ (the SQLite database, media) is kept.
 clean:

@@ -64,3 +64,10 @@ class JobStatus(models.TextChoices):
     RUNNING = "running", _("Đang chạy")
     SUCCEEDED = "succeeded", _("Hoàn thành")
     FAILED = "failed", _("Lỗi")
+
+
+class Language(models.TextChoices):
+    """The languages of the pages; Vietnamese is the default for everyone."""
+
+    VI = "vi", _("Tiếng Việt")
+    EN = "en", _("English")

@@ -13,6 +13,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
@@ -79,3 +80,40 @@ class RequestSizeLimitMiddleware:
                 content_type="text/html; charset=utf-8",
             )
         return self.get_response(request)
+
+
+class LanguageMiddleware:
+    """The language of the pages: Vietnamese unless the user chose English.
+
+    A signed-in user's choice is kept on the user (``User.language``); an
+    anonymous visitor's (the login page) in the language cookie that the
+    language menu sets. The browser's Accept-Language is never read, so an
+    English browser still gets Vietnamese. The public verification pages,
+    reached from a QR code, always open in Vietnamese; their switch is the
+    ``lang`` query parameter."""
+
+    PUBLIC_PREFIX = "/verify/"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        language = self.choose(request)
+        request.LANGUAGE_CODE = language
+        # The language of this request only: the thread's is restored after.
+        with translation.override(language):
+            response = self.get_response(request)
+        response.headers.setdefault("Content-Language", language)
+        return response
+
+    @classmethod
+    def choose(cls, request) -> str:
+        codes = {code for code, _name in settings.LANGUAGES}
+        if request.path.startswith(cls.PUBLIC_PREFIX):
+            asked = request.GET.get("lang", "")
+            return asked if asked in codes else settings.LANGUAGE_CODE
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            return user.language if user.language in codes else settings.LANGUAGE_CODE
+        cookie = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        return cookie if cookie in codes else settings.LANGUAGE_CODE

@@ -122,3 +122,14 @@ def current_successors(unit: Unit) -> list[Unit]:
             else:
                 result.append(link.successor)
     return result
+
+
+@transaction.atomic
+def user_language_set(*, user: User, language: str) -> User:
+    """Keep the language the user chose in the language menu."""
+    user.language = language
+    user.full_clean(
+        validate_unique=False, exclude=[f.name for f in User._meta.fields if f.name != "language"]
+    )
+    user.save(update_fields=["language"])
+    return user

@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "simple_history",
     "import_export",
-    "axes",
+    "cchc.axes_config.AxesConfig",  # django-axes, named in Vietnamese in the admin
     "django_htmx",
     "csp",
     "cchc",
@@ -84,10 +84,11 @@ MIDDLEWARE = [
     "cchc.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Vietnamese unless the user chose English (never from Accept-Language).
+    "cchc.middleware.LanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     # After the message middleware: it tells the user why they were logged out.
     "cchc.middleware.SessionTimeoutMiddleware",
@@ -162,6 +163,10 @@ else:
         "processed_folder": str(CELERY_QUEUE_DIR / "processed"),
         "control_folder": str(CELERY_QUEUE_DIR / "control"),
         "store_processed": False,
+        # kombu polls the queue folder once a second by default: a job would
+        # wait up to that long before the worker sees it. A listing of an
+        # (almost always empty) folder ten times a second costs nothing.
+        "polling_interval": 0.1,
     }
 # Each job keeps its own status row in the database; Celery's result backend
 # is not needed.
@@ -325,12 +330,21 @@ if not DEBUG:
     SESSION_COOKIE_NAME = "__Secure-sessionid"
     CSRF_COOKIE_NAME = "__Secure-csrftoken"
 
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO").upper()
+# Third-party start-up banners and progress logs (django-axes's "AXES: BEGIN"
+# and its per-login lines, WeasyPrint's "Step 2 - Fetching and parsing CSS",
+# fontTools' subsetting) only when LOG_LEVEL=DEBUG; their warnings always.
+QUIET_LOGGERS = ("axes", "weasyprint", "weasyprint.progress", "fontTools", "pyhanko")
+AXES_VERBOSE = LOG_LEVEL == "DEBUG"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "root": {"handlers": ["console"], "level": LOG_LEVEL},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        **{name: {"level": "DEBUG" if LOG_LEVEL == "DEBUG" else "WARNING"} for name in QUIET_LOGGERS},
+    },
 }
 
 # Demo data (demo users with known passwords) may be loaded only where this

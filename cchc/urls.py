@@ -21,7 +21,7 @@ urlpatterns = [
     path("password-set/done/", people_views.PasswordSetDoneView.as_view(), name="password_set_done"),
     path("people/import/", people_views.PeopleImportView.as_view(), name="people_import"),
     path("units/<int:pk>/people/", people_views.UnitPeopleView.as_view(), name="unit_people"),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("inspections/", include("inspections.urls")),
     path("indicators/", include("indicators.urls")),
     path("dashboards/", include("dashboards.urls")),

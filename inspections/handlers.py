@@ -3,16 +3,19 @@
 import datetime
 
 from django.dispatch import receiver
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.choices import DocumentKind
 from cchc.models import OfficialDocument, Unit
+from cchc.notifications import notify_on_commit
 from cchc.signals import document_issued, document_published, unit_ended
 
 from .assignments import assignments_issue
 from .choices import InspectionStatus, TaskStatus
 from .models import Inspection, InspectionPlan, InspectionTeam, RemediationTask
+from .remediation import officers_of
 
 
 @receiver(unit_ended, sender=Unit, dispatch_uid="inspections_tasks_follow_successor")
@@ -50,6 +53,20 @@ def notice_published(sender, document, **kwargs):
         inspection.notice_issued_at = document.published_at or timezone.now()
         inspection.status = InspectionStatus.CONCLUDED
         inspection.save(update_fields=["notice_issued_at", "status", "updated_at"])
+    # The inspected unit hears of it (in the app and by e-mail).
+    link = reverse("inspections:inspection_detail", args=[inspection.pk])
+    notify_on_commit(
+        lambda: {
+            "users": officers_of(inspection.unit),
+            "subject": _("Đã có kết luận kiểm tra: %(number)s") % {"number": document.number_symbol},
+            "message": _(
+                "Đoàn kiểm tra đã phát hành %(number)s về kết quả kiểm tra tại %(unit)s; "
+                "xem kết luận và các nhiệm vụ khắc phục của đơn vị."
+            )
+            % {"number": document.number_symbol, "unit": inspection.unit},
+            "link": link,
+        }
+    )
 
 
 @receiver(document_issued, sender=OfficialDocument, dispatch_uid="inspections_assigned_tasks_created")

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import BooleanField, Case, F, Func, IntegerField, Q, Value, When
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -80,6 +81,9 @@ class InspectionPlan(AuthoredModel):
             ),
         ]
 
+    def get_absolute_url(self):
+        return reverse("inspections:plan_detail", args=[self.pk])
+
     def __str__(self):
         return _("Kế hoạch số %(number)s ngày %(date)s") % {
             "number": self.number,
@@ -121,6 +125,9 @@ class InspectionTeam(TimeStampedModel):
         verbose_name = _("đoàn kiểm tra")
         verbose_name_plural = _("đoàn kiểm tra")
         ordering = ["plan_id", "decision_date", "id"]
+
+    def get_absolute_url(self):
+        return reverse("inspections:plan_detail", args=[self.plan_id])
 
     def __str__(self):
         return self.name
@@ -238,6 +245,9 @@ class Inspection(AuthoredModel):
                 violation_error_message=_("Cuộc kiểm tra đã ban hành kết luận phải có ngày ban hành."),
             ),
         ]
+
+    def get_absolute_url(self):
+        return reverse("inspections:inspection_detail", args=[self.pk])
 
     def __str__(self):
         return _("Kiểm tra %(unit)s ngày %(date)s") % {

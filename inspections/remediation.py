@@ -303,6 +303,19 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
                     "link": link,
                 }
             )
+        else:
+            link = reverse("inspections:report_detail", args=[report.pk])
+            notify_on_commit(
+                lambda: {
+                    "users": officers_of(report.unit),
+                    "subject": _("Báo cáo khắc phục đã được chấp nhận"),
+                    "message": _(
+                        "Đoàn kiểm tra đã chấp nhận mọi nhiệm vụ trong báo cáo khắc phục của %(unit)s."
+                    )
+                    % {"unit": report.unit},
+                    "link": link,
+                }
+            )
     if report.inspection_id:
         inspection_close_if_done(inspection=report.inspection)
     return item

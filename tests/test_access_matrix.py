@@ -42,7 +42,8 @@ from tests.access_world import EVIDENCE_PDF, EXPORT_XLSX, HANDOUT_PDF, ISSUED_PD
 # Left out of the matrix, and why:
 # - ``admin:*``: Django's admin has its own gate (is_staff and model
 #   permissions), tested by Django; none of the app's scoping applies there.
-# - ``set_language``: Django's i18n view, public by design; it only sets
+# - ``set_language``: the language menu (Django's i18n view, and the choice kept
+#   on a signed-in user: tests/cchc/test_language.py), public by design; it only sets
 #   the language cookie and redirects to a safe URL.
 # - static and media serving: not in the URL map outside DEBUG; media are
 #   never served directly (files go through the scoped views in the matrix).

@@ -21,14 +21,13 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from ..choices import DocumentStatus, SigningMethod
 from ..jobs import JobError, job_create, job_progress
 from ..models import Job, NumberRegister, OfficialDocument, Seal, User
 from ..signals import document_issued, document_published
-from ..text import fold
+from ..text import ascii_name, fold
 
 logger = logging.getLogger(__name__)
 
@@ -158,11 +157,13 @@ def _issue_locked(document: OfficialDocument, *, user, issued_on) -> None:
 
 def document_file_name(document: OfficialDocument, *, signed: bool = False) -> str:
     """The file name of a document's PDF, issued or signed: the name it is
-    stored under and the name it is downloaded as ("146-tb-dkt-12.pdf",
-    "146-tb-dkt-12-signed.pdf"; "van-ban-12.pdf" without a number)."""
-    base = slugify(document.number_symbol.replace("/", "-")) or f"van-ban-{document.pk}"
+    stored under and the name it is downloaded as, ASCII-safe with the
+    Vietnamese letters folded ("01-TB-DKT.pdf", "01-TB-DKT-signed.pdf";
+    "van-ban-12.pdf" without a number). The storage adds a suffix when
+    another year's document took the same name."""
+    base = ascii_name(document.number_symbol) or f"van-ban-{document.pk}"
     suffix = "-signed" if signed else ""
-    return f"{base}-{document.pk}{suffix}.pdf"
+    return f"{base}{suffix}.pdf"
 
 
 def document_render(*, document_id: int) -> OfficialDocument:

@@ -13,7 +13,7 @@ from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
 from .. import selectors as kernel_selectors
-from ..choices import DocumentStatus
+from ..choices import DocumentStatus, JobStatus
 from ..forms import add_service_errors
 from ..mixins import ScopedViewMixin
 from ..models import OfficialDocument
@@ -72,7 +72,10 @@ def document_context(
         if isinstance(document.content, dict)
         else [],
         "appendices": list(document.appendices.all()),
-        "job": job,
+        # A finished job's result is on the page itself; only a running or
+        # failed job keeps its card (and a running one hides "sign").
+        "job": None if job is not None and job.status == JobStatus.SUCCEEDED else job,
+        "job_running": job is not None and not job.is_finished,
         "statuses": DocumentStatus,
     }
 

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
@@ -40,6 +40,7 @@ def job_card_context(request, job: Job, kind: JobKind | None = None) -> dict:
         and job.status == JobStatus.SUCCEEDED
         and kind.result_file(job) is not None,
         "page_url": page_url,
+        "reload_when_done": request.GET.get("done") == "reload",
     }
 
 
@@ -77,6 +78,9 @@ class JobView(JobMixin):
     def get(self, request, pk):
         job, kind = self.get_job(pk)
         context = job_card_context(request, job, kind)
+        if request.htmx and context["reload_when_done"] and job.is_finished:
+            # The page that holds the card shows the result itself: reload it.
+            return HttpResponse(headers={"HX-Refresh": "true"})
         if request.htmx:
             return render(request, "cchc/partials/job.html", context)
         return render(request, "cchc/job.html", context)

@@ -4,6 +4,7 @@ error, and a retry."""
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..choices import JobStatus
@@ -71,6 +72,16 @@ class Job(models.Model):
         if not self.progress_total:
             return 0
         return min(100, round(100 * self.progress_done / self.progress_total))
+
+    @property
+    def poll_ms(self) -> int:
+        """How long the job's card waits before asking again: quickly at
+        first (most jobs take well under a second), then backing off."""
+        age = (timezone.now() - self.created_at).total_seconds()
+        for limit, interval in ((3, 150), (10, 400), (60, 1000)):
+            if age < limit:
+                return interval
+        return 3000
 
     @property
     def is_finished(self) -> bool:

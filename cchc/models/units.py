@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from ..choices import Role, SuccessionKind, UnitKind
+from ..choices import Language, Role, SuccessionKind, UnitKind
 from ..text import fold
 
 
@@ -53,6 +53,9 @@ class User(AbstractUser):
         _("chức vụ"), max_length=200, blank=True, help_text=_("Ví dụ: Phó Chánh Văn phòng UBND tỉnh")
     )
     phone = models.CharField(_("điện thoại"), max_length=30, blank=True)
+    # The language of the pages for this person: Vietnamese unless they chose
+    # English in the language menu (never taken from the browser).
+    language = models.CharField(_("ngôn ngữ"), max_length=8, choices=Language.choices, default=Language.VI)
 
     class Meta:
         verbose_name = _("người dùng")

@@ -192,12 +192,52 @@ class ReportWriteMixin(ScopedViewMixin):
             status=status,
         )
 
+    def save_with_document(self, request, report):
+        """The report document and the header typed beside it, in one step:
+        what was typed is saved when it is valid, whether the file is
+        accepted or refused, and is shown again as typed when it is not."""
+        header = ReportHeaderForm(request.POST)
+        form = UploadForm(request.POST, request.FILES, auto_id="id_upload_doc_%s")
+        header_saved = False
+        if not any(name in request.POST for name in header.fields):
+            header, header_saved = None, True  # an upload form without the header (an older page)
+        elif header.is_valid():
+            try:
+                remediation.report_update(report=report, user=request.user, **header.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(header, error)
+            else:
+                header_saved = True
+        if form.is_valid() and header_saved:
+            try:
+                remediation.report_file_add(
+                    report=report,
+                    upload=form.cleaned_data["file"],
+                    kind=ReportFileKind.DOCUMENT,
+                    user=request.user,
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request, _("Đã tải lên “%(name)s”.") % {"name": form.cleaned_data["file"].name}
+                )
+                return redirect("inspections:report_detail", pk=report.pk)
+        if header is not None and header_saved and form.errors:
+            messages.info(request, _("Số, ngày và tóm tắt đã được lưu; hãy chọn lại tệp."))
+        return self.page(report, **({"header": header} if header else {}), upload_document=form)
+
 
 class ReportUpdateView(ReportWriteMixin, View):
+    """Save the report's number, date and summary; a report document chosen
+    in the same form is uploaded with them."""
+
     def post(self, request, pk):
         report = self.get_object()
         if report.status != RemediationReportStatus.DRAFT:
             return self.not_draft(report)
+        if request.FILES.get("file"):
+            return self.save_with_document(request, report)
         form = ReportHeaderForm(request.POST)
         if form.is_valid():
             try:
@@ -243,6 +283,8 @@ class ReportFileUploadView(ReportWriteMixin, View):
         report = self.get_object()
         if report.status != RemediationReportStatus.DRAFT:
             return self.not_draft(report)
+        if request.POST.get("kind") == ReportFileKind.DOCUMENT:
+            return self.save_with_document(request, report)
         form = UploadForm(request.POST, request.FILES)
         key = "upload_document"
         if form.is_valid():
@@ -253,6 +295,9 @@ class ReportFileUploadView(ReportWriteMixin, View):
                     messages.error(request, _("Hãy chọn nhiệm vụ mà tài liệu kiểm chứng chứng minh."))
                     return self.page(report)
                 key = f"upload_{item.pk}"
+                typed = self.save_item_typed(request, item)
+                if typed is not None:
+                    return self.page(report, **{f"item_{item.pk}": typed, key: form})
             if not form.errors:
                 try:
                     remediation.report_file_add(
@@ -274,6 +319,21 @@ class ReportFileUploadView(ReportWriteMixin, View):
         elif request.POST.get("kind") == ReportFileKind.EVIDENCE:
             messages.error(request, _("Hãy chọn nhiệm vụ mà tài liệu kiểm chứng chứng minh."))
         return self.page(report, **{key: form})
+
+    def save_item_typed(self, request, item):
+        """The task's result and explanation sent with its evidence (one
+        form holds both): saved first, so that nothing typed is lost. The
+        form with its errors when they could not be saved, else None."""
+        prefix = f"item{item.pk}"
+        if f"{prefix}-explanation" not in request.POST:
+            return None
+        typed = ItemForm(request.POST, prefix=prefix)
+        if typed.is_valid():
+            try:
+                remediation.report_item_save(item=item, user=request.user, **typed.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(typed, error)
+        return typed if typed.errors else None
 
 
 class ReportFileDeleteView(ReportWriteMixin, View):

@@ -37,3 +37,19 @@ document.addEventListener("DOMContentLoaded", () => {
     initSortable(document);
   }
 });
+
+// A form (or its button) with data-confirm asks before it is sent: publish,
+// submit, delete, lock. Cancelling sends nothing.
+document.addEventListener(
+  "submit",
+  (event) => {
+    const form = event.target;
+    const button = event.submitter;
+    const question = (button && button.dataset.confirm) || form.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  },
+  true,
+);

@@ -23,7 +23,11 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from selenium import webdriver
-from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
+from selenium.common.exceptions import (
+    NoAlertPresentException,
+    StaleElementReferenceException,
+    WebDriverException,
+)
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webdriver import WebDriver
@@ -204,11 +208,24 @@ def gone(element: WebElement):
 
 
 def click_and_load(browser: WebDriver, element: WebElement) -> None:
-    """Click something that loads a new page, and wait for that page."""
+    """Click something that loads a new page, and wait for that page. A
+    confirmation the click asks for (publish, submit...) is accepted."""
     old_page = browser.find_element(By.TAG_NAME, "html")
     element.click()
+    accept_confirmation(browser)
     wait(browser, gone(old_page), message="Clicking did not load a new page")
     wait_page_ready(browser)
+
+
+def accept_confirmation(browser: WebDriver) -> str | None:
+    """Accept the confirmation dialog the last click opened, if any; its text."""
+    try:
+        alert = browser.switch_to.alert
+        text = alert.text
+    except NoAlertPresentException:
+        return None
+    alert.accept()
+    return text
 
 
 def type_date(browser: WebDriver, field: WebElement, date: datetime.date) -> None:

@@ -29,6 +29,7 @@ from weasyprint import HTML
 from demo.province import DEMO_PASSWORD
 from tests.browser.conftest import (
     ARTIFACTS_DIR,
+    accept_confirmation,
     console_errors,
     texts,
     type_date,
@@ -124,6 +125,7 @@ def click_and_load(browser, element) -> None:
     harness's click_and_load, safe from the chromedriver error above)."""
     old_page = browser.find_element(By.TAG_NAME, "html")
     element.click()
+    accept_confirmation(browser)
     wait(browser, gone(old_page), message="Clicking did not load a new page")
     wait_page_ready(browser)
 

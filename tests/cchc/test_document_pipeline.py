@@ -241,11 +241,11 @@ def test_an_upload_signed_by_the_person_then_the_records_office_keeps_and_shows_
     assert "ký lúc" in page
     assert page.count("Chứng thư số cấp bởi cchc demo root — not for production, số sê-ri ") == 2
     # The certificate is described in the reader's language, not as stored.
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.post(reverse("set_language"), {"language": "en"})  # the language menu
     english = client.get(reverse("document_detail", args=[document.pk])).content.decode()
     assert english.count("Certificate issued by cchc demo root — not for production, serial number ") == 2
     assert "cấp bởi" not in english
-    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    client.post(reverse("set_language"), {"language": "vi"})
 
     client.logout()
     verify_page = client.get(reverse("verify", args=[document.verification_code])).content.decode()

@@ -328,3 +328,55 @@ class TestDraftingFromInspections:
         )
         assert client.post(reverse("inspections:plan_notices_issue", args=[plan.pk])).status_code == 404
         assert not Job.objects.exists()
+
+
+class TestOneTruthfulState:
+    """The document page after "issue" (issue 16): one state and the next
+    action, a way back to the inspection, no empty box after publishing."""
+
+    def issue(self, client, draft, inspector):
+        client.force_login(inspector)
+        response = client.post(reverse("document_issue", args=[draft.pk]), {"sign": "1"})
+        return Job.objects.get(), response["Location"]
+
+    def test_no_second_sign_button_while_signing_is_queued(self, client, draft, inspector):
+        job, location = self.issue(client, draft, inspector)
+        page = client.get(location).content.decode()
+        assert f'id="job-{job.pk}"' in page
+        assert "Ký số trên máy chủ</button>" not in page
+        # The card polls quickly at first, and asks the page to reload when done.
+        assert 'hx-trigger="load delay:150ms"' in page
+        assert f'hx-get="/jobs/{job.pk}/?done=reload"' in page
+
+    def test_a_finished_job_reloads_the_page_which_shows_the_result_without_the_card(
+        self, client, draft, inspector
+    ):
+        job, location = self.issue(client, draft, inspector)
+        Job.objects.filter(pk=job.pk).update(status="succeeded", progress_done=1)
+        poll = client.get(f"/jobs/{job.pk}/?done=reload", HTTP_HX_REQUEST="true")
+        assert poll.headers["HX-Refresh"] == "true"
+        page = client.get(location).content.decode()
+        assert f'id="job-{job.pk}"' not in page and "Tải lại trang" not in page
+
+    def test_the_page_leads_back_to_its_inspection(self, client, draft, inspector, inspection):
+        client.force_login(inspector)
+        page = client.get(reverse("document_detail", args=[draft.pk])).content.decode()
+        assert f'class="js-document-source" href="/inspections/{inspection.pk}/"' in page
+
+    def test_no_empty_box_after_publishing(self, client, issued, inspector):
+        from cchc.models import OfficialDocument
+
+        OfficialDocument.objects.filter(pk=issued.pk).update(status=DocumentStatus.SIGNED)
+        issued.refresh_from_db()
+        services.document_publish(document=issued, user=inspector)
+        client.force_login(inspector)
+        page = client.get(reverse("document_detail", args=[issued.pk])).content.decode()
+        assert 'class="card mb-3"' not in page
+
+    def test_publishing_asks_first(self, client, issued, inspector):
+        from cchc.models import OfficialDocument
+
+        OfficialDocument.objects.filter(pk=issued.pk).update(status=DocumentStatus.SIGNED)
+        client.force_login(inspector)
+        page = client.get(reverse("document_detail", args=[issued.pk])).content.decode()
+        assert 'data-confirm="Phát hành văn bản tới các đơn vị liên quan?' in page

@@ -8,7 +8,6 @@ import datetime
 import io
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -256,7 +255,7 @@ class TestVietnameseWhateverTheLanguage:
         last_year = table_create(unit=units.district_a, year=2019)
         value_set(table=last_year, indicator=catalogue.pl03("1.2"), raw="250", user=None)
         client.force_login(officer_a)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.post(reverse("set_language"), {"language": "en"})  # the language menu
         grid = client.get(reverse("indicators:table_detail", args=[table.pk])).content.decode()
         assert 'lang="en"' in grid
         assert '<th scope="col">Indicator</th>' in grid and ">Chỉ tiêu<" not in grid
@@ -309,10 +308,10 @@ class TestImportHistory:
             assert event.display_text == "Nhập từ tệp Excel: 1 ô thay đổi."
 
         client.force_login(officer_a)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        client.post(reverse("set_language"), {"language": "en"})  # the language menu
         page = client.get(reverse("indicators:table_detail", args=[event.table_id])).content.decode()
         assert "Imported from Excel file: 1 cell changed." in page
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "vi"
+        client.post(reverse("set_language"), {"language": "vi"})  # the language menu
         page = client.get(reverse("indicators:table_detail", args=[event.table_id])).content.decode()
         assert "Nhập từ tệp Excel: 1 ô thay đổi." in page
 

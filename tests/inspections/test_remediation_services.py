@@ -423,6 +423,18 @@ class TestReview:
         assert inspection.closed_at is not None
         assert mailoutbox == []
 
+    def test_all_accepted_tells_the_unit(
+        self, submitted, inspector, officer_a, leader, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            review(submitted, [ReviewDecision.ACCEPTED, ReviewDecision.ACCEPTED], inspector)
+        subject = "Báo cáo khắc phục đã được chấp nhận"
+        assert sorted(m.to[0] for m in mailoutbox) == sorted([officer_a.email, leader.email])
+        assert set(Notification.objects.values_list("user", "message")) == {
+            (officer_a.pk, subject),
+            (leader.pk, subject),
+        }
+
     def test_a_returned_task_keeps_the_inspection_open_and_tells_the_unit(
         self,
         submitted,

@@ -9,6 +9,7 @@ import re
 
 import pytest
 from django.contrib.messages import get_messages
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -332,7 +333,7 @@ class TestReportDetail:
         for item in items_of(draft):
             assert item.task.description in page
             assert url("report_item", item.pk) in page
-        assert page.count('class="row g-2 align-items-end mt-1 upload-evidence"') == 2
+        assert page.count('class="item-form upload-evidence"') == 2
         assert url("report_file", document.pk) in page and "Báo cáo 125.pdf" in page
         assert url("report_file", evidence.pk) in page and "anh-niem-yet.pdf" in page
         assert url("report_submit", draft.pk) in page
@@ -1011,3 +1012,69 @@ class TestNotifications:
         response = client.post(url("notifications"), **HTMX)
         assert response.status_code == 204
         assert not Notification.objects.filter(read_at__isnull=True).exists()
+
+
+class TestNothingTypedIsLost:
+    """The header typed beside the report document, and a task's result
+    typed beside its evidence, are saved with the upload, and kept as typed
+    when the file is refused (issue 16)."""
+
+    def test_the_header_is_saved_with_the_document(self, client, officer_a, draft, upload_files):
+        client.force_login(officer_a)
+        response = client.post(
+            url("report_file_upload", draft.pk),
+            {
+                "kind": "document",
+                "file": upload_files.pdf(),
+                "document_number": "125/BC-UBND",
+                "document_date": "2020-01-10",
+                "summary": "Tóm tắt đã gõ",
+            },
+        )
+        assert response.status_code == 302
+        draft.refresh_from_db()
+        assert (draft.document_number, str(draft.document_date), draft.summary) == (
+            "125/BC-UBND",
+            "2020-01-10",
+            "Tóm tắt đã gõ",
+        )
+        assert draft.files.count() == 1
+
+    def test_a_refused_document_keeps_the_header_typed(self, client, officer_a, draft):
+        client.force_login(officer_a)
+        fake = SimpleUploadedFile("bao-cao.pdf", b"not a pdf", content_type="application/pdf")
+        response = client.post(
+            url("report_file_upload", draft.pk),
+            {"kind": "document", "file": fake, "document_number": "125/BC-UBND", "summary": "Tóm tắt đã gõ"},
+        )
+        assert response.status_code == 400
+        page = text_of(response)
+        assert 'value="125/BC-UBND"' in page and "Tóm tắt đã gõ" in page
+        draft.refresh_from_db()
+        assert draft.document_number == "125/BC-UBND" and draft.files.count() == 0
+
+    def test_save_with_a_file_chosen_uploads_it_too(self, client, officer_a, draft, upload_files):
+        client.force_login(officer_a)
+        response = client.post(
+            url("report_update", draft.pk),
+            {"kind": "document", "file": upload_files.pdf(), "document_number": "7/BC", "summary": ""},
+        )
+        assert response.status_code == 302
+        assert draft.files.count() == 1
+
+    def test_evidence_saves_the_explanation_typed_beside_it(self, client, officer_a, draft, upload_files):
+        item = items_of(draft)[0]
+        client.force_login(officer_a)
+        response = client.post(
+            url("report_file_upload", draft.pk),
+            {
+                "kind": "evidence",
+                "item": item.pk,
+                "file": upload_files.pdf(),
+                f"item{item.pk}-progress": "done",
+                f"item{item.pk}-explanation": "Giải trình đã gõ",
+            },
+        )
+        assert response.status_code == 302
+        item.refresh_from_db()
+        assert (item.progress, item.explanation) == ("done", "Giải trình đã gõ")
