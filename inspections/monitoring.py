@@ -303,11 +303,8 @@ def consolidated_draft(
     draft = OfficialDocument(
         kind=DocumentKind.FOLLOW_UP_LETTER,
         issuing_unit=unit,
-        register_series=header.series,
-        parent_body=header.parent_body,
-        issuing_body=header.issuing_body,
+        **header.as_fields(),
         type_code="",
-        symbol=header.symbol,
         drafting_unit=drafting,
         signatory=signatory,
         place=unit.place_name or committee.place_name or committee.name,

@@ -78,6 +78,15 @@ class Header:
     symbol: str
     series: str
 
+    def as_fields(self) -> dict:
+        """The fields of :class:`~cchc.models.OfficialDocument` it fills."""
+        return {
+            "register_series": self.series,
+            "parent_body": self.parent_body,
+            "issuing_body": self.issuing_body,
+            "symbol": self.symbol,
+        }
+
 
 def unit_header(unit: Unit, *, drafting: DraftingUnit | None = None) -> Header:
     """The header of a document a unit issues in its own name."""
