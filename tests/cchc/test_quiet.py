@@ -5,6 +5,7 @@ import logging
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 from django.conf import settings
 from django.utils import translation
@@ -48,3 +49,12 @@ def test_the_admin_names_the_lock_out_records_in_vietnamese():
 
         assert str(apps.get_app_config("axes").verbose_name) == "Chống dò mật khẩu"
         assert translation.gettext("Show counts") == "Hiện số lượng"
+
+
+def test_every_page_has_a_favicon(client, db):
+    from django.contrib.staticfiles import finders
+
+    page = client.get("/login/").content.decode()
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in page
+    drawn = Path(finders.find("favicon.svg")).read_text(encoding="utf-8")
+    assert drawn.startswith("<svg") and "<title>CCHC</title>" in drawn
