@@ -12,9 +12,9 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
-from .. import selectors as kernel_selectors
 from ..choices import DocumentStatus, JobStatus
 from ..forms import add_service_errors
+from ..jobs import jobs_readable
 from ..mixins import ScopedViewMixin
 from ..models import OfficialDocument
 from . import selectors, services
@@ -54,11 +54,7 @@ def document_context(
 ):
     draft = document.status == DocumentStatus.DRAFT
     job_id = request.GET.get("job")
-    job = (
-        kernel_selectors.jobs_visible(request.user).filter(pk=job_id).first()
-        if job_id and job_id.isdigit()
-        else None
-    )
+    job = jobs_readable(request.user).filter(pk=job_id).first() if job_id and job_id.isdigit() else None
     return {
         "document": document,
         "can_edit": can_edit,

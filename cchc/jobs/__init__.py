@@ -2,7 +2,7 @@
 ``jobs`` module of the app that owns the work), rows created and run by
 ``services`` and run by ``run``, one set of views for every kind (``views``)."""
 
-from .kinds import JobCard, JobFile, JobKind, JobRule, job_kind, job_kinds
+from .kinds import JobCard, JobFile, JobKind, JobRule, job_kind, job_kinds, jobs_readable
 from .run import JobError, job_progress, job_run
 from .services import (
     job_create,
@@ -24,5 +24,6 @@ __all__ = [
     "job_kinds",
     "job_progress",
     "job_retry",
+    "jobs_readable",
     "job_run",
 ]

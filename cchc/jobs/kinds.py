@@ -186,6 +186,15 @@ def job_kinds() -> list[JobKind]:
     return list(_KINDS.values())
 
 
+def jobs_readable(user):
+    """The jobs of every kind that ``user`` may read, each by its kind's
+    ``read`` rule (the pages that show a job they link to, e.g. ``?job=``)."""
+    condition = Q(pk__in=[])
+    for kind in _KINDS.values():
+        condition |= Q(kind=kind.key) & kind.read.q(user)
+    return Job.objects.filter(condition)
+
+
 def retry_delay(retries: int) -> float:
     """Seconds before try ``retries + 1``: 1, 2, 4 … up to the maximum, with
     some jitter so that jobs failing together do not come back together."""

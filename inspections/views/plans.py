@@ -9,9 +9,9 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
-from cchc import selectors as cchc_selectors
 from cchc.access import can, units_visible
 from cchc.forms import add_service_errors
+from cchc.jobs import jobs_readable
 from cchc.mixins import ScopedViewMixin
 
 from .. import drafting, selectors, services
@@ -55,9 +55,7 @@ class PlanDetailView(ScopedViewMixin, DetailView):
         ]
         job_id = self.request.GET.get("job", "")
         context["job"] = (
-            cchc_selectors.jobs_visible(self.request.user).filter(pk=job_id).first()
-            if job_id.isdigit()
-            else None
+            jobs_readable(self.request.user).filter(pk=job_id).first() if job_id.isdigit() else None
         )
         context["deadline_form"] = BulkDeadlineForm()
         return context
