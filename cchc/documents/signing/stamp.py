@@ -70,6 +70,17 @@ _APPENDIX_TEMPLATE = "%(number_symbol)s\n%(ts)s"
 APPENDIX_PADDING = 1
 
 
+def _text_box(factory: SubsetFontFactory, color: tuple[float, float, float]) -> TextBoxStyle:
+    """The stamp's text: the document face at 10 pt, never scaled."""
+    return TextBoxStyle(
+        font=factory,
+        font_size=STAMP_FONT_SIZE,
+        leading=STAMP_LEADING,
+        box_layout_rule=_NO_SCALING_TOP_LEFT,
+        text_color=color,
+    )
+
+
 def signature_style(factory: SubsetFontFactory, *, fit: bool) -> _VietnamStampStyle:
     return _VietnamStampStyle(
         stamp_text=_SIGNATURE_TEMPLATE,
@@ -78,13 +89,7 @@ def signature_style(factory: SubsetFontFactory, *, fit: bool) -> _VietnamStampSt
         border_width=1,
         border_color=(0.0, 0.0, 0.7),
         background=None,
-        text_box_style=TextBoxStyle(
-            font=factory,
-            font_size=STAMP_FONT_SIZE,
-            leading=STAMP_LEADING,
-            box_layout_rule=_NO_SCALING_TOP_LEFT,
-            text_color=(0.0, 0.0, 0.7),
-        ),
+        text_box_style=_text_box(factory, (0.0, 0.0, 0.7)),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MIN,
             y_align=layout.AxisAlignment.ALIGN_MID,
@@ -105,13 +110,7 @@ def appendix_style(factory: SubsetFontFactory) -> _VietnamStampStyle:
         vietnam_time_format="iso",
         border_width=0,
         background=None,
-        text_box_style=TextBoxStyle(
-            font=factory,
-            font_size=STAMP_FONT_SIZE,
-            leading=STAMP_LEADING,
-            box_layout_rule=_NO_SCALING_TOP_LEFT,
-            text_color=(0.0, 0.0, 0.0),
-        ),
+        text_box_style=_text_box(factory, (0.0, 0.0, 0.0)),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MAX,
             y_align=layout.AxisAlignment.ALIGN_MAX,
@@ -227,13 +226,7 @@ def image_signature_style(factory: SubsetFontFactory, picture) -> _VietnamStampS
             margins=layout.Margins.uniform(0),
             inner_content_scaling=layout.InnerScaling.STRETCH_TO_FIT,
         ),
-        text_box_style=TextBoxStyle(
-            font=factory,
-            font_size=STAMP_FONT_SIZE,
-            leading=STAMP_LEADING,
-            box_layout_rule=_NO_SCALING_TOP_LEFT,
-            text_color=(0.0, 0.0, 0.0),
-        ),
+        text_box_style=_text_box(factory, (0.0, 0.0, 0.0)),
         inner_content_layout=layout.SimpleBoxLayoutRule(
             x_align=layout.AxisAlignment.ALIGN_MAX,
             y_align=layout.AxisAlignment.ALIGN_MIN,
