@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
-from cchc.choices import DocumentKind
+from cchc.choices import DocumentKind, DocumentStatus
 from cchc.documents import issuers
 from cchc.models import OfficialDocument, Unit, User
 from cchc.xlsx import write_cell
@@ -269,7 +269,10 @@ def consolidated_draft(
     point by point, who has done what and who is late. Issued like any
     document; drafting again returns the draft that exists."""
     existing = (
-        documents_of(document, DocumentKind.FOLLOW_UP_LETTER).filter(status="draft").order_by("-id").first()
+        documents_of(document, DocumentKind.FOLLOW_UP_LETTER)
+        .filter(status=DocumentStatus.DRAFT)
+        .order_by("-id")
+        .first()
     )
     if existing is not None:
         return existing
