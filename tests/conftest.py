@@ -20,18 +20,6 @@ def media_root(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def default_language(settings):
-    """Each test starts in the site's language, as a new process does: a
-    request in English (the language middleware) leaves the thread in
-    English, which would otherwise leak into the next test."""
-    from django.utils import translation
-
-    translation.activate(settings.LANGUAGE_CODE)
-    yield
-    translation.activate(settings.LANGUAGE_CODE)
-
-
-@pytest.fixture(autouse=True)
 def fast_password_hasher(settings):
     # The production hasher costs a third of a second per user.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
