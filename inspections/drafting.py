@@ -13,7 +13,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from cchc.choices import DocumentKind, DocumentStatus
-from cchc.documents import issuers
+from cchc.documents import issuers, kinds
 from cchc.documents import services as document_services
 from cchc.documents.official import format_day_month
 from cchc.jobs import job_create, job_progress
@@ -201,13 +201,11 @@ def notice_unsaved(*, inspection: Inspection, user: User | None = None) -> Offic
     plan, team = inspection.plan, inspection.team
     header = _header(plan, team)
     return OfficialDocument(
-        kind=DocumentKind.CONCLUSION_NOTICE,
+        **kinds.type_fields(DocumentKind.CONCLUSION_NOTICE),
         issuing_unit=plan.issuer,
         **header.as_fields(),
-        type_code="TB",
         signatory=_team_signatory(plan, team),
         place=plan.issuer.place_name or plan.issuer.name,
-        type_name=_("THÔNG BÁO"),
         summary=_("Kết luận kiểm tra công tác cải cách hành chính tại %(unit)s") % {"unit": inspection.unit},
         content=notice_content(inspection),
         recipients=[
@@ -388,13 +386,11 @@ def report_draft(*, plan: InspectionPlan, user: User | None = None, deadline=Non
         },
     ]
     document = OfficialDocument(
-        kind=DocumentKind.INSPECTION_REPORT,
+        **kinds.type_fields(DocumentKind.INSPECTION_REPORT),
         issuing_unit=issuer,
         **header.as_fields(),
-        type_code="BC",
         signatory=_team_signatory(plan, team),
         place=issuer.place_name or issuer.name,
-        type_name=_("BÁO CÁO"),
         summary=_("Kết quả kiểm tra công tác cải cách hành chính năm %(year)s") % {"year": plan.year},
         addressee=committee,
         content={
@@ -542,14 +538,12 @@ def follow_up_draft(*, plan: InspectionPlan, user: User | None = None) -> Offici
             % {"office": home_affairs, "issuer": issuer}
         )
     document = OfficialDocument(
-        kind=DocumentKind.FOLLOW_UP_LETTER,
+        **kinds.type_fields(DocumentKind.FOLLOW_UP_LETTER),
         issuing_unit=issuer,
         **header.as_fields(),
-        type_code="",
         drafting_unit=drafting,
         signatory=signatory,
         place=issuer.place_name or issuer.name,
-        type_name="",
         summary=_(
             "V/v chấn chỉnh, khắc phục một số tồn tại, hạn chế qua kết quả kiểm tra công tác CCHC năm %(y)s"
         )
@@ -691,14 +685,12 @@ def plan_document_draft(*, plan: InspectionPlan, user: User | None = None, **_op
         schedule.append({"name": unit.name, "points": [when]})
     subject = _plan_subject(plan)
     document = OfficialDocument(
-        kind=DocumentKind.INSPECTION_PLAN,
+        **kinds.type_fields(DocumentKind.INSPECTION_PLAN),
         issuing_unit=issuer,
         **header.as_fields(),
-        type_code="KH",
         drafting_unit=drafting_unit,
         signatory=signatory,
         place=issuer.place_name or issuer.name,
-        type_name=_("KẾ HOẠCH"),
         summary=_sentence(subject),
         content={
             "sections": [
@@ -810,14 +802,12 @@ def team_decision_draft(*, team: InspectionTeam, user: User | None = None, **_op
     chair = _("CHỦ TỊCH %(issuer)s") % {"issuer": issuers.body_name(issuer).replace("\n", " ")}
     roles = {TeamRole.HEAD: _("Trưởng đoàn"), TeamRole.DEPUTY: _("Phó Trưởng đoàn")}
     document = OfficialDocument(
-        kind=DocumentKind.TEAM_DECISION,
+        **kinds.type_fields(DocumentKind.TEAM_DECISION),
         issuing_unit=issuer,
         **header.as_fields(),
-        type_code="QĐ",
         drafting_unit=drafting_unit,
         signatory=signatory,
         place=issuer.place_name or issuer.name,
-        type_name=_("QUYẾT ĐỊNH"),
         summary=_("Về việc thành lập %(team)s") % {"team": team.name},
         content={
             "enacting": chair,
@@ -932,13 +922,11 @@ def conference_draft(*, plan: InspectionPlan, user: User | None = None, **_optio
     inspections, _left_out = concluded_inspections(plan)
     findings = [f for i in inspections for f in i.findings.all()]
     document = OfficialDocument(
-        kind=DocumentKind.CONFERENCE_NOTICE,
+        **kinds.type_fields(DocumentKind.CONFERENCE_NOTICE),
         issuing_unit=office,
         **header.as_fields(),
-        type_code="TB",
         signatory=signatory,
         place=office.place_name or issuer.place_name or issuer.name,
-        type_name=_("THÔNG BÁO"),
         summary=_(
             "Ý kiến kết luận của %(chair)s tại Hội nghị tổng kết công tác cải cách hành chính năm %(year)s"
         )

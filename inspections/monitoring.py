@@ -19,7 +19,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 
 from cchc.choices import DocumentKind, DocumentStatus
-from cchc.documents import issuers
+from cchc.documents import issuers, kinds
 from cchc.models import OfficialDocument, Unit, User
 from cchc.xlsx import write_cell
 
@@ -304,14 +304,12 @@ def consolidated_draft(
         "issuer": committee,
     }
     draft = OfficialDocument(
-        kind=DocumentKind.FOLLOW_UP_LETTER,
+        **kinds.type_fields(DocumentKind.FOLLOW_UP_LETTER),
         issuing_unit=unit,
         **header.as_fields(),
-        type_code="",
         drafting_unit=drafting,
         signatory=signatory,
         place=unit.place_name or committee.place_name or committee.name,
-        type_name="",
         summary=(_("V/v báo cáo kết quả thực hiện %(ref)s") % {"ref": reference})[:480],
         addressee=_("Chủ tịch %(committee)s") % {"committee": committee},
         content={

@@ -56,6 +56,14 @@ def get(key: str) -> DocumentType | None:
     return _TYPES.get(key)
 
 
+def type_fields(key: str) -> dict:
+    """The fields of :class:`~cchc.models.OfficialDocument` a kind's
+    declaration fixes (its kind, type code and printed type name), for the
+    drafting functions, so that each is written once."""
+    declared = _TYPES[key]
+    return {"kind": declared.key, "type_code": declared.type_code, "type_name": declared.type_name}
+
+
 def by_slug(slug: str, source: str | None = None) -> DocumentType | None:
     return next(
         (t for t in _TYPES.values() if t.slug == slug and (source is None or t.source == source)), None
