@@ -154,7 +154,11 @@ else:
 CELERY_QUEUE_DIR = VAR_DIR / "celery"
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A job taken by a worker that died with it (killed, or its machine
+    # lost) goes back to the queue this many seconds after it was taken; a
+    # worker that starts puts such jobs back at once. Jobs must finish within
+    # it, or a second worker takes them too (harmless: jobs are idempotent).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CCHC_BROKER_VISIBILITY_TIMEOUT", 3600)}
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -171,7 +175,12 @@ else:
 # Each job keeps its own status row in the database; Celery's result backend
 # is not needed.
 CELERY_TASK_IGNORE_RESULT = True
+# A job's message is acknowledged when the job is done, not when it starts,
+# and a job whose worker process died under it (SIGKILL, the OOM killer) is
+# put back in the queue, to run again on its automatic retry (jobs are
+# idempotent: no second number, file or e-mail).
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -166,6 +167,20 @@ def document_file_name(document: OfficialDocument, *, signed: bool = False) -> s
     return f"{base}{suffix}.pdf"
 
 
+def _store_pdf(file, name: str, data: bytes) -> None:
+    """Store ``data`` as a document's PDF under ``name``. A file already at
+    that name that no document names is what an earlier attempt left when
+    it died between writing the file and committing its row (a killed
+    worker, the database lost): it is replaced, so that a retry keeps no
+    second file beside it. A file a document names is never touched."""
+    target = file.field.generate_filename(file.instance, name)
+    named = OfficialDocument.objects.filter(Q(issued_file=target) | Q(signed_file=target)).exists()
+    if not named and file.storage.exists(target):
+        logger.warning("Replacing %s, left by an attempt that did not commit", target)
+        file.storage.delete(target)
+    file.save(name, ContentFile(data), save=False)
+
+
 def document_render(*, document_id: int) -> OfficialDocument:
     """Make the issued PDF, once. The row stays locked while rendering, so
     two runs of the same job cannot both write a file."""
@@ -178,7 +193,7 @@ def document_render(*, document_id: int) -> OfficialDocument:
         from . import official  # WeasyPrint loads only where documents are rendered.
 
         pdf = official.document_pdf(document)
-        document.issued_file.save(document_file_name(document), ContentFile(pdf), save=False)
+        _store_pdf(document.issued_file, document_file_name(document), pdf)
         document.issued_sha256 = sha256(pdf)
         if document.status == DocumentStatus.ISSUED:
             document.status = DocumentStatus.RENDERED
@@ -305,7 +320,7 @@ def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, sign
     """Keep the signed copy and who signed it: ``signer`` (every signer's
     certificate, ``; ``-separated) and ``signatures`` (:class:`SignerInfo`,
     in signing order)."""
-    document.signed_file.save(document_file_name(document, signed=True), ContentFile(signed), save=False)
+    _store_pdf(document.signed_file, document_file_name(document, signed=True), signed)
     document.signed_sha256 = sha256(signed)
     document.signed_at = timezone.now()
     document.signed_by = signer[:500]
