@@ -281,6 +281,8 @@ STATICFILES_DIRS = [
 # Uploaded and generated files: outside the static root, served only through
 # views that check scope.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# Where ``manage.py backup`` writes its archives (README.md, "Backups").
+CCHC_BACKUP_DIR = Path(env_str("CCHC_BACKUP_DIR", str(VAR_DIR / "backups")))
 MEDIA_URL = "/media/"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
