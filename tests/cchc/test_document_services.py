@@ -85,6 +85,28 @@ class TestFilesAndCopies:
         check = services.document_verify_upload(document=draft, upload=ContentFile(data))
         assert (check.matches, check.ok, check.digest) == (matches, bool(matches), services.sha256(data))
 
+    def test_a_render_replaces_the_file_an_uncommitted_attempt_left(self, draft, inspector, media_root):
+        # A worker killed (or the database lost) after the file was written
+        # and before the row committed leaves the file and no row naming it.
+        services.document_number(document=draft, user=inspector)
+        leftover = media_root / draft.issued_file.field.generate_filename(draft, "01-TB-DKT.pdf")
+        leftover.parent.mkdir(parents=True)
+        leftover.write_bytes(b"%PDF half written")
+        document = services.document_render(document_id=draft.pk)
+        assert document.issued_file.name == leftover.relative_to(media_root).as_posix()
+        assert services.sha256(leftover.read_bytes()) == document.issued_sha256
+        assert [path.name for path in leftover.parent.iterdir()] == ["01-TB-DKT.pdf"]
+
+    def test_a_file_another_document_names_is_never_replaced(self, draft, inspector, media_root):
+        services.document_number(document=draft, user=inspector)
+        name = draft.issued_file.field.generate_filename(draft, "01-TB-DKT.pdf")
+        (media_root / name).parent.mkdir(parents=True)
+        (media_root / name).write_bytes(b"%PDF of last year")
+        OfficialDocument.objects.filter(pk=draft.pk).update(signed_file=name)  # a row names it
+        document = services.document_render(document_id=draft.pk)
+        assert document.issued_file.name != name
+        assert (media_root / name).read_bytes() == b"%PDF of last year"
+
     def test_a_document_without_files_matches_nothing(self, draft):
         check = services.document_verify_upload(document=draft, upload=ContentFile(b""))
         assert not check.ok

@@ -255,8 +255,8 @@ def _wait_mid_render(site: Installation, job_id: int, *, done: int = 1) -> None:
 
 def test_a_pool_process_killed_in_the_middle_of_a_render_runs_the_job_again(installation):
     site = installation()
+    worker = site.worker()  # starts while the data is made
     (job_id,) = site.scenario("plan")
-    worker = site.worker()
     _wait_mid_render(site, job_id)
     (child,) = worker.children()
     os.kill(child, signal.SIGKILL)
@@ -270,8 +270,8 @@ def test_a_pool_process_killed_in_the_middle_of_a_render_runs_the_job_again(inst
 
 def test_a_worker_killed_whole_hands_its_job_to_the_next_worker(installation):
     site = installation(CCHC_BROKER_VISIBILITY_TIMEOUT="2")
+    worker = site.worker()  # starts while the data is made
     (job_id,) = site.scenario("plan")
-    worker = site.worker()
     _wait_mid_render(site, job_id)
     worker.kill()
     assert site.job(job_id)["status"] == "running"
@@ -288,8 +288,8 @@ def test_a_worker_killed_whole_hands_its_job_to_the_next_worker(installation):
 
 def test_postgresql_restarted_while_jobs_run(installation, servers):
     site = installation()
-    jobs = site.scenario("notices")
     site.worker()
+    jobs = site.scenario("notices")
     _wait_mid_render(site, jobs[0], done=0)
     servers.cluster.stop("fast")
     time.sleep(1)
@@ -303,8 +303,8 @@ def test_postgresql_restarted_while_jobs_run(installation, servers):
 
 def test_redis_restarted_while_jobs_run(installation, servers):
     site = installation()
-    jobs = site.scenario("notices")
     site.worker()
+    jobs = site.scenario("notices")
     _wait_mid_render(site, jobs[0], done=0)
     servers.redis.stop()
     time.sleep(1)
