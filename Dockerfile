@@ -22,12 +22,13 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 # Pango, pangoft2 and HarfBuzz's subsetter: what WeasyPrint's wheels need on
 # Debian. Liberation Serif (Times New Roman metrics; version 2 covers
 # Vietnamese), Tinos and DejaVu as fallbacks for official documents. gettext
-# compiles the translations below.
+# compiles the translations below; postgresql-client gives manage.py backup
+# and restore their pg_dump and pg_restore (15, as the postgres service).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
         libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
         fonts-liberation fonts-liberation2 fonts-croscore fonts-dejavu-core fontconfig \
-        gettext \
+        gettext postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system --gid 10001 cchc \
