@@ -4,7 +4,9 @@ after it has passed, for inspections' tasks and documents' assigned tasks
 alike (each period of a periodic task is a task of its own); and the
 escalation of a document's task overdue by more than
 settings.CCHC_TASK_ESCALATION_DAYS to the leaders of its monitoring unit.
-Each reminder is sent once, however often the job runs."""
+Each reminder is sent once, however often the job runs, and at most once
+when a run is cut short: its log row is committed before its e-mails go
+out (a reminder whose run dies in between is not sent again)."""
 
 import datetime
 
@@ -35,19 +37,31 @@ def reminders_due(today: datetime.date) -> list[tuple[RemediationTask, str]]:
     return [(task, wanted[task.deadline]) for task in tasks]
 
 
+def _once(*, task: RemediationTask, kind: str, today: datetime.date, send) -> bool:
+    """Send one reminder at most once. Its log row is committed first, so a
+    second run the same day, or the retry of a run cut short (the database
+    or the broker lost, the worker killed), finds it and sends nothing; the
+    e-mails go out after that commit, so no rollback can follow an e-mail
+    already sent. ``send()`` returns how many people were told. False when
+    the reminder was sent already."""
+    try:
+        with transaction.atomic():
+            log = ReminderLog.objects.create(task=task, kind=kind, sent_on=today)
+    except IntegrityError:
+        return False
+    log.recipients = send()
+    log.save(update_fields=["recipients"])
+    return True
+
+
 def reminders_send(*, today: datetime.date) -> dict:
     """Send the reminders due on ``today`` that were not sent yet."""
     sent = skipped = 0
     for task, kind in reminders_due(today):
-        try:
-            with transaction.atomic():
-                log = ReminderLog.objects.create(task=task, kind=kind, sent_on=today)
-                log.recipients = _send(task, kind)
-                log.save(update_fields=["recipients"])
-        except IntegrityError:
+        if _once(task=task, kind=kind, today=today, send=lambda task=task, kind=kind: _send(task, kind)):
+            sent += 1
+        else:
             skipped += 1  # Sent already.
-            continue
-        sent += 1
     return {"sent": sent, "skipped": skipped}
 
 
@@ -100,28 +114,27 @@ def escalations_send(*, today: datetime.date) -> dict:
     overdue by more than the configured number of days."""
     sent = skipped = 0
     for task in escalations_due(today):
-        try:
-            with transaction.atomic():
-                log = ReminderLog.objects.create(task=task, kind="escalate", sent_on=today)
-                log.recipients = notify(
-                    users=leaders_of(task.monitoring_unit),
-                    subject=_("Đơn vị quá hạn lâu: %(unit)s") % {"unit": task.responsible_unit},
-                    message=_(
-                        "%(unit)s chưa báo cáo nhiệm vụ tại điểm %(point)s của văn bản %(number)s, "
-                        "hạn %(date)s (quá %(days)s ngày)."
-                    )
-                    % {
-                        "unit": task.responsible_unit,
-                        "point": task.point,
-                        "number": task.source_document.number_symbol,
-                        "date": task.deadline.strftime("%d/%m/%Y"),
-                        "days": (today - task.deadline).days,
-                    },
-                    link=reverse("inspections:document_matrix", args=[task.source_document_id]),
-                )
-                log.save(update_fields=["recipients"])
-        except IntegrityError:
+        if _once(task=task, kind="escalate", today=today, send=lambda task=task: _escalate(task, today)):
+            sent += 1
+        else:
             skipped += 1
-            continue
-        sent += 1
     return {"sent": sent, "skipped": skipped}
+
+
+def _escalate(task: RemediationTask, today: datetime.date) -> int:
+    return notify(
+        users=leaders_of(task.monitoring_unit),
+        subject=_("Đơn vị quá hạn lâu: %(unit)s") % {"unit": task.responsible_unit},
+        message=_(
+            "%(unit)s chưa báo cáo nhiệm vụ tại điểm %(point)s của văn bản %(number)s, "
+            "hạn %(date)s (quá %(days)s ngày)."
+        )
+        % {
+            "unit": task.responsible_unit,
+            "point": task.point,
+            "number": task.source_document.number_symbol,
+            "date": task.deadline.strftime("%d/%m/%Y"),
+            "days": (today - task.deadline).days,
+        },
+        link=reverse("inspections:document_matrix", args=[task.source_document_id]),
+    )

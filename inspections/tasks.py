@@ -3,11 +3,21 @@ and their tasks are declared in ``jobs``)."""
 
 from celery import shared_task
 
+from cchc.jobs.kinds import RETRY_BACKOFF_MAX, TRANSIENT_ERRORS, TRANSIENT_RETRIES
 
-@shared_task(name="inspections.send_reminders")
+
+@shared_task(
+    name="inspections.send_reminders",
+    autoretry_for=TRANSIENT_ERRORS,
+    max_retries=TRANSIENT_RETRIES,
+    retry_backoff=True,
+    retry_backoff_max=RETRY_BACKOFF_MAX,
+)
 def send_reminders() -> dict:
     """Run daily by Celery beat: open the new periods of periodic tasks,
-    then remind, then escalate."""
+    then remind, then escalate. A transient error (the database or the
+    broker out of reach) runs it again, with the job framework's delays:
+    what an earlier try sent is not sent again."""
     from django.utils import timezone
 
     from .assignments import periodic_tasks_advance

@@ -6,11 +6,13 @@ import datetime
 import time
 
 import pytest
-from django.db import OperationalError
+from django.core.mail.backends import locmem
+from django.db import OperationalError, connection
 from django.urls import reverse
 from django.utils import timezone
 
 from cchc.choices import Role
+from cchc.jobs.kinds import TRANSIENT_ERRORS, TRANSIENT_RETRIES
 from cchc.models import Notification
 from inspections.models import ReminderLog
 from inspections.reminders import reminders_due, reminders_send
@@ -234,3 +236,31 @@ def _wait_for(condition, timeout: float = 30) -> None:
             pass  # SQLite's shared in-memory test database locks a table while the worker writes it.
         time.sleep(0.05)
     raise AssertionError("The worker did not run the reminder job in time.")
+
+
+class RecordingBackend(locmem.EmailBackend):
+    """The test outbox, noting for each e-mail whether it left inside a
+    transaction (which could still roll back, and send it again)."""
+
+    in_transaction: list[bool] = []
+
+    def send_messages(self, messages):
+        RecordingBackend.in_transaction += [connection.in_atomic_block] * len(messages)
+        return super().send_messages(messages)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_e_mails_leave_only_once_their_reminder_is_committed(tasks, people, settings, mailoutbox):
+    settings.EMAIL_BACKEND = f"{__name__}.RecordingBackend"
+    RecordingBackend.in_transaction = []
+
+    assert reminders_send(today=TODAY) == {"sent": 4, "skipped": 0}
+
+    assert len(RecordingBackend.in_transaction) == len(mailoutbox) == 6
+    assert not any(RecordingBackend.in_transaction)
+    assert sorted(ReminderLog.objects.values_list("recipients", flat=True)) == [1, 1, 2, 2]
+
+
+def test_the_daily_task_is_retried_on_transient_errors():
+    assert set(TRANSIENT_ERRORS) <= set(send_reminders.autoretry_for)
+    assert send_reminders.max_retries == TRANSIENT_RETRIES
