@@ -198,7 +198,7 @@ class Installation:
 
     def close(self) -> None:
         for worker in self.workers:
-            worker.stop()
+            worker.kill()  # the test is over: no need to wait for a warm shutdown
 
     def assert_each_document_once(self) -> None:
         """One number per document, numbers 1..n with no gap, and exactly
