@@ -207,7 +207,12 @@ def _build_task(kind: JobKind):
     def run(self, job_id: int) -> None:
         retrying = self.request.retries < kind.retries
         try:
-            job_run(job_id, kind.work, retry_on=TRANSIENT_ERRORS if retrying else ())
+            job_run(
+                job_id,
+                kind.work,
+                retry_on=TRANSIENT_ERRORS if retrying else (),
+                max_attempts=kind.retries + 1,
+            )
         except TRANSIENT_ERRORS as error:
             raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error
 

@@ -31,22 +31,43 @@ def job_progress(job_id: int, *, done: int, total: int | None = None, step: str 
 
 
 def job_run(
-    job_id: int, work: Callable[[Job], dict | None], *, retry_on: tuple[type[BaseException], ...] = ()
+    job_id: int,
+    work: Callable[[Job], dict | None],
+    *,
+    retry_on: tuple[type[BaseException], ...] = (),
+    max_attempts: int | None = None,
 ) -> None:
     """Run ``work(job)`` for the job and record the outcome on its row.
 
     An error of ``retry_on`` (a transient one, while tries are left) puts the
     job back in the queue and is raised again, for the task to retry.
 
+    A job found running when it starts was left by a run that died (its
+    worker process killed: the broker gave the job back). After
+    ``max_attempts`` such runs it fails instead of running again, so that a
+    job that kills its worker every time (out of memory) cannot loop.
+
     The work runs in the site's default language, whatever language the
     process or thread was left in, so that what a job writes on its row
     (errors, steps) does not depend on which request ran before it in the
     same thread."""
     with translation.override(settings.LANGUAGE_CODE):
-        _job_run(job_id, work, retry_on=retry_on)
+        _job_run(job_id, work, retry_on=retry_on, max_attempts=max_attempts)
 
 
-def _job_run(job_id: int, work, *, retry_on) -> None:
+def _job_run(job_id: int, work, *, retry_on, max_attempts) -> None:
+    if max_attempts is not None:
+        lost = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts__gte=max_attempts).update(
+            status=JobStatus.FAILED,
+            error=_(
+                "Công việc bị dừng đột ngột nhiều lần khi đang chạy (tiến trình xử lý bị tắt, có thể do "
+                "thiếu bộ nhớ) nên không chạy lại tự động nữa. Hãy báo quản trị viên trước khi chạy lại."
+            ),
+            finished_at=timezone.now(),
+        )
+        if lost:
+            logger.error("Job %s failed: its runs died %s times", job_id, max_attempts)
+            return
     updated = (
         Job.objects.filter(pk=job_id)
         .exclude(status=JobStatus.SUCCEEDED)

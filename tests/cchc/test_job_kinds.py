@@ -162,3 +162,24 @@ class TestRules:
         client.force_login(inspector)
         assert client.get(reverse("job_file", args=[done.pk])).status_code == 404
         assert "Không còn tệp" in client.get(reverse("job_detail", args=[done.pk])).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_job_whose_runs_keep_dying_fails_instead_of_looping(units):
+    # Found running when it starts: the run before died with its worker (the
+    # broker gave the job back). A job that kills its worker every time
+    # (out of memory) stops after the kind's tries, in words for people.
+    job = Job.objects.create(
+        kind=FLAKY.key, unit=units.province, status=JobStatus.RUNNING, attempts=FLAKY.retries
+    )
+    FLAKY.celery_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, FLAKY.retries + 1)  # its last try
+
+    job = Job.objects.create(
+        kind=FLAKY.key, unit=units.province, status=JobStatus.RUNNING, attempts=FLAKY.retries + 1
+    )
+    FLAKY.celery_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.FAILED, FLAKY.retries + 1)
+    assert job.error.startswith("Công việc bị dừng đột ngột nhiều lần")
