@@ -239,8 +239,11 @@ def read_manifest(archive_path: Path) -> dict:
             manifest = json.loads(handle.read())
     except (OSError, KeyError, tarfile.TarError, ValueError) as error:
         raise BackupError(f"{archive_path} không phải tệp sao lưu của hệ thống ({error}).") from error
-    if manifest.get("format") != FORMAT:
-        raise BackupError(f"Không đọc được tệp sao lưu định dạng {manifest.get('format')!r}.")
+    if manifest.get("format") != FORMAT or manifest.get("database") not in DUMPS:
+        raise BackupError(
+            f"Không đọc được tệp sao lưu định dạng {manifest.get('format')!r}, "
+            f"cơ sở dữ liệu {manifest.get('database')!r}."
+        )
     return manifest
 
 

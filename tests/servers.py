@@ -156,11 +156,13 @@ class WorkerProcess:
 
     def children(self) -> list[int]:
         """The pool processes (where the jobs run)."""
-        path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        try:
-            return [int(pid) for pid in path.read_text().split()]
-        except FileNotFoundError:
-            return []
+        children = []
+        for path in Path(f"/proc/{self.process.pid}/task").glob("*/children"):
+            try:
+                children += [int(pid) for pid in path.read_text().split()]
+            except FileNotFoundError:  # the thread ended meanwhile
+                continue
+        return children
 
     def kill(self) -> None:
         """SIGKILL the worker and its pool: nothing is cleaned up."""

@@ -57,6 +57,29 @@ json.dump({
 """
 
 
+@pytest.fixture
+def restored_env(tmp_path):
+    env = _env(tmp_path)
+    yield env
+    if "DATABASE_URL" in env:
+        _admin(f'DROP DATABASE IF EXISTS "{RESTORE_DATABASE}" WITH (FORCE)')
+
+
+def _admin(*statements: str) -> dict:
+    """Run ``statements`` on the test's PostgreSQL server; its address."""
+    import psycopg2
+
+    db = connection.settings_dict
+    server = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"]}
+    admin = psycopg2.connect(dbname="postgres", password=db["PASSWORD"], **server)
+    admin.autocommit = True
+    with admin.cursor() as cursor:
+        for statement in statements:
+            cursor.execute(statement)
+    admin.close()
+    return server
+
+
 def _env(tmp_path: Path) -> dict:
     """The restored installation's settings: its own database and media."""
     env = {
@@ -67,17 +90,12 @@ def _env(tmp_path: Path) -> dict:
     env["CCHC_VAR_DIR"] = str(tmp_path / "restored-var")
     env["MEDIA_ROOT"] = str(tmp_path / "restored-media")
     if connection.vendor == "postgresql":
-        import psycopg2
-
-        db = connection.settings_dict
-        server = {"host": db["HOST"] or "127.0.0.1", "port": db["PORT"] or 5432, "user": db["USER"]}
-        admin = psycopg2.connect(dbname="postgres", password=db["PASSWORD"], **server)
-        admin.autocommit = True
-        with admin.cursor() as cursor:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{RESTORE_DATABASE}" WITH (FORCE)')
-            cursor.execute(f'CREATE DATABASE "{RESTORE_DATABASE}"')
-        admin.close()
-        password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
+        server = _admin(
+            f'DROP DATABASE IF EXISTS "{RESTORE_DATABASE}" WITH (FORCE)',
+            f'CREATE DATABASE "{RESTORE_DATABASE}"',
+        )
+        password = connection.settings_dict["PASSWORD"]
+        password = f":{password}" if password else ""
         env["DATABASE_URL"] = (
             f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{RESTORE_DATABASE}"
         )
@@ -99,7 +117,9 @@ def signed_notice(signing_files, inspection, inspector):
     return document_sign_on_server(document_id=document.pk)
 
 
-def test_backup_and_restore_bring_back_every_record_and_file(signed_notice, media_root, tmp_path):
+def test_backup_and_restore_bring_back_every_record_and_file(
+    signed_notice, media_root, restored_env, tmp_path
+):
     document = signed_notice
     counts = {model._meta.label: model._default_manager.count() for model in apps.get_models()}
     stored = {
@@ -119,7 +139,7 @@ def test_backup_and_restore_bring_back_every_record_and_file(signed_notice, medi
         name: entry["sha256"] for name, entry in manifest["files"].items() if name.startswith("media/")
     } == {f"media/{name}": hashlib.sha256(data).hexdigest() for name, data in stored.items()}
 
-    env = _env(tmp_path)
+    env = restored_env
     restored = _manage(env, "restore", str(archive))
     assert restored.returncode == 0, restored.stderr
     media = Path(env["MEDIA_ROOT"])
