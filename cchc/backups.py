@@ -264,9 +264,19 @@ def _check_migrations(manifest: dict) -> None:
         )
 
 
-def _extract_checked(archive_path: Path, manifest: dict, scratch: Path) -> None:
-    """Extract every member listed in the manifest into ``scratch``,
-    checking its SHA-256; refuse members outside it or names that leave it."""
+def backup_check(*, archive_path: Path) -> dict:
+    """Check an archive without restoring it (the weekly off-site copy, the
+    restore drill): every member against the manifest. Returns the
+    manifest; raises :class:`BackupError`."""
+    manifest = read_manifest(archive_path)
+    _extract_checked(archive_path, manifest, None)
+    return manifest
+
+
+def _extract_checked(archive_path: Path, manifest: dict, scratch: Path | None) -> None:
+    """Extract every member listed in the manifest into ``scratch`` (only
+    read it when ``None``), checking its SHA-256; refuse members outside
+    it or names that leave it."""
     expected = manifest["files"]
     seen = set()
     with tarfile.open(archive_path, "r:gz") as archive:
@@ -276,13 +286,18 @@ def _extract_checked(archive_path: Path, manifest: dict, scratch: Path) -> None:
             path = PurePosixPath(member.name)
             if member.name not in expected or not member.isfile() or path.is_absolute() or ".." in path.parts:
                 raise BackupError(f"Tệp sao lưu có mục không có trong bản kê: {member.name!r}.")
-            target = scratch / member.name
-            target.parent.mkdir(parents=True, exist_ok=True)
             digest = hashlib.sha256()
-            with archive.extractfile(member) as source, target.open("wb") as output:
-                while chunk := source.read(CHUNK):
-                    digest.update(chunk)
-                    output.write(chunk)
+            with archive.extractfile(member) as source:
+                if scratch is None:
+                    while chunk := source.read(CHUNK):
+                        digest.update(chunk)
+                else:
+                    target = scratch / member.name
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    with target.open("wb") as output:
+                        while chunk := source.read(CHUNK):
+                            digest.update(chunk)
+                            output.write(chunk)
             if digest.hexdigest() != expected[member.name]["sha256"]:
                 raise BackupError(
                     f"{member.name} không khớp SHA-256 ghi trong bản kê: tệp sao lưu đã hỏng hoặc bị sửa."

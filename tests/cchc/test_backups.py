@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.core.files.base import ContentFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import connection
 
 from cchc.backups import MANIFEST, BackupError, backup_restore, read_manifest
@@ -187,6 +187,11 @@ def test_an_archive_whose_file_was_altered_is_refused_before_anything_changes(
             if member.name == f"media/{signed_notice.signed_file.name}":
                 data = data[:-1] + bytes([data[-1] ^ 1])
             target.addfile(member, io.BytesIO(data))
+    out = io.StringIO()
+    call_command("restore", "--check", str(archive), stdout=out)
+    assert "Tệp sao lưu nguyên vẹn" in out.getvalue()
+    with pytest.raises(CommandError, match="SHA-256"):
+        call_command("restore", "--check", str(altered), stdout=io.StringIO())
     before = signed_notice.signed_file.read()
     with pytest.raises(BackupError, match="SHA-256"):
         backup_restore(archive_path=altered, force=True)

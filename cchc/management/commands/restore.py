@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cchc.backups import BackupError, backup_restore, created_at_text, read_manifest
+from cchc.backups import BackupError, backup_check, backup_restore, created_at_text, read_manifest
 
 
 class Command(BaseCommand):
@@ -21,6 +21,11 @@ class Command(BaseCommand):
             action="store_true",
             help="Khôi phục cả khi hệ thống đã có dữ liệu: dữ liệu hiện có bị thay thế.",
         )
+        parser.add_argument(
+            "--check",
+            action="store_true",
+            help="Chỉ kiểm tra tệp sao lưu (từng tệp khớp SHA-256 trong bản kê), không khôi phục.",
+        )
 
     def handle(self, *args, **options):
         try:
@@ -29,6 +34,10 @@ class Command(BaseCommand):
                 f"Bản sao lưu lúc {created_at_text(manifest)}, phiên bản {manifest['app_version']}, "
                 f"cơ sở dữ liệu {manifest['database']}."
             )
+            if options["check"]:
+                checked = backup_check(archive_path=options["archive"])
+                self.stdout.write(f"Tệp sao lưu nguyên vẹn: {len(checked['files'])} mục khớp SHA-256.")
+                return
             result = backup_restore(archive_path=options["archive"], force=options["force"])
         except BackupError as error:
             raise CommandError(str(error)) from error
