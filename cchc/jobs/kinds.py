@@ -206,12 +206,14 @@ def _build_task(kind: JobKind):
     @shared_task(name=kind.task, bind=True, max_retries=kind.retries)
     def run(self, job_id: int) -> None:
         retrying = self.request.retries < kind.retries
+        # The broker gave this message back: the worker that had it died.
+        redelivered = bool((self.request.delivery_info or {}).get("redelivered"))
         try:
             job_run(
                 job_id,
                 kind.work,
                 retry_on=TRANSIENT_ERRORS if retrying else (),
-                max_attempts=kind.retries + 1,
+                max_attempts=kind.retries + 1 if redelivered else None,
             )
         except TRANSIENT_ERRORS as error:
             raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error

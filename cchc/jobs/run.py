@@ -42,10 +42,10 @@ def job_run(
     An error of ``retry_on`` (a transient one, while tries are left) puts the
     job back in the queue and is raised again, for the task to retry.
 
-    A job found running when it starts was left by a run that died (its
-    worker process killed: the broker gave the job back). After
-    ``max_attempts`` such runs it fails instead of running again, so that a
-    job that kills its worker every time (out of memory) cannot loop.
+    ``max_attempts`` is given when the broker gave the job back because the
+    worker that had it died (killed, out of memory): a job found still
+    running then, with that many attempts made, fails instead of running
+    again, so that a job that kills its worker every time cannot loop.
 
     The work runs in the site's default language, whatever language the
     process or thread was left in, so that what a job writes on its row

@@ -164,22 +164,44 @@ class TestRules:
         assert "Không còn tệp" in client.get(reverse("job_detail", args=[done.pk])).content.decode()
 
 
+def _redelivered(kind: JobKind, job_id: int) -> None:
+    """Run the kind's task as a worker does with a message the broker gave
+    back (its worker died)."""
+    kind.celery_task.push_request(delivery_info={"redelivered": True}, retries=0)
+    try:
+        kind.celery_task.run(job_id)
+    finally:
+        kind.celery_task.pop_request()
+
+
 @pytest.mark.django_db
 def test_a_job_whose_runs_keep_dying_fails_instead_of_looping(units):
-    # Found running when it starts: the run before died with its worker (the
-    # broker gave the job back). A job that kills its worker every time
-    # (out of memory) stops after the kind's tries, in words for people.
+    # Given back by the broker and found still running: the run before died
+    # with its worker. A job that kills its worker every time (out of
+    # memory) stops after the kind's tries, in words for people.
     job = Job.objects.create(
         kind=FLAKY.key, unit=units.province, status=JobStatus.RUNNING, attempts=FLAKY.retries
     )
-    FLAKY.celery_task.apply(args=[job.pk])
+    _redelivered(FLAKY, job.pk)
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, FLAKY.retries + 1)  # its last try
 
     job = Job.objects.create(
         kind=FLAKY.key, unit=units.province, status=JobStatus.RUNNING, attempts=FLAKY.retries + 1
     )
-    FLAKY.celery_task.apply(args=[job.pk])
+    _redelivered(FLAKY, job.pk)
     job.refresh_from_db()
     assert (job.status, job.attempts) == (JobStatus.FAILED, FLAKY.retries + 1)
     assert job.error.startswith("Công việc bị dừng đột ngột nhiều lần")
+
+
+@pytest.mark.django_db
+def test_a_job_sent_again_after_a_transient_error_is_not_taken_for_a_lost_one(units):
+    # Its row may still say running (the database was out of reach when the
+    # failed try wanted to put it back); a message sent again is no loss.
+    job = Job.objects.create(
+        kind=FLAKY.key, unit=units.province, status=JobStatus.RUNNING, attempts=FLAKY.retries + 1
+    )
+    FLAKY.celery_task.apply(args=[job.pk])
+    job.refresh_from_db()
+    assert (job.status, job.attempts) == (JobStatus.SUCCEEDED, FLAKY.retries + 2)
