@@ -58,7 +58,7 @@ def servers():
         redis_server.start()
         url = cluster.create_database(TEMPLATE)
         subprocess.run(
-            [sys.executable, "manage.py", "migrate", "--noinput", "-v0"],
+            [sys.executable, "manage.py", "migrate", "--noinput", "--skip-checks", "-v0"],
             cwd=ROOT,
             env=_base_env(DATABASE_URL=url, CCHC_VAR_DIR=str(folder / "var")),
             check=True,
@@ -269,7 +269,7 @@ def test_a_pool_process_killed_in_the_middle_of_a_render_runs_the_job_again(inst
 
 
 def test_a_worker_killed_whole_hands_its_job_to_the_next_worker(installation):
-    site = installation(CCHC_BROKER_VISIBILITY_TIMEOUT="2")
+    site = installation(CCHC_BROKER_VISIBILITY_TIMEOUT="1")
     worker = site.worker()  # starts while the data is made
     (job_id,) = site.scenario("plan")
     _wait_mid_render(site, job_id)
@@ -277,7 +277,7 @@ def test_a_worker_killed_whole_hands_its_job_to_the_next_worker(installation):
     assert site.job(job_id)["status"] == "running"
     # The message of a job taken by a dead worker comes back once its
     # visibility timeout has passed; a worker starting then takes it.
-    time.sleep(2.5)
+    time.sleep(1.5)
     site.worker()
 
     job = site.wait_finished(job_id)
