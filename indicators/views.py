@@ -18,6 +18,7 @@ from django.views.generic import DetailView, ListView
 from cchc.access import can
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
+from cchc.uploads import attachment_headers
 
 from . import exports, selectors, services
 from .cells import value_text
@@ -38,9 +39,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_headers(response, name=name)
 
 
 # --- the list -----------------------------------------------------------------------
