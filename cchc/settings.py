@@ -395,6 +395,12 @@ CCHC_EXPORT_KEEP_DAYS = env_int("CCHC_EXPORT_KEEP_DAYS", 7)
 # Indicator workbooks uploaded up to this size are checked and imported during
 # the request; larger ones by a background job.
 CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES = env_int("CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES", 200 * 1024)
+# An indicator workbook of more rows than this is refused before its cells
+# are read, whatever the importer's scope (a province's is some tens of
+# thousands); the preview keeps this many problems, warnings, changes...
+# of each kind, and says how many more there were.
+CCHC_INDICATOR_IMPORT_MAX_ROWS = env_int("CCHC_INDICATOR_IMPORT_MAX_ROWS", 100_000)
+CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS = env_int("CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS", 500)
 # Excel exports of more units than this are made by a background job (a single
 # unit's never is).
 CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS", 20)

@@ -159,6 +159,48 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
+_ROW_START = re.compile(rb"<(?:[A-Za-z0-9_]+:)?row[\s>/]")
+
+
+def _too_many_rows(max_rows: int) -> WorkbookError:
+    return WorkbookError(
+        _(
+            "Bảng tính có trên %(max)s dòng, nhiều hơn danh mục chỉ tiêu của các đơn vị "
+            "bạn được nhập có thể cần: không xử lý. Hãy bỏ các dòng, trang tính thừa rồi tải lên lại."
+        )
+        % {"max": f"{max_rows:,}".replace(",", ".")}
+    )
+
+
+def _count_xlsx_rows(data: bytes, max_rows: int) -> int:
+    """The rows of every sheet, counted from the sheets' XML as it is
+    inflated, a chunk at a time, and refused as soon as they pass
+    ``max_rows``: a cell bomb never reaches a parser, and the cost is at
+    most reading ``max_rows`` rows of XML."""
+    rows = 0
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        for part in _xlsx_sheet_parts(archive).values():
+            if part not in names:
+                continue
+            with archive.open(part) as stream:
+                carried = b""
+                while chunk := stream.read(256 * 1024):
+                    buffer = carried + chunk
+                    # A row tag starts with the last "<" at the latest: carry
+                    # it over, so that no tag is split or counted twice.
+                    cut = buffer.rfind(b"<")
+                    cut = len(buffer) if cut < 0 else cut
+                    rows += len(_ROW_START.findall(buffer, 0, cut))
+                    carried = buffer[cut:]
+                    if rows > max_rows:
+                        raise _too_many_rows(max_rows)
+                rows += len(_ROW_START.findall(carried + b" "))
+                if rows > max_rows:
+                    raise _too_many_rows(max_rows)
+    return rows
+
+
 @dataclass
 class _XlsxFacts:
     """Per sheet: the cells calamine reads as blanks that are not."""
@@ -214,7 +256,7 @@ def _formula_markers(xml: bytes) -> dict[int, dict[int, object]]:
     return found
 
 
-def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
+def _check_ods(data: bytes, *, max_rows: int | None = None) -> dict[str, dict[int, dict[int, object]]]:
     """The grid each table of an .ods spans, counting repeated rows and
     columns, up to its last cell holding something; returns, per sheet,
     the error values and the formulas saved without a value
@@ -229,7 +271,7 @@ def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
     name_attribute = f"{{{_TABLE}}}name"
     markers: dict[str, dict[int, dict[int, object]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
-        last_row = last_column = 0
+        last_row = last_column = rows_before = 0
         row_index = column = 0
         row_has = False
         repeat = 1
@@ -239,6 +281,7 @@ def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
                 tag = element.tag
                 if event == "start":
                     if tag == table:
+                        rows_before += last_row
                         last_row = last_column = row_index = 0
                         sheet = element.get(name_attribute, "")
                     elif tag == row:
@@ -274,6 +317,8 @@ def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
                         last_row = row_index
                     if last_row * last_column > MAX_SHEET_CELLS:
                         raise _too_large()
+                    if max_rows is not None and rows_before + last_row > max_rows:
+                        raise _too_many_rows(max_rows)
                     element.clear()
         except (SyntaxError, ValueError):
             raise WorkbookError(_("Tệp bị hỏng: không đọc được thành phần content.xml.")) from None
@@ -294,11 +339,13 @@ class Workbook:
     """An uploaded workbook, opened and checked: its sheets' rows as
     (row number, {column number: value}), both 1-based."""
 
-    def __init__(self, book, kind: str, markers: dict | None = None):
+    def __init__(self, book, kind: str, markers: dict | None = None, max_rows: int | None = None):
         self.book = book
         self.kind = kind
         self.markers = markers or {}
         self.cells = 0
+        self.rows = 0
+        self.max_rows = max_rows
 
     def close(self) -> None:
         self.book.close()
@@ -324,6 +371,11 @@ class Workbook:
         self.cells += sheet.height * sheet.width
         if self.cells > MAX_CELLS:
             raise _too_large()
+        # An .xls is bounded here (its sheets are counted once loaded);
+        # the zip formats were counted before they were opened.
+        self.rows += sheet.height
+        if self.max_rows is not None and self.rows > self.max_rows:
+            raise _too_many_rows(self.max_rows)
         markers = dict(self.markers.get(name, {}))
         start = sheet.start
         if start is not None:
@@ -358,8 +410,10 @@ def _calamine_open(data: bytes):
     return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
-def open_workbook(source) -> Workbook:
-    """A checked workbook. ``source`` is a path, bytes or a file object."""
+def open_workbook(source, *, max_rows: int | None = None) -> Workbook:
+    """A checked workbook. ``source`` is a path, bytes or a file object.
+    With ``max_rows``, a workbook of more rows (all sheets together) is
+    refused before its cells are read."""
     if isinstance(source, str | Path):
         source = Path(source).read_bytes()
     elif hasattr(source, "read"):
@@ -375,9 +429,11 @@ def open_workbook(source) -> Workbook:
     if kind == "zip":
         kind = check_archive(io.BytesIO(data))
         if kind == XLSX:
+            if max_rows is not None:
+                _count_xlsx_rows(data, max_rows)
             markers = _check_xlsx(data).markers
         else:
-            markers = _check_ods(data)
+            markers = _check_ods(data, max_rows=max_rows)
     try:
         book = _calamine_open(data)
     except python_calamine.PasswordError:
@@ -388,7 +444,7 @@ def open_workbook(source) -> Workbook:
         raise WorkbookError(
             _("Tệp bảng tính bị hỏng hoặc không đúng định dạng (.xlsx, .xlsm, .xls, .ods).")
         ) from None
-    return Workbook(book, kind, markers)
+    return Workbook(book, kind, markers, max_rows=max_rows)
 
 
 def iter_sheets(workbook: Workbook) -> Iterator[SheetRows]:

@@ -25,7 +25,7 @@ from cchc.models import Job, Unit, User
 from ..cells import warning_message
 from ..choices import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, ImportStatus
 from ..layouts import Problem, read_layout
-from ..models import IndicatorAlias, IndicatorImport
+from ..models import Indicator, IndicatorAlias, IndicatorImport
 from ..periods import Period
 from ..resources import IndicatorTableResource, build_dataset, change_text
 from ..selectors import editable_unit_ids
@@ -92,6 +92,49 @@ def _cycle_collection_paused(function):
     return wrapper
 
 
+# Rows a unit's sheet holds beyond two per indicator: titles, headers
+# repeated where a printed page ended, notes, the signature block.
+ROWS_AROUND_A_TABLE = 100
+
+
+def import_row_bound(*, unit: Unit, editable_ids: frozenset[int] | None) -> int:
+    """The most rows a workbook of ``unit``'s imports could need: a sheet
+    per unit the user fills (or one long sheet with a row per unit and
+    indicator), each with every indicator of the catalogue twice over and
+    the rows around a table; never above ``CCHC_INDICATOR_IMPORT_MAX_ROWS``.
+    A larger workbook is refused before its cells are read."""
+    indicators = Indicator.objects.count()
+    if editable_ids is None:
+        units = Unit.objects.filter(path__startswith=unit.path).count()
+    else:
+        units = len(editable_ids)
+    bound = max(units, 1) * (2 * indicators + ROWS_AROUND_A_TABLE)
+    return min(settings.CCHC_INDICATOR_IMPORT_MAX_ROWS, bound)
+
+
+def bounded_preview(preview: dict) -> dict:
+    """``preview`` with each list cut to ``CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS``
+    and, under ``omitted``, how many of each were left out; the warnings'
+    signatures are all kept (the import compares them when it is applied)."""
+    cap = settings.CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS
+    kept = dict(preview)
+    omitted = {}
+    kept["warning_signatures"] = [w["signature"] for w in preview.get("warnings", [])]
+    for key in ("problems", "warnings", "notes", "changes", "matches"):
+        items = preview.get(key) or []
+        if len(items) > cap:
+            kept[key] = items[:cap]
+            omitted[key] = len(items) - cap
+    kept["omitted"] = omitted
+    return kept
+
+
+def preview_signatures(preview: dict) -> set[str]:
+    if "warning_signatures" in preview:
+        return set(preview["warning_signatures"])
+    return {w["signature"] for w in preview.get("warnings", [])}
+
+
 @_cycle_collection_paused
 def import_workbook(
     *,
@@ -107,6 +150,7 @@ def import_workbook(
     progress: Callable[[int, int, str], None] | None = None,
     in_transaction: Callable[[], bool] | None = None,
     on_applied: Callable[[ImportOutcome], None] | None = None,
+    max_rows: int | None = None,
 ) -> ImportOutcome:
     """Read a workbook and import it: all of it, or nothing.
 
@@ -132,7 +176,7 @@ def import_workbook(
             progress(done, total, step)
 
     try:
-        workbook = open_workbook(source)
+        workbook = open_workbook(source, max_rows=max_rows)
     except WorkbookError as error:
         outcome.problems.append(Problem(str(error)).as_dict())
         return outcome
@@ -412,15 +456,17 @@ def _read_file(record: IndicatorImport) -> bytes:
 
 def indicator_import_check(*, record: IndicatorImport, progress=None) -> IndicatorImport:
     """Dry-run the import and keep the preview on the record."""
+    editable_ids = _editable_ids(record)
     outcome = import_workbook(
         source=_read_file(record),
         default_unit=record.unit,
         user=record.created_by,
-        editable_unit_ids=_editable_ids(record),
+        editable_unit_ids=editable_ids,
         dry_run=True,
         progress=progress,
+        max_rows=import_row_bound(unit=record.unit, editable_ids=editable_ids),
     )
-    record.preview = outcome.as_dict()
+    record.preview = bounded_preview(outcome.as_dict())
     record.status = ImportStatus.READY if outcome.ok else ImportStatus.REJECTED
     record.save(update_fields=["preview", "status", "updated_at"])
     return record
@@ -463,7 +509,7 @@ def indicator_import_apply(
 
 
 def _apply(record: IndicatorImport, *, acknowledge: bool, progress=None) -> IndicatorImport:
-    expected = {w["signature"] for w in record.preview.get("warnings", [])}
+    expected = preview_signatures(record.preview)
     pk = record.pk
 
     def not_done_yet() -> bool:
@@ -475,15 +521,17 @@ def _apply(record: IndicatorImport, *, acknowledge: bool, progress=None) -> Indi
         IndicatorImport.objects.filter(pk=pk).update(
             status=ImportStatus.IMPORTED,
             imported_at=timezone.now(),
-            result=outcome.as_dict(),
+            result=bounded_preview(outcome.as_dict()),
             updated_at=timezone.now(),
         )
 
+    editable_ids = _editable_ids(record)
     outcome = import_workbook(
         source=_read_file(record),
         default_unit=record.unit,
         user=record.created_by,
-        editable_unit_ids=_editable_ids(record),
+        editable_unit_ids=editable_ids,
+        max_rows=import_row_bound(unit=record.unit, editable_ids=editable_ids),
         dry_run=False,
         acknowledge=acknowledge,
         expected_warnings=expected,
@@ -494,7 +542,9 @@ def _apply(record: IndicatorImport, *, acknowledge: bool, progress=None) -> Indi
     )
     if not outcome.applied:
         IndicatorImport.objects.filter(pk=pk).exclude(status=ImportStatus.IMPORTED).update(
-            status=ImportStatus.REJECTED, preview=outcome.as_dict(), updated_at=timezone.now()
+            status=ImportStatus.REJECTED,
+            preview=bounded_preview(outcome.as_dict()),
+            updated_at=timezone.now(),
         )
     record.refresh_from_db()
     return record
