@@ -401,6 +401,11 @@ CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES = env_int("CCHC_INDICATOR_IMPORT_INLINE_M
 # of each kind, and says how many more there were.
 CCHC_INDICATOR_IMPORT_MAX_ROWS = env_int("CCHC_INDICATOR_IMPORT_MAX_ROWS", 100_000)
 CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS = env_int("CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS", 500)
+# Imports refused or left unapplied are deleted, with their files, after
+# this many days (the daily clean-up); stored files no row names are
+# deleted once older than this many hours.
+CCHC_IMPORT_KEEP_DAYS = env_int("CCHC_IMPORT_KEEP_DAYS", 30)
+CCHC_ORPHAN_GRACE_HOURS = env_int("CCHC_ORPHAN_GRACE_HOURS", 24)
 # Excel exports of more units than this are made by a background job (a single
 # unit's never is).
 CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS", 20)
@@ -416,5 +421,13 @@ CELERY_BEAT_SCHEDULE = {
     "clean-up-indicator-exports": {
         "task": "indicators.clean_up_exports",
         "schedule": crontab(hour=2, minute=40),
+    },
+    "clean-up-indicator-imports": {
+        "task": "indicators.clean_up_imports",
+        "schedule": crontab(hour=2, minute=50),
+    },
+    "clean-up-orphan-files": {
+        "task": "cchc.clean_up_orphan_files",
+        "schedule": crontab(hour=3, minute=10),
     },
 }

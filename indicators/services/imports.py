@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.jobs import JobError, job_create, job_progress
+from cchc.jobs import JobError, job_create, job_files_delete, job_progress
 from cchc.models import Job, Unit, User
 
 from ..cells import warning_message
@@ -584,3 +584,24 @@ def import_apply_work(job: Job) -> dict:
         first = problems[0]["message"] if problems else ""
         raise JobError(_("Không nhập được tệp, không có gì được lưu. %(first)s") % {"first": first})
     return {"import_id": record.pk, "status": record.status, **record.result.get("totals", {})}
+
+
+# --- clean-up ----------------------------------------------------------------------------
+
+#: Imports that will never be applied as they are: refused, or left unapplied.
+ABANDONED_STATUSES = (ImportStatus.REJECTED, ImportStatus.UPLOADED, ImportStatus.READY)
+
+
+def imports_cleanup(now: datetime.datetime | None = None) -> dict:
+    """Run daily: delete the imports refused or left unapplied for
+    ``CCHC_IMPORT_KEEP_DAYS`` days and, once that commits, their files.
+    Imports being checked or applied, and imported ones (the tables' history
+    names them), are kept."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.CCHC_IMPORT_KEEP_DAYS)
+    with transaction.atomic():
+        expired = IndicatorImport.objects.filter(status__in=ABANDONED_STATUSES, updated_at__lt=cutoff)
+        names = list(expired.values_list("file", flat=True))
+        count, _deleted = expired.delete()
+        job_files_delete(names)
+    return {"imports_deleted": count, "files": len([n for n in names if n])}
