@@ -54,17 +54,18 @@ class UploadError(ValueError):
     """An upload the kernel refuses to open, with a message for the user."""
 
 
-def open_upload(source):
+def open_upload(source, *, max_rows: int | None = None):
     """Open an uploaded .xlsx safely: refuse what is not a workbook, an
     encrypted part, a zip bomb or XML with a DTD (the upload gate's
     ``check_archive``), then open it read-only with cached values (no
-    formula is evaluated)."""
+    formula is evaluated). With ``max_rows``, a workbook of more rows is
+    refused before it is parsed."""
     import zipfile
 
     from django.utils.translation import gettext as _
     from openpyxl import load_workbook
 
-    from .uploads import UploadRefused, check_archive
+    from .uploads import UploadRefused, check_archive, xlsx_rows_within
 
     try:
         names = check_archive(source)
@@ -74,6 +75,12 @@ def open_upload(source):
         raise UploadError(error.messages[0]) from None
     if "xl/workbook.xml" not in names:
         raise UploadError(_("Tệp không phải là bảng tính Excel (.xlsx)."))
+    if max_rows is not None:
+        source.seek(0)
+        try:
+            xlsx_rows_within(source.read(), max_rows)
+        except UploadRefused as error:
+            raise UploadError(error.messages[0]) from None
     source.seek(0)
     try:
         return load_workbook(source, read_only=True, data_only=True)

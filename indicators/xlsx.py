@@ -159,9 +159,6 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     return parts
 
 
-_ROW_START = re.compile(rb"<(?:[A-Za-z0-9_]+:)?row[\s>/]")
-
-
 def _too_many_rows(max_rows: int) -> WorkbookError:
     return WorkbookError(
         _(
@@ -170,35 +167,6 @@ def _too_many_rows(max_rows: int) -> WorkbookError:
         )
         % {"max": f"{max_rows:,}".replace(",", ".")}
     )
-
-
-def _count_xlsx_rows(data: bytes, max_rows: int) -> int:
-    """The rows of every sheet, counted from the sheets' XML as it is
-    inflated, a chunk at a time, and refused as soon as they pass
-    ``max_rows``: a cell bomb never reaches a parser, and the cost is at
-    most reading ``max_rows`` rows of XML."""
-    rows = 0
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = set(archive.namelist())
-        for part in _xlsx_sheet_parts(archive).values():
-            if part not in names:
-                continue
-            with archive.open(part) as stream:
-                carried = b""
-                while chunk := stream.read(256 * 1024):
-                    buffer = carried + chunk
-                    # A row tag starts with the last "<" at the latest: carry
-                    # it over, so that no tag is split or counted twice.
-                    cut = buffer.rfind(b"<")
-                    cut = len(buffer) if cut < 0 else cut
-                    rows += len(_ROW_START.findall(buffer, 0, cut))
-                    carried = buffer[cut:]
-                    if rows > max_rows:
-                        raise _too_many_rows(max_rows)
-                rows += len(_ROW_START.findall(carried + b" "))
-                if rows > max_rows:
-                    raise _too_many_rows(max_rows)
-    return rows
 
 
 @dataclass
@@ -430,7 +398,10 @@ def open_workbook(source, *, max_rows: int | None = None) -> Workbook:
         kind = check_archive(io.BytesIO(data))
         if kind == XLSX:
             if max_rows is not None:
-                _count_xlsx_rows(data, max_rows)
+                try:
+                    uploads.xlsx_rows_within(data, max_rows)
+                except uploads.UploadRefused:
+                    raise _too_many_rows(max_rows) from None
             markers = _check_xlsx(data).markers
         else:
             markers = _check_ods(data, max_rows=max_rows)

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc import uploads
 from cchc.jobs import JobError, job_create, job_files_delete, job_progress
 from cchc.models import Job, Unit, User
 
@@ -424,14 +425,22 @@ def indicator_import_create(*, unit: Unit, data: bytes, name: str, user: User | 
         raise ValidationError(
             {"file": _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}}
         )
+    # The name takes the extension of the format read from the content (the
+    # upload gate's); a file that is no workbook keeps its name, and the
+    # check says what is wrong with it.
+    try:
+        content_type = uploads.detect(data)
+    except uploads.UploadRefused:
+        content_type = None
+    workbook = content_type in uploads.WORKBOOK_TYPES
     record = IndicatorImport(
         unit=unit,
-        original_name=(name or "tep.xlsx")[:255],
+        original_name=uploads.stored_name(name, content_type) if workbook else (name or "tep.xlsx")[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         created_by=user,
     )
-    extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "xlsx"
+    extension = uploads.SUFFIXES[content_type] if workbook else "xlsx"
     record.file.save(f"upload.{extension}", ContentFile(data), save=False)
     record.full_clean()
     record.save()

@@ -99,3 +99,11 @@ def test_the_preview_page_is_paged(catalogue, units, officer_a, client, monkeypa
     last = client.get(url, {"page": "9999"}).content.decode()
     assert 1 <= last.count('class="problem"') <= 2
     assert client.get(url, {"page": "x\x00"}).status_code == 200
+
+
+def test_the_stored_name_takes_the_extension_of_the_format_read(catalogue, units, officer_a):
+    record = indicator_import_create(
+        unit=units.district_a, data=cell_bomb(5), name="so-lieu.html", user=officer_a
+    )
+    assert record.original_name == "so-lieu.xlsx"
+    assert record.file.name.endswith(".xlsx")
