@@ -314,6 +314,32 @@ def _check_xml_part(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
             ) from None
 
 
+_EXTERNAL_TARGET = re.compile(rb"<Relationship\b[^>]*>", re.S)
+
+
+def _active_parts(data: bytes) -> str | None:
+    """What in an Office file reaches outside or runs when it is opened: a
+    macro project, an ActiveX control, an embedded OLE object, or a
+    relationship to an outside target other than a hyperlink (a remote
+    template, external data); ``None`` when there is none."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for entry in archive.infolist():
+            name = entry.filename.lower()
+            if name.endswith("vbaproject.bin"):
+                return _("macro (VBA)")
+            if "/activex/" in name:
+                return _("điều khiển ActiveX")
+            # A chart's data is an .xlsx package under embeddings: kept; an
+            # OLE object (.bin) can be a program.
+            if "/embeddings/" in name and name.endswith(".bin"):
+                return _("đối tượng nhúng (OLE)")
+            if name.endswith(".rels"):
+                for tag in _EXTERNAL_TARGET.findall(archive.read(entry)):
+                    if b'TargetMode="External"' in tag and not re.search(rb'Type="[^"]*/hyperlink"', tag):
+                        return _("liên kết tới tệp hoặc dữ liệu bên ngoài")
+    return None
+
+
 def _has_formula(data: bytes, content_type: str) -> bool:
     """Whether a sheet of the workbook holds a formula (read in chunks)."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
@@ -514,7 +540,12 @@ def upload_check(
             data = _reencode_image(data, content_type)
         elif content_type == PDF:
             _check_pdf(data, embedded_files=rule.embedded_files)
-        elif content_type in (XLSX, ODS) and not rule.formulas and _has_formula(data, content_type):
+        elif content_type in (DOCX, XLSX) and not rule.formulas and (found := _active_parts(data)):
+            raise UploadRefused(
+                _("tệp có %(what)s, có thể chạy hoặc tải nội dung khi mở: không nhận vì lý do an toàn.")
+                % {"what": found}
+            )
+        if content_type in (XLSX, ODS) and not rule.formulas and _has_formula(data, content_type):
             raise UploadRefused(
                 _(
                     "bảng tính có công thức. Hãy sao chép và “Dán giá trị” (Paste values) "

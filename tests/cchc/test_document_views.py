@@ -221,6 +221,7 @@ class TestFilesAndUpload:
         assert b"".join(response.streaming_content) == f"%PDF-1.7 van ban {issued.pk} {which}".encode()
         name = services.document_file_name(issued, signed=which == "signed")
         assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+        assert (response["Cache-Control"], response["X-Content-Type-Options"]) == ("no-store", "nosniff")
 
     @pytest.mark.parametrize("which", ["issued", "signed"])
     @pytest.mark.parametrize("who", ["officer_a", *OUT_OF_SCOPE])

