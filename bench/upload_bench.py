@@ -12,11 +12,13 @@ Builds, in the same run:
 
 then, each in a fresh child process (so that its peak memory is its own),
 times the refusal of each bomb by the indicator reader with the row bound a
-province's import gets (``CCHC_INDICATOR_IMPORT_MAX_ROWS``), and the time
-to read every cell of the normal workbook through the same reader; prints
-seconds and peak resident memory (``ru_maxrss``) of each, and the peak
-added by the work over the child's memory once Django is loaded. Targets:
-each refusal under 1 s and under 100 MB added. It is not a test: it prints
+province's import gets (``--max-rows``, the default of
+``CCHC_INDICATOR_IMPORT_MAX_ROWS``; a unit's bound is far smaller), and the
+time to read every cell of the normal workbook through the same reader;
+prints seconds and the child's peak resident memory (VmHWM: Python,
+Django's settings, the reader and the work), and what the work added over
+the child's memory before it. Targets: each refusal under 1 s with a peak
+under 100 MB. It is not a test: it prints
 figures.
 """
 
@@ -102,8 +104,8 @@ def _rss_mb() -> float:
 
 
 def _peak_mb() -> float:
-    """The high-water mark since ``_reset_peak`` (VmHWM; ``ru_maxrss`` is the
-    same mark but is not reset)."""
+    """The process's own peak resident memory (VmHWM). ``ru_maxrss`` would
+    carry the parent's peak over the fork and exec that started it."""
     with open("/proc/self/status") as handle:
         for line in handle:
             if line.startswith("VmHWM:"):
@@ -111,36 +113,23 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _reset_peak() -> bool:
-    """Start the high-water mark of resident memory again from now (Linux:
-    what loading Django peaked at is not the work's)."""
-    try:
-        with open("/proc/self/clear_refs", "w") as handle:
-            handle.write("5")
-    except OSError:
-        return False
-    return True
-
-
-def child(task: str, path: str) -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cchc.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
+def child(task: str, path: str, max_rows: int) -> None:
+    """One measurement, in a process that loads only what the reader needs
+    (Django's settings and translations, no app, no database): its whole
+    peak is the refusal's, plus Python and the reader's libraries."""
     import django
-
-    django.setup()
     from django.conf import settings
-    from django.utils import translation
 
+    settings.configure(USE_I18N=True, LANGUAGE_CODE="vi", INSTALLED_APPS=[], CCHC_UPLOAD_MAX_FILE_MB=20)
+    django.setup()
     from indicators.xlsx import WorkbookError, iter_sheets, open_workbook
 
-    translation.activate("vi")
     data = Path(path).read_bytes()
     before = _rss_mb()
-    reset = _reset_peak()
     start = time.perf_counter()
     outcome = ""
     try:
-        workbook = open_workbook(data, max_rows=settings.CCHC_INDICATOR_IMPORT_MAX_ROWS)
+        workbook = open_workbook(data, max_rows=max_rows)
         cells = 0
         for sheet in iter_sheets(workbook):
             for _number, values in sheet.rows:
@@ -150,7 +139,7 @@ def child(task: str, path: str) -> None:
     except WorkbookError as error:
         outcome = f"refused: {error}"
     seconds = time.perf_counter() - start
-    peak = _peak_mb() if reset else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    peak = _peak_mb()
     print(
         json.dumps(
             {"task": task, "seconds": seconds, "peak_mb": peak, "before_mb": before, "outcome": outcome}
@@ -158,12 +147,18 @@ def child(task: str, path: str) -> None:
     )
 
 
-def measure(task: str, data: bytes) -> dict:
+def measure(task: str, data: bytes, max_rows: int, runs: int = 3) -> dict:
+    """The median run of ``runs`` (the machine may be shared)."""
+    found = sorted((_measure_once(task, data, max_rows) for _ in range(runs)), key=lambda r: r["seconds"])
+    return found[len(found) // 2]
+
+
+def _measure_once(task: str, data: bytes, max_rows: int) -> dict:
     with tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
         handle.write(data)
         handle.flush()
         done = subprocess.run(
-            [sys.executable, __file__, "--child", task, handle.name],
+            [sys.executable, __file__, "--child", task, handle.name, "--max-rows", str(max_rows)],
             capture_output=True,
             text=True,
             check=True,
@@ -176,10 +171,13 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=400_000)
     parser.add_argument("--units", type=int, default=200)
+    parser.add_argument(
+        "--max-rows", type=int, default=100_000, help="the bound (CCHC_INDICATOR_IMPORT_MAX_ROWS)"
+    )
     parser.add_argument("--child", nargs=2)
     options = parser.parse_args()
     if options.child:
-        child(*options.child)
+        child(*options.child, options.max_rows)
         return 0
 
     print("Building the files...", flush=True)
@@ -188,7 +186,7 @@ def main() -> int:
         "zip bomb": zip_bomb(),
         "province workbook": province_workbook(options.units),
     }
-    results = {name: measure(name, data) for name, data in files.items()}
+    results = {name: measure(name, data, options.max_rows) for name, data in files.items()}
     baseline = results["province workbook"]["seconds"]
     print()
     print(f"{'file':<20} {'size':>9} {'seconds':>8} {'x read':>7} {'peak MB':>8} {'added MB':>9}  outcome")
@@ -203,12 +201,13 @@ def main() -> int:
         )
         if name != "province workbook":
             refused = found["outcome"].startswith("refused")
-            if not refused or found["seconds"] >= SECONDS_TARGET or added >= MEGABYTES_TARGET:
+            if not refused or found["seconds"] >= SECONDS_TARGET or found["peak_mb"] >= MEGABYTES_TARGET:
                 failed = True
     print()
     print(
-        f"Targets: each bomb refused in under {SECONDS_TARGET:.0f} s with under {MEGABYTES_TARGET:.0f} MB "
-        f"added over the child's memory once Django is loaded: {'MISSED' if failed else 'met'}."
+        f"Targets: each bomb refused in under {SECONDS_TARGET:.0f} s with a peak under "
+        f"{MEGABYTES_TARGET:.0f} MB for the whole child process (median of 3): "
+        f"{'MISSED' if failed else 'met'}."
     )
     return 1 if failed else 0
 
