@@ -3,7 +3,7 @@
 A file under one of the app's own prefixes (``ORPHAN_PREFIXES``) is an
 orphan when no row names it: no ``FileField`` of any installed model (issued
 and signed documents, evidence, report files, imports, signature and seal
-images...) and no finished job's result (each job kind's ``result_file``).
+images...), no history row's copy of one, and no finished job's result (each job kind's ``result_file``).
 Files younger than ``CCHC_ORPHAN_GRACE_HOURS`` are never touched: a file is
 written before the transaction that names it commits, and a job writes its
 file after its row. Nothing outside the prefixes is ever looked at.
@@ -39,6 +39,10 @@ def referenced_files() -> set[str]:
     names: set[str] = set()
     for model in apps.get_models():
         fields = [f.name for f in model._meta.get_fields() if isinstance(f, models.FileField)]
+        tracked = getattr(model, "instance_type", None)  # a simple_history table
+        if tracked is not None:
+            # History keeps a tracked model's file fields as text.
+            fields = [f.name for f in tracked._meta.get_fields() if isinstance(f, models.FileField)]
         for field in fields:
             names.update(
                 name

@@ -127,8 +127,11 @@ def world(units, remediation_case, officer_a, upload_files, media_root):
         default_storage.save("documents/issued/2024/khong-ai-giu.pdf", ContentFile(b"x")),
     ]
     outside = default_storage.save("khac/giu-nguyen.txt", ContentFile(b"x"))
+    # A name only the document's history still holds is referenced too.
+    earlier = default_storage.save("documents/issued/2023/ban-truoc.pdf", ContentFile(b"%PDF earlier"))
+    OfficialDocument.history.filter(id=document.pk).update(issued_file=earlier)
     held = [document.issued_file.name, document.signed_file.name, evidence.file.name, in_progress.file.name]
-    return {"held": held + [export_name], "orphans": orphans, "outside": outside}
+    return {"held": held + [export_name, earlier], "orphans": orphans, "outside": outside}
 
 
 class TestOrphans:
