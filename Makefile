@@ -33,7 +33,7 @@ NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 RUNTIME_DEBS := libharfbuzz-subset0 gettext
 TEST_DEBS := poppler-utils chromium chromium-driver
 
-.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards bench-units bench-latency clean
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards bench-units bench-latency bench-uploads clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -48,6 +48,7 @@ help:
 	@echo "make bench-dashboards benchmark: dashboards on the national data set (PostgreSQL)"
 	@echo "make bench-units      benchmark: load the 34 provinces' official units twice (PostgreSQL)"
 	@echo "make bench-latency    benchmark: Issue click to signed PDF link, embedded and Redis"
+	@echo "make bench-uploads    benchmark: cell bomb and zip bomb refused, beside reading a province workbook"
 
 $(PY):
 	@v=$$("$(PYTHON)" -c 'import sys; print("%d%02d" % sys.version_info[:2])'); \
@@ -146,6 +147,11 @@ bench-units: setup
 # Redis; beside the bare render + sign time.
 bench-latency: setup
 	$(PY) bench/latency_bench.py
+
+# Benchmark of hostile workbooks: the cell bomb and a zip bomb refused (time
+# and peak memory, each in a child process), beside reading a province's.
+bench-uploads: setup
+	$(PY) bench/upload_bench.py
 
 # Removes what the set-up made; var/ (the SQLite database, media) is kept.
 clean:

@@ -48,6 +48,10 @@ COLUMNS = {
 REQUIRED = ("full_name", "email", "unit", "role", "valid_from")
 ALIASES = {"email": {"email", "e-mail", "thu dien tu"}, "unit": {"ma don vi", "ma dinh danh"}}
 MAX_ROWS = 5000
+# Rows of the file, empty or not, counted before it is parsed.
+MAX_SHEET_ROWS = 2 * MAX_ROWS + 100
+#: Problems a refused file shows (the page says how many more there are).
+MAX_PROBLEMS_SHOWN = 200
 
 
 @dataclass
@@ -109,7 +113,7 @@ def _role(value: str) -> str | None:
 def people_import_read(upload, *, user: User) -> PeoplePreview:
     """Read and check a workbook; nothing is saved."""
     try:
-        workbook = open_upload(upload)
+        workbook = open_upload(upload, max_rows=MAX_SHEET_ROWS)
     except UploadError as error:
         return PeoplePreview(rows=[], problems=[str(error)])
     sheet = workbook.worksheets[0]

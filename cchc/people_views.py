@@ -14,7 +14,7 @@ from django.views.generic import DetailView
 from .access import ADMINISTRATORS, scope_q
 from .mixins import ScopedViewMixin
 from .models import Membership, Unit
-from .people import PersonRow, people_import_read, people_import_save
+from .people import MAX_PROBLEMS_SHOWN, PersonRow, people_import_read, people_import_save
 
 SESSION_KEY = "cchc_people_import"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -39,7 +39,17 @@ class PeopleImportView(ScopedViewMixin, View):
         preview = people_import_read(upload, user=request.user)
         if preview.problems:
             request.session.pop(SESSION_KEY, None)
-            return render(request, self.template_name, {"problems": preview.problems, "name": upload.name})
+            shown = preview.problems[:MAX_PROBLEMS_SHOWN]
+            return render(
+                request,
+                self.template_name,
+                {
+                    "problems": shown,
+                    "problems_total": len(preview.problems),
+                    "problems_more": len(preview.problems) - len(shown),
+                    "name": upload.name,
+                },
+            )
         request.session[SESSION_KEY] = preview.as_session()
         return render(request, self.template_name, {"preview": preview, "name": upload.name})
 

@@ -182,6 +182,10 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A worker child that has grown past this (KB) is replaced after its task:
+# memory a large job took goes back to the system. Each job kind also has a
+# time limit and may have a memory limit of its own (cchc/jobs/kinds.py).
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 1_500_000)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
@@ -406,6 +410,17 @@ CCHC_EXPORT_KEEP_DAYS = env_int("CCHC_EXPORT_KEEP_DAYS", 7)
 # Indicator workbooks uploaded up to this size are checked and imported during
 # the request; larger ones by a background job.
 CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES = env_int("CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES", 200 * 1024)
+# An indicator workbook of more rows than this is refused before its cells
+# are read, whatever the importer's scope (a province's is some tens of
+# thousands); the preview keeps this many problems, warnings, changes...
+# of each kind, and says how many more there were.
+CCHC_INDICATOR_IMPORT_MAX_ROWS = env_int("CCHC_INDICATOR_IMPORT_MAX_ROWS", 100_000)
+CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS = env_int("CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS", 500)
+# Imports refused or left unapplied are deleted, with their files, after
+# this many days (the daily clean-up); stored files no row names are
+# deleted once older than this many hours.
+CCHC_IMPORT_KEEP_DAYS = env_int("CCHC_IMPORT_KEEP_DAYS", 30)
+CCHC_ORPHAN_GRACE_HOURS = env_int("CCHC_ORPHAN_GRACE_HOURS", 24)
 # Excel exports of more units than this are made by a background job (a single
 # unit's never is).
 CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS", 20)
@@ -421,5 +436,13 @@ CELERY_BEAT_SCHEDULE = {
     "clean-up-indicator-exports": {
         "task": "indicators.clean_up_exports",
         "schedule": crontab(hour=2, minute=40),
+    },
+    "clean-up-indicator-imports": {
+        "task": "indicators.clean_up_imports",
+        "schedule": crontab(hour=2, minute=50),
+    },
+    "clean-up-orphan-files": {
+        "task": "cchc.clean_up_orphan_files",
+        "schedule": crontab(hour=3, minute=10),
     },
 }

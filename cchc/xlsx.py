@@ -49,48 +49,38 @@ def write_cell(sheet, row: int, column: int, value, style: str | None = None):
 
 # --- reading an uploaded workbook (the kernel's; the indicators app has its own) ---
 
-MAX_UPLOAD_ENTRIES = 1000
-MAX_UPLOAD_UNCOMPRESSED = 50 * 1024 * 1024
-MAX_UPLOAD_RATIO = 120
-
 
 class UploadError(ValueError):
     """An upload the kernel refuses to open, with a message for the user."""
 
 
-def open_upload(source):
+def open_upload(source, *, max_rows: int | None = None):
     """Open an uploaded .xlsx safely: refuse what is not a workbook, an
-    encrypted part, a zip bomb or XML with a DTD, then open it read-only
-    with cached values (no formula is evaluated)."""
+    encrypted part, a zip bomb or XML with a DTD (the upload gate's
+    ``check_archive``), then open it read-only with cached values (no
+    formula is evaluated). With ``max_rows``, a workbook of more rows is
+    refused before it is parsed."""
     import zipfile
 
     from django.utils.translation import gettext as _
     from openpyxl import load_workbook
 
+    from .uploads import UploadRefused, check_archive, xlsx_rows_within
+
     try:
-        archive = zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError):
+        names = check_archive(source)
+    except zipfile.BadZipFile:
         raise UploadError(_("Tệp không phải là bảng tính Excel (.xlsx).")) from None
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_UPLOAD_ENTRIES:
-            raise UploadError(_("Tệp có quá nhiều thành phần: không xử lý."))
-        total = 0
-        for entry in entries:
-            total += entry.file_size
-            if entry.flag_bits & 0x1:
-                raise UploadError(_("Tệp được mã hóa hoặc đặt mật khẩu: hãy bỏ mật khẩu rồi tải lên lại."))
-            if total > MAX_UPLOAD_UNCOMPRESSED or entry.file_size > MAX_UPLOAD_RATIO * max(
-                entry.compress_size, 1024
-            ):
-                raise UploadError(_("Tệp khi giải nén quá lớn hoặc nén bất thường: không xử lý."))
-        if "xl/workbook.xml" not in archive.namelist():
-            raise UploadError(_("Tệp không phải là bảng tính Excel (.xlsx)."))
-        for entry in entries:
-            if entry.filename.endswith((".xml", ".rels")):
-                with archive.open(entry) as handle:
-                    if b"<!DOCTYPE" in handle.read(4096).upper():
-                        raise UploadError(_("Tệp chứa khai báo DTD: không xử lý."))
+    except UploadRefused as error:
+        raise UploadError(error.messages[0]) from None
+    if "xl/workbook.xml" not in names:
+        raise UploadError(_("Tệp không phải là bảng tính Excel (.xlsx)."))
+    if max_rows is not None:
+        source.seek(0)
+        try:
+            xlsx_rows_within(source.read(), max_rows)
+        except UploadRefused as error:
+            raise UploadError(error.messages[0]) from None
     source.seek(0)
     try:
         return load_workbook(source, read_only=True, data_only=True)

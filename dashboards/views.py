@@ -15,6 +15,7 @@ from django.views import View
 
 from cchc.access import can_reach
 from cchc.mixins import ScopedViewMixin
+from cchc.uploads import attachment_headers
 
 from . import excel, handouts, pages, selectors
 from .db import dashboard_queries
@@ -241,7 +242,7 @@ class ExportView(DashboardMixin, View):
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response["Content-Disposition"] = f'attachment; filename="{excel.file_name(table, scope)}"'
+        attachment_headers(response, name=excel.file_name(table, scope))
         return response
 
 

@@ -19,12 +19,17 @@ from .services import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
+IMPORT_MEMORY_LIMIT_MB = 1024
+
 IMPORT_CHECK = JobKind(
     key=IMPORT_CHECK_JOB,  # "indicator_import_check"
     task="indicators.check_import",
     work=import_check_work,
     read=STARTER_OR_STAFF,
     retry=STARTER_OR_EDITORS,
+    # A workbook within the row bound is read in seconds and some tens of MB.
+    time_limit=5 * 60,
+    memory_limit_mb=IMPORT_MEMORY_LIMIT_MB,
 )
 
 IMPORT_APPLY = JobKind(
@@ -33,6 +38,8 @@ IMPORT_APPLY = JobKind(
     work=import_apply_work,
     read=STARTER_OR_STAFF,
     retry=STARTER_OR_EDITORS,
+    time_limit=10 * 60,
+    memory_limit_mb=IMPORT_MEMORY_LIMIT_MB,
 )
 
 

@@ -5,8 +5,10 @@ progress and the file). Views stay thin: selectors read, services write."""
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.views.generic import DetailView, ListView
 from cchc.access import can
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
+from cchc.uploads import attachment_headers
 
 from . import exports, selectors, services
 from .cells import value_text
@@ -38,9 +41,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:
     response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment_headers(response, name=name)
 
 
 # --- the list -----------------------------------------------------------------------
@@ -335,6 +336,7 @@ class ImportDetailView(ScopedViewMixin, DetailView):
 
     template_name = "indicators/import_detail.html"
     context_object_name = "record"
+    page_size = 100
 
     def scoped_queryset(self, user):
         return selectors.imports_visible(user).select_related("unit", "job", "created_by")
@@ -342,11 +344,24 @@ class ImportDetailView(ScopedViewMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         record = self.object
+        preview = dict(record.result if record.status == ImportStatus.IMPORTED else record.preview)
+        # The preview is bounded when it is stored; the page shows a page of
+        # each list at a time (the same ``page`` for all of them).
+        number = self.request.GET.get("page")
+        pages = {}
+        for key in ("problems", "warnings", "changes"):
+            items = preview.get(key) or []
+            page = Paginator(items, self.page_size).get_page(number)
+            pages[key] = page
+            preview[key] = list(page.object_list)
+            preview[f"{key}_total"] = len(items) + (preview.get("omitted") or {}).get(key, 0)
         context.update(
             apply_form=ApplyForm(),
             statuses=ImportStatus,
             can_apply=record.status == ImportStatus.READY and record.created_by_id == self.request.user.pk,
-            preview=record.result if record.status == ImportStatus.IMPORTED else record.preview,
+            preview=preview,
+            preview_items=settings.CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS,
+            page=max(pages.values(), key=lambda p: p.paginator.num_pages),
         )
         return context
 

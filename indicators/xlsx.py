@@ -54,21 +54,16 @@ from pathlib import Path, PurePosixPath
 
 import python_calamine
 from defusedxml import DefusedXmlException
-from defusedxml.ElementTree import DefusedXMLParser, iterparse
 from defusedxml.ElementTree import fromstring as xml_fromstring
+from defusedxml.ElementTree import iterparse
 from django.utils.translation import gettext as _
+
+from cchc import uploads
 
 from .cells import ErrorValue, MissingCachedValue
 
-# Limits for uploaded workbooks. A province-wide workbook of 200 units is a
-# few hundred entries and some megabytes uncompressed.
-MAX_ENTRIES = 3000
-MAX_UNCOMPRESSED = 150 * 1024 * 1024
-MAX_ENTRY_UNCOMPRESSED = 100 * 1024 * 1024
-# Spreadsheet XML compresses 5 to 30 times; bombs compress a thousand times.
-MAX_RATIO = 120
-# Tiny parts can have odd ratios; the ratio is only checked above this size.
-RATIO_CHECKED_FROM = 512 * 1024
+# The archive limits (entries, sizes, ratio) are the upload gate's
+# (``cchc.uploads``).
 # The largest file read (the upload form's limit is smaller).
 MAX_FILE_BYTES = 40 * 1024 * 1024
 # The grid one sheet may span, and the cells a workbook may hold. A
@@ -112,104 +107,26 @@ def _too_large() -> WorkbookError:
     )
 
 
-def _open_zip(source) -> zipfile.ZipFile:
-    try:
-        return zipfile.ZipFile(source)
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _not_a_workbook() from None
-
-
 def check_archive(source) -> str:
-    """Refuse zip bombs, encrypted parts and XML with a DTD, before parsing.
-    Returns the format of the archive (``XLSX`` or ``ODS``)."""
-    archive = _open_zip(source)
-    with archive:
-        entries = archive.infolist()
-        if len(entries) > MAX_ENTRIES:
-            raise WorkbookError(
-                _("Tệp có quá nhiều thành phần (%(n)s, tối đa %(max)s): không xử lý.")
-                % {"n": len(entries), "max": MAX_ENTRIES}
-            )
-        total = 0
-        for entry in entries:
-            if entry.flag_bits & 0x1:
-                raise WorkbookError(_("Tệp được mã hóa hoặc đặt mật khẩu: hãy bỏ mật khẩu rồi tải lên lại."))
-            total += entry.file_size
-            if entry.file_size > MAX_ENTRY_UNCOMPRESSED or total > MAX_UNCOMPRESSED:
-                raise WorkbookError(
-                    _("Tệp khi giải nén quá lớn (trên %(mb)s MB): không xử lý.")
-                    % {"mb": MAX_UNCOMPRESSED // (1024 * 1024)}
-                )
-            if entry.file_size >= RATIO_CHECKED_FROM and entry.file_size > MAX_RATIO * max(
-                entry.compress_size, 1
-            ):
-                raise WorkbookError(
-                    _(
-                        "Thành phần %(name)s nén bất thường (tỉ lệ trên "
-                        "%(ratio)s lần), có thể là “bom zip”: không xử lý."
-                    )
-                    % {"name": entry.filename, "ratio": MAX_RATIO}
-                )
-        names = set(archive.namelist())
-        if "xl/workbook.xml" in names or any(name.endswith("workbook.xml") for name in names):
-            kind = XLSX
-        elif "content.xml" in names and (
-            "mimetype" not in names or archive.read("mimetype").strip() == _ODS_MIMETYPE
-        ):
-            kind = ODS
-        else:
-            raise WorkbookError(
-                _("Tệp nén không phải là bảng tính (.xlsx, .xlsm hay .ods): có thể là tệp Word hay tệp zip.")
-            )
-        for entry in entries:
-            if entry.filename.endswith((".xml", ".rels", ".vml")):
-                _check_xml_prolog(archive, entry)
-    return kind
-
-
-class _RootReached(Exception):
-    """The root element started: the prolog is over."""
-
-
-class _StopAtRoot:
-    def start(self, tag, attrib):
-        raise _RootReached
-
-    def end(self, tag):
-        pass
-
-    def data(self, data):
-        pass
-
-    def close(self):
-        return None
-
-
-def _check_xml_prolog(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> None:
-    """Parse up to the root element with DTDs and entities forbidden
-    (defusedxml). A DTD, and so any entity declaration, can only come before
-    the root element, so this refuses every entity-expansion and
-    external-entity attack without parsing the whole part."""
-    parser = DefusedXMLParser(target=_StopAtRoot(), forbid_dtd=True)
-    with archive.open(entry) as stream:
-        try:
-            while chunk := stream.read(2048):
-                parser.feed(chunk)
-            parser.close()
-        except _RootReached:
-            return
-        except DefusedXmlException:
-            raise WorkbookError(
-                _(
-                    "Tệp chứa khai báo XML không được phép (DTD, thực thể) trong %(name)s: "
-                    "không xử lý vì lý do an toàn."
-                )
-                % {"name": entry.filename}
-            ) from None
-        except Exception:
-            raise WorkbookError(
-                _("Tệp bị hỏng: không đọc được thành phần %(name)s.") % {"name": entry.filename}
-            ) from None
+    """Refuse zip bombs, encrypted parts and XML with a DTD, before parsing
+    (the kernel's upload gate, ``cchc.uploads.check_archive``). Returns the
+    format of the archive (``XLSX`` or ``ODS``)."""
+    try:
+        names = uploads.check_archive(source)
+    except zipfile.BadZipFile:
+        raise _not_a_workbook() from None
+    except uploads.UploadRefused as error:
+        raise WorkbookError(error.messages[0]) from None
+    if "xl/workbook.xml" in names or any(name.endswith("workbook.xml") for name in names):
+        return XLSX
+    if "content.xml" in names:
+        source.seek(0)
+        with zipfile.ZipFile(source) as archive:
+            if "mimetype" not in names or archive.read("mimetype").strip() == _ODS_MIMETYPE:
+                return ODS
+    raise WorkbookError(
+        _("Tệp nén không phải là bảng tính (.xlsx, .xlsm hay .ods): có thể là tệp Word hay tệp zip.")
+    )
 
 
 # --- what calamine does not say: grids and formulas of the zip formats ------------------
@@ -240,6 +157,16 @@ def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         if part is not None:
             parts[sheet.get("name")] = part
     return parts
+
+
+def _too_many_rows(max_rows: int) -> WorkbookError:
+    return WorkbookError(
+        _(
+            "Bảng tính có trên %(max)s dòng, nhiều hơn danh mục chỉ tiêu của các đơn vị "
+            "bạn được nhập có thể cần: không xử lý. Hãy bỏ các dòng, trang tính thừa rồi tải lên lại."
+        )
+        % {"max": f"{max_rows:,}".replace(",", ".")}
+    )
 
 
 @dataclass
@@ -297,7 +224,7 @@ def _formula_markers(xml: bytes) -> dict[int, dict[int, object]]:
     return found
 
 
-def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
+def _check_ods(data: bytes, *, max_rows: int | None = None) -> dict[str, dict[int, dict[int, object]]]:
     """The grid each table of an .ods spans, counting repeated rows and
     columns, up to its last cell holding something; returns, per sheet,
     the error values and the formulas saved without a value
@@ -312,7 +239,7 @@ def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
     name_attribute = f"{{{_TABLE}}}name"
     markers: dict[str, dict[int, dict[int, object]]] = {}
     with zipfile.ZipFile(io.BytesIO(data)) as archive, archive.open("content.xml") as stream:
-        last_row = last_column = 0
+        last_row = last_column = rows_before = 0
         row_index = column = 0
         row_has = False
         repeat = 1
@@ -322,6 +249,7 @@ def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
                 tag = element.tag
                 if event == "start":
                     if tag == table:
+                        rows_before += last_row
                         last_row = last_column = row_index = 0
                         sheet = element.get(name_attribute, "")
                     elif tag == row:
@@ -357,6 +285,8 @@ def _check_ods(data: bytes) -> dict[str, dict[int, dict[int, object]]]:
                         last_row = row_index
                     if last_row * last_column > MAX_SHEET_CELLS:
                         raise _too_large()
+                    if max_rows is not None and rows_before + last_row > max_rows:
+                        raise _too_many_rows(max_rows)
                     element.clear()
         except (SyntaxError, ValueError):
             raise WorkbookError(_("Tệp bị hỏng: không đọc được thành phần content.xml.")) from None
@@ -377,11 +307,13 @@ class Workbook:
     """An uploaded workbook, opened and checked: its sheets' rows as
     (row number, {column number: value}), both 1-based."""
 
-    def __init__(self, book, kind: str, markers: dict | None = None):
+    def __init__(self, book, kind: str, markers: dict | None = None, max_rows: int | None = None):
         self.book = book
         self.kind = kind
         self.markers = markers or {}
         self.cells = 0
+        self.rows = 0
+        self.max_rows = max_rows
 
     def close(self) -> None:
         self.book.close()
@@ -407,6 +339,11 @@ class Workbook:
         self.cells += sheet.height * sheet.width
         if self.cells > MAX_CELLS:
             raise _too_large()
+        # An .xls is bounded here (its sheets are counted once loaded);
+        # the zip formats were counted before they were opened.
+        self.rows += sheet.height
+        if self.max_rows is not None and self.rows > self.max_rows:
+            raise _too_many_rows(self.max_rows)
         markers = dict(self.markers.get(name, {}))
         start = sheet.start
         if start is not None:
@@ -441,8 +378,10 @@ def _calamine_open(data: bytes):
     return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
 
 
-def open_workbook(source) -> Workbook:
-    """A checked workbook. ``source`` is a path, bytes or a file object."""
+def open_workbook(source, *, max_rows: int | None = None) -> Workbook:
+    """A checked workbook. ``source`` is a path, bytes or a file object.
+    With ``max_rows``, a workbook of more rows (all sheets together) is
+    refused before its cells are read."""
     if isinstance(source, str | Path):
         source = Path(source).read_bytes()
     elif hasattr(source, "read"):
@@ -458,9 +397,14 @@ def open_workbook(source) -> Workbook:
     if kind == "zip":
         kind = check_archive(io.BytesIO(data))
         if kind == XLSX:
+            if max_rows is not None:
+                try:
+                    uploads.xlsx_rows_within(data, max_rows)
+                except uploads.UploadRefused:
+                    raise _too_many_rows(max_rows) from None
             markers = _check_xlsx(data).markers
         else:
-            markers = _check_ods(data)
+            markers = _check_ods(data, max_rows=max_rows)
     try:
         book = _calamine_open(data)
     except python_calamine.PasswordError:
@@ -471,7 +415,7 @@ def open_workbook(source) -> Workbook:
         raise WorkbookError(
             _("Tệp bảng tính bị hỏng hoặc không đúng định dạng (.xlsx, .xlsm, .xls, .ods).")
         ) from None
-    return Workbook(book, kind, markers)
+    return Workbook(book, kind, markers, max_rows=max_rows)
 
 
 def iter_sheets(workbook: Workbook) -> Iterator[SheetRows]:

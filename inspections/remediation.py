@@ -21,10 +21,10 @@ from cchc.choices import Role
 from cchc.models import Membership, OfficialDocument, Unit, User
 from cchc.notifications import notify_on_commit
 from cchc.services import current_successors
+from cchc.uploads import EVIDENCE, REPORT_DOCUMENT, upload_check
 
 from .choices import InspectionStatus, RemediationReportStatus, ReportFileKind, ReviewDecision, TaskStatus
 from .models import Inspection, RemediationReport, RemediationReportItem, RemediationTask, ReportFile
-from .uploads import DOCUMENT_TYPES, EVIDENCE_TYPES, SUFFIXES, check_upload
 
 
 def _tasks_of(inspection: Inspection | None, document: OfficialDocument | None):
@@ -182,8 +182,8 @@ def report_file_add(
         else report.files
     )
     used = others.aggregate(total=Sum("size"))["total"] or 0
-    checked = check_upload(
-        upload, allowed=DOCUMENT_TYPES if kind == ReportFileKind.DOCUMENT else EVIDENCE_TYPES, used_bytes=used
+    checked = upload_check(
+        upload, purpose=REPORT_DOCUMENT if kind == ReportFileKind.DOCUMENT else EVIDENCE, used_bytes=used
     )
     if kind == ReportFileKind.DOCUMENT:
         report.files.filter(kind=ReportFileKind.DOCUMENT).delete()
@@ -192,14 +192,15 @@ def report_file_add(
         report=report,
         item=item,
         kind=kind,
-        original_name=upload.name[:255],
+        original_name=checked.name,
         content_type=checked.content_type,
         size=checked.size,
         sha256=checked.sha256,
         uploaded_by=user,
     )
-    # The stored name's suffix follows the type read from the content.
-    stored.file.save(f"upload.{SUFFIXES[checked.content_type]}", upload, save=False)
+    # What is stored is what the gate checked (an image re-encoded), under a
+    # name whose suffix follows the type read from the content.
+    stored.file.save(f"upload.{checked.suffix}", checked.as_file(), save=False)
     stored.full_clean()
     stored.save()
     return stored

@@ -261,6 +261,32 @@ def _docx_document(text: str) -> bytes:
     ).encode()
 
 
+def pdf_document(objects, size: int | None = None) -> bytes:
+    """A PDF of ``objects`` (numbered from 1, the first the catalogue) with
+    its cross-reference table, padded to ``size`` bytes with a comment."""
+    head = b"%PDF-1.4\n"
+
+    def build(padding: int) -> bytes:
+        out = head + (b"%" + b"0" * padding + b"\n" if padding else b"")
+        offsets = []
+        for number, body in enumerate(objects, start=1):
+            offsets.append(len(out))
+            out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+        start = len(out)
+        out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+        for offset in offsets:
+            out += b"%010d 00000 n \n" % offset
+        out += b"trailer\n<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, start)
+        return out
+
+    plain = build(0)
+    if size is None or size <= len(plain) + 2:
+        return plain
+    # The padding line moves the offsets; only "startxref"'s may grow a digit.
+    padded = build(size - len(plain) - 2)
+    return build(size - len(plain) - 2 - (len(padded) - size))
+
+
 class UploadFiles:
     """Builders of uploaded files whose bytes are what they claim (or, for
     the refused ones, what an attacker would send). The browser's claimed
@@ -273,16 +299,21 @@ class UploadFiles:
 
         return SimpleUploadedFile(name, content, content_type=self.CLAIMED)
 
-    def pdf_bytes(self, size: int | None = None) -> bytes:
-        body = (
-            b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-            b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-            b"trailer<</Root 1 0 R>>\n%%EOF\n"
+    def pdf_bytes(
+        self, size: int | None = None, extra: bytes = b"", objects: tuple[bytes, ...] = ()
+    ) -> bytes:
+        """A one-page PDF with a real cross-reference table (the gate parses
+        it); ``extra`` goes into the catalogue, ``objects`` after the page
+        (numbered from 4), ``size`` pads it with a comment."""
+        return pdf_document(
+            (
+                b"<</Type/Catalog/Pages 2 0 R" + extra + b">>",
+                b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+                b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>",
+                *objects,
+            ),
+            size=size,
         )
-        if size is not None:
-            body = body + b"%" + b"0" * max(0, size - len(body) - 1)
-        return body
 
     def pdf(self, name: str = "bao-cao-khac-phuc.pdf", size: int | None = None):
         return self._file(name, self.pdf_bytes(size))

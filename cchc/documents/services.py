@@ -350,9 +350,13 @@ def document_attach_signed(
     :func:`cchc.documents.signing.verify_signed_upload` accepts it: the issued file
     byte for byte plus up to five updates, each adding a signature, every
     signature intact and chaining to a configured root, nothing changing the
-    pages. Records every signer. Otherwise refuse with the reason."""
+    pages. Records every signer. Otherwise refuse with the reason. The
+    upload gate looks at it first (a PDF that parses, without JavaScript,
+    launch actions or embedded files)."""
+    from .. import uploads
     from . import signing
 
+    uploads.upload_check(data, purpose=uploads.SIGNED_PDF, name=document_file_name(document, signed=True))
     with transaction.atomic():
         document = OfficialDocument.objects.select_for_update().get(pk=document.pk)
         if document.signed_file:

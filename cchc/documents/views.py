@@ -17,6 +17,7 @@ from ..forms import add_service_errors
 from ..jobs import jobs_readable
 from ..mixins import ScopedViewMixin
 from ..models import OfficialDocument
+from ..uploads import attachment_headers
 from . import selectors, services
 from .forms import DocumentContentForm, DocumentHeaderForm, IssueForm, SignedUploadForm, VerifyUploadForm
 
@@ -216,14 +217,10 @@ class DocumentFileView(ScopedViewMixin, View):
         field = {"issued": document.issued_file, "signed": document.signed_file}.get(which)
         if not field:
             raise Http404
-        response = FileResponse(
-            field.open("rb"),
-            as_attachment=True,
-            filename=services.document_file_name(document, signed=which == "signed"),
-            content_type="application/pdf",
+        response = FileResponse(field.open("rb"), content_type="application/pdf")
+        return attachment_headers(
+            response, name=services.document_file_name(document, signed=which == "signed")
         )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
 
 
 class VerifyView(View):

@@ -27,7 +27,7 @@ from kombu.exceptions import OperationalError as BrokerError
 
 from ..access import EDITORS, STAFF, has_role, scope_q
 from ..models import Job
-from .run import job_run
+from .run import JobLimits, job_run
 
 try:  # Redis is the broker in production; the embedded default has none.
     from redis.exceptions import ConnectionError as RedisConnectionError
@@ -46,6 +46,12 @@ TRANSIENT_ERRORS: tuple[type[BaseException], ...] = (
 #: How often a transient error is retried, and the longest wait between tries.
 TRANSIENT_RETRIES = 4
 RETRY_BACKOFF_MAX = 60
+# What one job may take unless its kind says otherwise: the worker stops it
+# past the time limit (Celery's soft limit, then the hard one a little
+# later), and the work fails with a MemoryError past the memory limit (an
+# address-space limit set around the work, ``run.memory_limited``).
+JOB_TIME_LIMIT = 15 * 60
+JOB_HARD_TIME_MARGIN = 60
 
 
 @dataclass(frozen=True)
@@ -144,6 +150,10 @@ class JobKind:
     result_file: Callable[[Job], JobFile | None] = _no_file
     present: Callable[[Job], JobCard] = _plain_card
     retries: int = TRANSIENT_RETRIES
+    #: seconds; past it the work is stopped and the row says so
+    time_limit: int = JOB_TIME_LIMIT
+    #: megabytes the work may add to the worker's memory (None: no limit)
+    memory_limit_mb: int | None = None
     celery_task: object = field(init=False, repr=False, compare=False)
 
     def __post_init__(self):
@@ -203,7 +213,13 @@ def retry_delay(retries: int) -> float:
 
 
 def _build_task(kind: JobKind):
-    @shared_task(name=kind.task, bind=True, max_retries=kind.retries)
+    @shared_task(
+        name=kind.task,
+        bind=True,
+        max_retries=kind.retries,
+        soft_time_limit=kind.time_limit,
+        time_limit=kind.time_limit + JOB_HARD_TIME_MARGIN,
+    )
     def run(self, job_id: int) -> None:
         retrying = self.request.retries < kind.retries
         # The broker gave this message back: the worker that had it died.
@@ -214,6 +230,7 @@ def _build_task(kind: JobKind):
                 kind.work,
                 retry_on=TRANSIENT_ERRORS if retrying else (),
                 max_attempts=kind.retries + 1 if redelivered else None,
+                limits=JobLimits(seconds=kind.time_limit, memory_mb=kind.memory_limit_mb),
             )
         except TRANSIENT_ERRORS as error:
             raise self.retry(exc=error, countdown=retry_delay(self.request.retries)) from error

@@ -4,9 +4,12 @@ a known error (``JobError``, ``ValidationError``) as it is, anything else
 logged and worded for people; a transient error puts the job back in the
 queue for the task to retry."""
 
+import contextlib
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db.models import F
@@ -23,6 +26,48 @@ class JobError(Exception):
     """A failure whose message is meant for the user (in Vietnamese)."""
 
 
+@dataclass(frozen=True)
+class JobLimits:
+    """What one run of a job may take (its kind's ``time_limit`` and
+    ``memory_limit_mb``), for the messages the row shows when it is hit."""
+
+    seconds: int | None = None
+    memory_mb: int | None = None
+
+
+def _address_space_mb() -> int | None:
+    try:
+        with open("/proc/self/statm") as handle:
+            pages = int(handle.read().split()[0])
+    except OSError:
+        return None
+    import os
+
+    return pages * os.sysconf("SC_PAGE_SIZE") // (1024 * 1024)
+
+
+@contextlib.contextmanager
+def memory_limited(megabytes: int | None):
+    """Within the block, the process may grow its address space by
+    ``megabytes`` at most: past it allocations fail with ``MemoryError``
+    (Linux ``RLIMIT_AS``; nothing elsewhere). The limit before is put back."""
+    import resource
+
+    current = _address_space_mb() if megabytes else None
+    if current is None:
+        yield
+        return
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    limit = (current + megabytes) * 1024 * 1024
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    try:
+        yield
+    finally:
+        resource.setrlimit(resource.RLIMIT_AS, (soft, hard))
+
+
 def job_progress(job_id: int, *, done: int, total: int | None = None, step: str = "") -> None:
     fields = {"progress_done": done, "step": step[:255]}
     if total is not None:
@@ -36,6 +81,7 @@ def job_run(
     *,
     retry_on: tuple[type[BaseException], ...] = (),
     max_attempts: int | None = None,
+    limits: JobLimits | None = None,
 ) -> None:
     """Run ``work(job)`` for the job and record the outcome on its row.
 
@@ -50,12 +96,15 @@ def job_run(
     The work runs in the site's default language, whatever language the
     process or thread was left in, so that what a job writes on its row
     (errors, steps) does not depend on which request ran before it in the
-    same thread."""
+    same thread.
+
+    Past its ``limits`` (the worker's soft time limit, or the memory limit
+    set around the work) the job fails and its row says which limit it hit."""
     with translation.override(settings.LANGUAGE_CODE):
-        _job_run(job_id, work, retry_on=retry_on, max_attempts=max_attempts)
+        _job_run(job_id, work, retry_on=retry_on, max_attempts=max_attempts, limits=limits or JobLimits())
 
 
-def _job_run(job_id: int, work, *, retry_on, max_attempts) -> None:
+def _job_run(job_id: int, work, *, retry_on, max_attempts, limits: JobLimits) -> None:
     if max_attempts is not None:
         lost = Job.objects.filter(pk=job_id, status=JobStatus.RUNNING, attempts__gte=max_attempts).update(
             status=JobStatus.FAILED,
@@ -77,7 +126,29 @@ def _job_run(job_id: int, work, *, retry_on, max_attempts) -> None:
         return  # Done already, or gone: running it again must change nothing.
     job = Job.objects.get(pk=job_id)
     try:
-        result = work(job) or {}
+        with memory_limited(limits.memory_mb):
+            result = work(job) or {}
+    except SoftTimeLimitExceeded:
+        logger.warning("Job %s (%s) stopped at its time limit", job_id, job.kind)
+        minutes = max(1, round((limits.seconds or 0) / 60))
+        mark_failed(
+            job_id,
+            _(
+                "Công việc chạy quá thời gian cho phép (%(minutes)s phút) nên đã dừng; không có gì được lưu. "
+                "Hãy chia nhỏ tệp hoặc phạm vi rồi thử lại."
+            )
+            % {"minutes": minutes},
+        )
+    except MemoryError:
+        logger.warning("Job %s (%s) stopped at its memory limit", job_id, job.kind)
+        mark_failed(
+            job_id,
+            _(
+                "Công việc cần nhiều bộ nhớ hơn mức cho phép (%(mb)s MB) nên đã dừng; không có gì được lưu. "
+                "Hãy chia nhỏ tệp hoặc phạm vi rồi thử lại."
+            )
+            % {"mb": limits.memory_mb or "?"},
+        )
     except retry_on as error:
         logger.warning("Job %s (%s) will be retried: %s", job_id, job.kind, error)
         _requeue(job_id)

@@ -16,6 +16,7 @@ from django.views import View
 
 from ..choices import JobStatus
 from ..models import Job
+from ..uploads import attachment_headers
 from .kinds import JobKind, JobRule, job_kind
 from .services import JobError, job_retry
 
@@ -115,11 +116,5 @@ class JobFileView(JobMixin):
         found = kind.result_file(job)
         if found is None:
             raise Http404
-        response = FileResponse(
-            default_storage.open(found.name, "rb"),
-            as_attachment=True,
-            filename=found.download_name,
-            content_type=found.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        response = FileResponse(default_storage.open(found.name, "rb"), content_type=found.content_type)
+        return attachment_headers(response, name=found.download_name)

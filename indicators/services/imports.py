@@ -19,13 +19,14 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.jobs import JobError, job_create, job_progress
+from cchc import uploads
+from cchc.jobs import JobError, job_create, job_files_delete, job_progress
 from cchc.models import Job, Unit, User
 
 from ..cells import warning_message
 from ..choices import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, ImportStatus
 from ..layouts import Problem, read_layout
-from ..models import IndicatorAlias, IndicatorImport
+from ..models import Indicator, IndicatorAlias, IndicatorImport
 from ..periods import Period
 from ..resources import IndicatorTableResource, build_dataset, change_text
 from ..selectors import editable_unit_ids
@@ -92,6 +93,49 @@ def _cycle_collection_paused(function):
     return wrapper
 
 
+# Rows a unit's sheet holds beyond two per indicator: titles, headers
+# repeated where a printed page ended, notes, the signature block.
+ROWS_AROUND_A_TABLE = 100
+
+
+def import_row_bound(*, unit: Unit, editable_ids: frozenset[int] | None) -> int:
+    """The most rows a workbook of ``unit``'s imports could need: a sheet
+    per unit the user fills (or one long sheet with a row per unit and
+    indicator), each with every indicator of the catalogue twice over and
+    the rows around a table; never above ``CCHC_INDICATOR_IMPORT_MAX_ROWS``.
+    A larger workbook is refused before its cells are read."""
+    indicators = Indicator.objects.count()
+    if editable_ids is None:
+        units = Unit.objects.filter(path__startswith=unit.path).count()
+    else:
+        units = len(editable_ids)
+    bound = max(units, 1) * (2 * indicators + ROWS_AROUND_A_TABLE)
+    return min(settings.CCHC_INDICATOR_IMPORT_MAX_ROWS, bound)
+
+
+def bounded_preview(preview: dict) -> dict:
+    """``preview`` with each list cut to ``CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS``
+    and, under ``omitted``, how many of each were left out; the warnings'
+    signatures are all kept (the import compares them when it is applied)."""
+    cap = settings.CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS
+    kept = dict(preview)
+    omitted = {}
+    kept["warning_signatures"] = [w["signature"] for w in preview.get("warnings", [])]
+    for key in ("problems", "warnings", "notes", "changes", "matches"):
+        items = preview.get(key) or []
+        if len(items) > cap:
+            kept[key] = items[:cap]
+            omitted[key] = len(items) - cap
+    kept["omitted"] = omitted
+    return kept
+
+
+def preview_signatures(preview: dict) -> set[str]:
+    if "warning_signatures" in preview:
+        return set(preview["warning_signatures"])
+    return {w["signature"] for w in preview.get("warnings", [])}
+
+
 @_cycle_collection_paused
 def import_workbook(
     *,
@@ -107,6 +151,7 @@ def import_workbook(
     progress: Callable[[int, int, str], None] | None = None,
     in_transaction: Callable[[], bool] | None = None,
     on_applied: Callable[[ImportOutcome], None] | None = None,
+    max_rows: int | None = None,
 ) -> ImportOutcome:
     """Read a workbook and import it: all of it, or nothing.
 
@@ -132,7 +177,7 @@ def import_workbook(
             progress(done, total, step)
 
     try:
-        workbook = open_workbook(source)
+        workbook = open_workbook(source, max_rows=max_rows)
     except WorkbookError as error:
         outcome.problems.append(Problem(str(error)).as_dict())
         return outcome
@@ -380,14 +425,22 @@ def indicator_import_create(*, unit: Unit, data: bytes, name: str, user: User | 
         raise ValidationError(
             {"file": _("Tệp quá lớn (tối đa %(mb)s MB).") % {"mb": MAX_UPLOAD_BYTES // (1024 * 1024)}}
         )
+    # The name takes the extension of the format read from the content (the
+    # upload gate's); a file that is no workbook keeps its name, and the
+    # check says what is wrong with it.
+    try:
+        content_type = uploads.detect(data)
+    except uploads.UploadRefused:
+        content_type = None
+    workbook = content_type in uploads.WORKBOOK_TYPES
     record = IndicatorImport(
         unit=unit,
-        original_name=(name or "tep.xlsx")[:255],
+        original_name=uploads.stored_name(name, content_type) if workbook else (name or "tep.xlsx")[:255],
         sha256=hashlib.sha256(data).hexdigest(),
         size=len(data),
         created_by=user,
     )
-    extension = (name or "").rsplit(".", 1)[-1].lower() if "." in (name or "") else "xlsx"
+    extension = uploads.SUFFIXES[content_type] if workbook else "xlsx"
     record.file.save(f"upload.{extension}", ContentFile(data), save=False)
     record.full_clean()
     record.save()
@@ -412,15 +465,17 @@ def _read_file(record: IndicatorImport) -> bytes:
 
 def indicator_import_check(*, record: IndicatorImport, progress=None) -> IndicatorImport:
     """Dry-run the import and keep the preview on the record."""
+    editable_ids = _editable_ids(record)
     outcome = import_workbook(
         source=_read_file(record),
         default_unit=record.unit,
         user=record.created_by,
-        editable_unit_ids=_editable_ids(record),
+        editable_unit_ids=editable_ids,
         dry_run=True,
         progress=progress,
+        max_rows=import_row_bound(unit=record.unit, editable_ids=editable_ids),
     )
-    record.preview = outcome.as_dict()
+    record.preview = bounded_preview(outcome.as_dict())
     record.status = ImportStatus.READY if outcome.ok else ImportStatus.REJECTED
     record.save(update_fields=["preview", "status", "updated_at"])
     return record
@@ -463,7 +518,7 @@ def indicator_import_apply(
 
 
 def _apply(record: IndicatorImport, *, acknowledge: bool, progress=None) -> IndicatorImport:
-    expected = {w["signature"] for w in record.preview.get("warnings", [])}
+    expected = preview_signatures(record.preview)
     pk = record.pk
 
     def not_done_yet() -> bool:
@@ -475,15 +530,17 @@ def _apply(record: IndicatorImport, *, acknowledge: bool, progress=None) -> Indi
         IndicatorImport.objects.filter(pk=pk).update(
             status=ImportStatus.IMPORTED,
             imported_at=timezone.now(),
-            result=outcome.as_dict(),
+            result=bounded_preview(outcome.as_dict()),
             updated_at=timezone.now(),
         )
 
+    editable_ids = _editable_ids(record)
     outcome = import_workbook(
         source=_read_file(record),
         default_unit=record.unit,
         user=record.created_by,
-        editable_unit_ids=_editable_ids(record),
+        editable_unit_ids=editable_ids,
+        max_rows=import_row_bound(unit=record.unit, editable_ids=editable_ids),
         dry_run=False,
         acknowledge=acknowledge,
         expected_warnings=expected,
@@ -494,7 +551,9 @@ def _apply(record: IndicatorImport, *, acknowledge: bool, progress=None) -> Indi
     )
     if not outcome.applied:
         IndicatorImport.objects.filter(pk=pk).exclude(status=ImportStatus.IMPORTED).update(
-            status=ImportStatus.REJECTED, preview=outcome.as_dict(), updated_at=timezone.now()
+            status=ImportStatus.REJECTED,
+            preview=bounded_preview(outcome.as_dict()),
+            updated_at=timezone.now(),
         )
     record.refresh_from_db()
     return record
@@ -534,3 +593,24 @@ def import_apply_work(job: Job) -> dict:
         first = problems[0]["message"] if problems else ""
         raise JobError(_("Không nhập được tệp, không có gì được lưu. %(first)s") % {"first": first})
     return {"import_id": record.pk, "status": record.status, **record.result.get("totals", {})}
+
+
+# --- clean-up ----------------------------------------------------------------------------
+
+#: Imports that will never be applied as they are: refused, or left unapplied.
+ABANDONED_STATUSES = (ImportStatus.REJECTED, ImportStatus.UPLOADED, ImportStatus.READY)
+
+
+def imports_cleanup(now: datetime.datetime | None = None) -> dict:
+    """Run daily: delete the imports refused or left unapplied for
+    ``CCHC_IMPORT_KEEP_DAYS`` days and, once that commits, their files.
+    Imports being checked or applied, and imported ones (the tables' history
+    names them), are kept."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(days=settings.CCHC_IMPORT_KEEP_DAYS)
+    with transaction.atomic():
+        expired = IndicatorImport.objects.filter(status__in=ABANDONED_STATUSES, updated_at__lt=cutoff)
+        names = list(expired.values_list("file", flat=True))
+        count, _deleted = expired.delete()
+        job_files_delete(names)
+    return {"imports_deleted": count, "files": len([n for n in names if n])}

@@ -15,6 +15,7 @@ from cchc.documents.selectors import documents_editable
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
 from cchc.models import Unit
+from cchc.uploads import attachment_headers
 
 from .. import assignments, monitoring, remediation, selectors
 from ..choices import CellState, DeadlineKind
@@ -198,7 +199,7 @@ class MatrixExportView(MatrixMixin, View):
             content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
         name = f"theo-doi-{document.number or document.pk}-{document.year or ''}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        attachment_headers(response, name=name)
         return response
 
 

@@ -17,6 +17,7 @@ from cchc.choices import DocumentKind, DocumentStatus
 from cchc.documents.selectors import documents_visible
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
+from cchc.uploads import attachment_headers, stored_name
 
 from .. import remediation, selectors
 from ..choices import RemediationReportStatus, ReportFileKind, ReviewDecision
@@ -358,14 +359,9 @@ class ReportFileDownloadView(ScopedViewMixin, View):
 
     def get(self, request, pk):
         file = self.get_object()
-        response = FileResponse(
-            file.file.open("rb"),
-            as_attachment=True,
-            filename=file.original_name,
-            content_type=file.content_type,
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        response = FileResponse(file.file.open("rb"), content_type=file.content_type)
+        # Files kept before the gate may carry the name they came with.
+        return attachment_headers(response, name=stored_name(file.original_name, file.content_type))
 
 
 class ReportSubmitView(ReportWriteMixin, View):

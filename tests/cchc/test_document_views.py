@@ -8,6 +8,7 @@ test transaction never makes: no broker is needed here (the pipeline with a
 real worker is in ``test_document_pipeline.py``)."""
 
 import datetime
+import io
 
 import pytest
 from django.core.files.base import ContentFile
@@ -220,6 +221,7 @@ class TestFilesAndUpload:
         assert b"".join(response.streaming_content) == f"%PDF-1.7 van ban {issued.pk} {which}".encode()
         name = services.document_file_name(issued, signed=which == "signed")
         assert response["Content-Disposition"] == f'attachment; filename="{name}"'
+        assert (response["Cache-Control"], response["X-Content-Type-Options"]) == ("no-store", "nosniff")
 
     @pytest.mark.parametrize("which", ["issued", "signed"])
     @pytest.mark.parametrize("who", ["officer_a", *OUT_OF_SCOPE])
@@ -255,6 +257,28 @@ class TestFilesAndUpload:
         assert self.upload(client, document, signed).status_code == 302
         document.refresh_from_db()
         assert document.status == DocumentStatus.SIGNED and document.signing_method == "external"
+
+    def test_a_signed_copy_with_javascript_added_is_refused_by_the_gate(self, client, rendered, inspector):
+        from pyhanko.pdf_utils import generic
+        from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+        document, signed = rendered
+        writer = IncrementalPdfFileWriter(io.BytesIO(signed))
+        action = generic.DictionaryObject(
+            {
+                generic.NameObject("/S"): generic.NameObject("/JavaScript"),
+                generic.NameObject("/JS"): generic.TextStringObject("app.alert(1)"),
+            }
+        )
+        writer.root[generic.NameObject("/OpenAction")] = writer.add_object(action)
+        writer.update_root()
+        out = io.BytesIO()
+        writer.write(out)
+        client.force_login(inspector)
+        response = self.upload(client, document, out.getvalue())
+        assert "Tệp PDF chứa JavaScript" in response.content.decode()
+        document.refresh_from_db()
+        assert not document.signed_file
 
     @pytest.mark.parametrize("who", FORBIDDEN)
     def test_upload_forbidden(self, request, client, rendered, who):

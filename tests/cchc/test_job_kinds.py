@@ -138,6 +138,7 @@ class TestRules:
         assert b"".join(response.streaming_content) == b"bao cao"
         assert response["Content-Disposition"] == 'attachment; filename="bao-cao.txt"'
         assert response["X-Content-Type-Options"] == "nosniff"
+        assert response["Cache-Control"] == "no-store"
         assert response["Content-Type"] == "text/plain"
 
     @pytest.mark.parametrize(

@@ -176,3 +176,46 @@ def test_unit_people_page(client, administrator, officer_a, inspector, units):
     client.force_login(inspector)
     assert client.get(reverse("unit_people", args=[units.district_a.pk])).status_code == 403
     assert client.get(reverse("people_import")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_cell_bomb_is_refused_before_it_is_parsed(client, administrator, units, monkeypatch):
+    import openpyxl
+
+    from cchc.people import MAX_SHEET_ROWS
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("the workbook was parsed")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", refuse)
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("Người dùng")
+    sheet.append(HEADER)
+    for number in range(MAX_SHEET_ROWS + 1):
+        sheet.append([number])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "bom.xlsx"
+    client.force_login(administrator)
+    problems = client.post(reverse("people_import"), {"file": data}).context["problems"]
+    limit = f"{MAX_SHEET_ROWS:,}".replace(",", ".")
+    assert problems == [f"Bảng tính có trên {limit} dòng: không xử lý. Hãy bỏ các dòng, trang tính thừa."]
+
+
+@pytest.mark.django_db
+def test_the_problems_shown_are_capped_and_the_rest_counted(client, administrator, units):
+    from cchc.people import MAX_PROBLEMS_SHOWN
+
+    rows = [
+        [f"Người {i}", f"khong-phai-thu-{i}", "49", "Lãnh đạo", "01/07/2025", None, ""] for i in range(250)
+    ]
+    client.force_login(administrator)
+    response = client.post(reverse("people_import"), {"file": workbook(rows)})
+    assert len(response.context["problems"]) == MAX_PROBLEMS_SHOWN
+    html = response.content.decode()
+    assert f"có {response.context['problems_total']} lỗi, chưa lưu gì" in html
+    assert (
+        f"Chỉ hiện {MAX_PROBLEMS_SHOWN} lỗi đầu; "
+        f"còn {response.context['problems_total'] - MAX_PROBLEMS_SHOWN} lỗi nữa." in html
+    )

@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 
+from cchc import uploads
 from indicators import xlsx
 from indicators.xlsx import WorkbookError, check_archive, iter_sheets, open_workbook
 from tests.indicators.conftest import imported, office_sheet, table_of, workbook_bytes
@@ -58,12 +59,14 @@ class TestZipBombs:
         assert "bom zip" in str(error.value)
 
     def test_too_large_uncompressed_is_refused(self, no_parsing, monkeypatch):
-        monkeypatch.setattr(xlsx, "MAX_UNCOMPRESSED", 5_000)
+        monkeypatch.setattr(uploads, "ZIP_MAX_UNCOMPRESSED", 5_000)
         with pytest.raises(WorkbookError, match="Tệp khi giải nén quá lớn"):
             open_workbook(simple_workbook())
 
     def test_too_many_entries_is_refused(self, no_parsing):
-        many = rewrite(simple_workbook(), {}, {f"xl/extra/{n}.bin": b"x" for n in range(xlsx.MAX_ENTRIES)})
+        many = rewrite(
+            simple_workbook(), {}, {f"xl/extra/{n}.bin": b"x" for n in range(uploads.ZIP_MAX_ENTRIES)}
+        )
         with pytest.raises(WorkbookError, match="quá nhiều thành phần"):
             open_workbook(many)
 

@@ -395,6 +395,7 @@ class TestFilesOut:
         url = reverse("indicators:export")
         response = client.get(url, {"unit": units.district_a.pk, "years": "2018-2019", "format": "xlsx"})
         assert response.status_code == 200
+        assert (response["Cache-Control"], response["X-Content-Type-Options"]) == ("no-store", "nosniff")
         sheet = load_workbook(io.BytesIO(response.content))["508"]
         assert any(
             row[:4] == ("1.2", "Số lượng TTHC thực hiện tại cấp huyện", 204, 263)

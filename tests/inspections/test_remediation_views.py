@@ -335,7 +335,7 @@ class TestReportDetail:
             assert url("report_item", item.pk) in page
         assert page.count('class="item-form upload-evidence"') == 2
         assert url("report_file", document.pk) in page and "Báo cáo 125.pdf" in page
-        assert url("report_file", evidence.pk) in page and "anh-niem-yet.pdf" in page
+        assert url("report_file", evidence.pk) in page and "anh-niem-yet.png" in page  # named by its content
         assert url("report_submit", draft.pk) in page
 
     def test_the_inspector_reads_a_draft_without_forms(self, client, inspector, draft):
@@ -557,7 +557,7 @@ class TestReportFileUpload:
         )
         assert response.status_code == 302
         stored = draft.files.get()
-        assert (stored.item, stored.content_type, stored.original_name) == (item, "image/png", "anh-chup.pdf")
+        assert (stored.item, stored.content_type, stored.original_name) == (item, "image/png", "anh-chup.png")
 
     @pytest.fixture
     def saved_draft(self, draft, officer_a):
@@ -600,7 +600,10 @@ class TestReportFileUpload:
         )
 
         assert response.status_code == 400
-        message = "Tệp “minh-chung.docx” bị từ chối: tệp nén bất thường (dung lượng giải nén quá lớn)."
+        message = (
+            "Tệp “minh-chung.docx” bị từ chối: Thành phần word/document.xml nén bất thường "
+            "(tỉ lệ trên 120 lần), có thể là “bom zip”: không xử lý."
+        )
         by_item = {item.pk: item for item in response.context["items"]}
         assert by_item[second.pk].upload_form.non_field_errors() == [message]
         assert by_item[second.pk].upload_form["item"].value() == str(second.pk)
@@ -690,7 +693,7 @@ class TestReportFileDownload:
         assert response.status_code == 200
         assert response["Content-Type"] == "image/png"
         assert response["X-Content-Type-Options"] == "nosniff"
-        assert response["Content-Disposition"] == 'attachment; filename="anh-niem-yet.pdf"'
+        assert response["Content-Disposition"] == 'attachment; filename="anh-niem-yet.png"'
         assert b"".join(response.streaming_content) == upload_files.image_bytes("PNG")
 
     @pytest.mark.parametrize("who", ["officer_b", "outsider", "other_province_inspector"])

@@ -1,4 +1,4 @@
-"""Checks on uploaded files (inspections/uploads.py) and how an accepted file
+"""Checks on uploaded files (the kernel's gate, cchc/uploads.py) and how an accepted file
 is stored (report_file_add): the type comes from the content, sizes are
 limited per file and per report, zip bombs are refused unopened, and the
 stored file has a random name under MEDIA_ROOT with its SHA-256."""
@@ -14,28 +14,43 @@ from django.conf import settings as django_settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from inspections import remediation
-from inspections.choices import ReportFileKind
-from inspections.models import ReportFile
-from inspections.uploads import (
-    DOCUMENT_TYPES,
+from cchc.uploads import (
     DOCX,
-    EVIDENCE_TYPES,
+    EVIDENCE,
     JPEG,
     PDF,
     PNG,
+    REPORT_DOCUMENT,
     XLSX,
-    check_upload,
-    sniff,
+    ZIP_MAX_ENTRIES,
+    UploadRefused,
+    detect,
+    upload_check,
 )
+from inspections import remediation
+from inspections.choices import ReportFileKind
+from inspections.models import ReportFile
+
+DOCUMENT_TYPES, EVIDENCE_TYPES = REPORT_DOCUMENT, EVIDENCE
 
 MB = 1024 * 1024
 DOCUMENT_REFUSED = "không đúng định dạng cho phép (PDF, DOCX) theo nội dung tệp."
 EVIDENCE_REFUSED = "không đúng định dạng cho phép (PDF, DOCX, XLSX, JPEG, PNG) theo nội dung tệp."
 
 
+def sniff(upload):
+    upload.seek(0)
+    found = detect(upload.read())
+    upload.seek(0)
+    return found
+
+
+def check_upload(upload, *, allowed, used_bytes=0):
+    return upload_check(upload, purpose=allowed, used_bytes=used_bytes)
+
+
 def refusal(upload, allowed=EVIDENCE_TYPES, used_bytes=0) -> str:
-    with pytest.raises(ValidationError) as caught:
+    with pytest.raises(UploadRefused) as caught:
         check_upload(upload, allowed=allowed, used_bytes=used_bytes)
     assert len(caught.value.messages) == 1
     return caught.value.messages[0]
@@ -75,7 +90,7 @@ class TestSniff:
     def test_a_zip_that_is_no_office_file_is_no_accepted_type(self):
         archive = io.BytesIO()
         with zipfile.ZipFile(archive, "w") as zf:
-            zf.writestr("word/document.xml", b"<w:document/>")  # no [Content_Types].xml
+            zf.writestr("word/document.xml", b'<w:document xmlns:w="urn:w"/>')  # no [Content_Types].xml
         assert sniff(SimpleUploadedFile("bao-cao.docx", archive.getvalue())) is None
 
     def test_the_file_is_rewound_after_sniffing(self, upload_files):
@@ -144,7 +159,8 @@ class TestCheckUpload:
 
     def test_a_zip_bomb_named_docx_is_refused(self, upload_files):
         assert refusal(upload_files.zip_bomb("bao-cao.docx"), DOCUMENT_TYPES) == (
-            "Tệp “bao-cao.docx” bị từ chối: tệp nén bất thường (dung lượng giải nén quá lớn)."
+            "Tệp “bao-cao.docx” bị từ chối: Thành phần word/document.xml nén bất thường "
+            "(tỉ lệ trên 120 lần), có thể là “bom zip”: không xử lý."
         )
 
     def test_an_archive_with_too_many_parts_is_refused(self):
@@ -152,11 +168,14 @@ class TestCheckUpload:
         with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_STORED) as zf:
             zf.writestr("[Content_Types].xml", b"<Types/>")
             zf.writestr("word/document.xml", b"<w:document/>")
-            for number in range(2000):
+            for number in range(ZIP_MAX_ENTRIES):
                 zf.writestr(f"word/media/image{number}.png", b"x")
         upload = SimpleUploadedFile("nhieu-anh.docx", archive.getvalue())
 
-        assert refusal(upload) == "Tệp “nhieu-anh.docx” bị từ chối: tệp nén có quá nhiều thành phần."
+        assert refusal(upload) == (
+            f"Tệp “nhieu-anh.docx” bị từ chối: Tệp có quá nhiều thành phần ({ZIP_MAX_ENTRIES + 2}, "
+            f"tối đa {ZIP_MAX_ENTRIES}): không xử lý."
+        )
 
     def test_a_real_office_archive_with_ordinary_compression_passes(self, upload_files):
         # Guard against limits so tight they refuse what Word and Excel write.
@@ -234,7 +253,12 @@ class TestStorage:
         ("builder", "name", "reason"),
         [
             ("exe", "bao-cao.pdf", DOCUMENT_REFUSED),
-            ("zip_bomb", "bao-cao.docx", "bị từ chối: tệp nén bất thường (dung lượng giải nén quá lớn)."),
+            (
+                "zip_bomb",
+                "bao-cao.docx",
+                "bị từ chối: Thành phần word/document.xml nén bất thường (tỉ lệ trên 120 lần), "
+                "có thể là “bom zip”: không xử lý.",
+            ),
             ("png", "bao-cao.pdf", DOCUMENT_REFUSED),
         ],
     )
