@@ -251,6 +251,10 @@ class _Living:
             task = self.save(
                 RemediationTask, {"finding": finding}, {**values, "status": TaskStatus.OPEN}, born
             )
+        elif task.report_items.exclude(report__summary=_SUMMARY).exists():
+            # Someone reported on it in the app since: theirs, left alone.
+            self.result.record(RemediationTask, "unchanged")
+            return task
         if reported is None:
             self.save(
                 RemediationTask, {"pk": task.pk}, {**values, "status": status, "accepted_at": None}, born
@@ -305,7 +309,7 @@ class _Living:
         values = {
             "document_number": f"{(inspection.pk * 7) % 90 + 10}/BC-UBND",
             "document_date": day,
-            "summary": "Báo cáo kết quả khắc phục các tồn tại, hạn chế theo thông báo kết luận kiểm tra.",
+            "summary": _SUMMARY,
             "submitted_at": submitted,
             "submitted_by": self.users["officer"] if inspection.unit.code == DUY_XUYEN else None,
         }
@@ -426,10 +430,10 @@ class _Living:
         )
         draft = notice_draft(inspection=inspection, user=self.users["inspector"])
         when = at(self.ago(12), 10)
-        type(draft)._default_manager.filter(pk=draft.pk, created_at__gt=when).update(
-            created_at=when, updated_at=when
-        )
-        draft.history.filter(history_date__gt=when).update(history_date=when)
+        # Drafted when the demo says; what was done to it in the app since
+        # keeps its own dates.
+        type(draft)._default_manager.filter(pk=draft.pk, created_at__gt=when).update(created_at=when)
+        draft.history.filter(history_type="+", history_date__gt=when).update(history_date=when)
         # xã Thu Bồn: planned, in a few days.
         self.save(
             Inspection,
@@ -506,8 +510,8 @@ class _Living:
             plan__number__in=["2005/KH-UBND", "54/KH-UBND"], notice_issued_at__isnull=False
         ).prefetch_related("tasks__finding"):
             tasks = list(inspection.tasks.all())
-            if not tasks:
-                continue
+            if not tasks or inspection.reports.exclude(summary=_SUMMARY).exists():
+                continue  # nothing to remediate, or reported in the app: left as it is
             deadline = max(task.deadline for task in tasks)
             reported = deadline - datetime.timedelta(days=4)
             reviewed = deadline + datetime.timedelta(days=12)
@@ -615,6 +619,9 @@ def load_living_demo(*, today: datetime.date | None = None, result: LoadResult |
 
 
 _EXPLANATION = "Đã tổ chức thực hiện; kèm theo tài liệu kiểm chứng."
+#: The summary of the demo's own reports: a report without it was made in
+#: the app, and the demo leaves what it concerns alone.
+_SUMMARY = "Báo cáo kết quả khắc phục các tồn tại, hạn chế theo thông báo kết luận kiểm tra."
 _RETURN_REASON = "Chưa có tài liệu kiểm chứng; đề nghị bổ sung kế hoạch và kết quả thực hiện cụ thể."
 
 _DX = [

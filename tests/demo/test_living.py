@@ -22,9 +22,9 @@ from demo.living import LivingDemoError, load_living_demo
 from demo.province import load_all_demo
 from indicators.models import IndicatorTable, IndicatorValue
 from indicators.selectors import table_list
-from inspections.choices import InspectionStatus, TaskStatus
+from inspections.choices import InspectionStatus, RemediationReportStatus, TaskStatus
 from inspections.drafting import documents_of
-from inspections.models import Finding, Inspection, RemediationTask
+from inspections.models import Finding, Inspection, RemediationReport, RemediationReportItem, RemediationTask
 from inspections.selectors import review_queue, unit_tasks
 
 pytestmark = pytest.mark.django_db
@@ -198,3 +198,26 @@ def test_the_pages_of_the_demo_today(loaded, client):
     assert "quá hạn 4 ngày" in content and "quá hạn 9 ngày" in content
     assert "<td>3 ngày</td>" in content and "<td>6 ngày</td>" in content
     assert not re.search(r"-\d+\s*ngày", content)
+
+
+def test_loading_again_leaves_what_was_done_in_the_app_alone(loaded):
+    """A task the officer reported in the app since the last load keeps its
+    report and its status when ``make run`` loads the demo again."""
+    loaded(DAYS[0])
+    inspection = Inspection.objects.get(plan__year=DAYS[0].year, unit__code="20623")
+    task = inspection.tasks.order_by("deadline").first()
+    report = RemediationReport.objects.create(
+        inspection=inspection,
+        unit=inspection.unit,
+        revision=2,
+        summary="Báo cáo do cán bộ xã gửi trên hệ thống.",
+        status=RemediationReportStatus.SUBMITTED,
+        submitted_at=timezone.now(),
+    )
+    RemediationReportItem.objects.create(report=report, task=task, progress="done")
+    RemediationTask.objects.filter(pk=task.pk).update(status=TaskStatus.REPORTED)
+
+    load_all_demo(today=DAYS[0])
+    task.refresh_from_db()
+    assert task.status == TaskStatus.REPORTED
+    assert RemediationReport.objects.filter(pk=report.pk, status=RemediationReportStatus.SUBMITTED).exists()
