@@ -14,6 +14,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from cchc.documents.services import signing_certificate_for
 from cchc.models import Membership, User
 from dashboards import pages
 from dashboards.rollup import rollup_refresh
@@ -221,3 +222,17 @@ def test_loading_again_leaves_what_was_done_in_the_app_alone(loaded):
     task.refresh_from_db()
     assert task.status == TaskStatus.REPORTED
     assert RemediationReport.objects.filter(pk=report.pk, status=RemediationReportStatus.SUBMITTED).exists()
+
+
+def test_the_notice_awaiting_signature_has_its_issuing_bodys_demo_certificate(loaded, settings, tmp_path):
+    """The draft notice of xã Duy Nghĩa is Đà Nẵng's to issue and sign:
+    ``create_demo_certificate`` (run by ``make run``) gives Đà Nẵng its own
+    demonstration certificate, so "Ký số trên máy chủ" can sign it."""
+    loaded(DAYS[0])
+    settings.CCHC_SIGNING_P12 = str(tmp_path / "org.p12")
+    settings.CCHC_TRUSTED_ROOTS = [str(tmp_path / "root.pem")]
+    settings.CCHC_SIGNING_P12_DIR = str(tmp_path / "bodies")
+    settings.CCHC_SIGNING_P12_PASSWORD = "mật-khẩu-thử"
+    call_command("create_demo_certificate", stdout=StringIO())
+    notice = documents_of(Inspection.objects.get(plan__year=DAYS[0].year, unit__code="20635")).get()
+    assert signing_certificate_for(notice).name == "ubnd-thanh-pho-da-nang.p12"
