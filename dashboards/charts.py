@@ -33,7 +33,7 @@ PALETTE = {
     "c-planned": "#9ec5fe",
     "c-done": "#ffc107",
     "c-issued": "#1d6f42",
-    "c-accepted": "#1d6f42",
+    "c-accepted": "#20c997",
     "c-reported": "#6ea8fe",
     "c-open": "#adb5bd",
     "c-overdue": "#b02a37",

@@ -82,6 +82,8 @@ class TaskSummary:
     total: int = 0
     open: int = 0
     overdue: int = 0
+    not_due: int = 0
+    reported: int = 0
     accepted: int = 0
     due: int = 0
     on_time: int = 0
@@ -106,6 +108,8 @@ class TaskSummary:
             total=row["total"],
             open=row["open"],
             overdue=row["overdue"],
+            not_due=row.get("not_due") or 0,
+            reported=row.get("reported") or 0,
             accepted=row["accepted"],
             due=row["due"],
             on_time=row["on_time"],
@@ -292,7 +296,9 @@ def overview_page(scope: Scope) -> OverviewPage:
             detail=_("từ ngày ban hành kết luận đến khi được chấp nhận"),
         ),
     ]
-    not_overdue = max(tasks.open - tasks.overdue, 0)
+    # The task bar splits the tasks the way the task rules do
+    # (RemediationTaskQuerySet): accepted, reported and awaiting review,
+    # not yet due, overdue; each segment links to exactly its tasks.
     chart = bar_chart(
         _("Tiến độ năm %(year)s") % {"year": scope.year},
         [
@@ -322,17 +328,20 @@ def overview_page(scope: Scope) -> OverviewPage:
                 [
                     Segment(tasks.accepted, "c-accepted", _("Đã chấp nhận"), task_figures[3].href),
                     Segment(
-                        max(tasks.total - tasks.accepted - not_overdue - tasks.overdue, 0),
+                        tasks.reported,
                         "c-reported",
-                        _("Đã báo cáo, chờ xem xét"),
-                        task_figures[1].href,
+                        _("Chờ xem xét"),
+                        link("task_list", scope, status="reported"),
                     ),
-                    Segment(not_overdue, "c-open", _("Chưa đến hạn"), task_figures[1].href),
+                    Segment(
+                        tasks.not_due, "c-open", _("Chưa đến hạn"), link("task_list", scope, status="not_due")
+                    ),
                     Segment(tasks.overdue, "c-overdue", _("Quá hạn"), task_figures[2].href),
                 ],
             ),
         ],
         legend=[
+            ("c-planned", _("Trong kế hoạch")),
             ("c-issued", _("Đã ban hành kết luận")),
             ("c-done", _("Chưa ban hành kết luận")),
             ("c-accepted", _("Đã chấp nhận")),

@@ -508,15 +508,20 @@ def task_aggregates(today: datetime.date) -> dict:
     )
     remediation = REMEDIATION_Q
     overdue = RemediationTaskQuerySet.overdue_q(today)
+    # Days are counted only where both ends are known, so the sum and the
+    # count cover the same tasks.
+    timed = accepted & Q(inspection__notice_issued_at__isnull=False)
     return {
         "total": Count("id", filter=remediation),
         "open": Count("id", filter=remediation & ~accepted),
         "overdue": Count("id", filter=remediation & overdue),
+        "not_due": Count("id", filter=remediation & not_due_q(today)),
+        "reported": Count("id", filter=remediation & Q(status=TaskStatus.REPORTED)),
         "accepted": Count("id", filter=remediation & accepted),
         "due": Count("id", filter=remediation & (Q(deadline__lt=today) | accepted)),
         "on_time": Count("id", filter=remediation & on_time_q()),
-        "days_total": Sum(days, filter=remediation & accepted),
-        "days_count": Count("id", filter=remediation & accepted),
+        "days_total": Sum(days, filter=remediation & timed),
+        "days_count": Count("id", filter=remediation & timed),
         "assigned": Count("id", filter=ASSIGNED_Q),
         "assigned_open": Count("id", filter=ASSIGNED_Q & ~accepted),
         "assigned_overdue": Count("id", filter=ASSIGNED_Q & overdue),
@@ -539,6 +544,13 @@ def sum_rows(rows: list[dict]) -> dict:
     return total
 
 
+def not_due_q(today: datetime.date) -> Q:
+    """Still to be reported (open or returned) and the deadline not passed:
+    with ``overdue_q``, reported and accepted, every task is in exactly one
+    of the four."""
+    return RemediationTaskQuerySet.open_q() & ~RemediationTaskQuerySet.overdue_q(today)
+
+
 def task_status_q(status: str, today: datetime.date) -> Q | None:
     """The tasks behind a task figure; None for an unknown status."""
     accepted = Q(status=TaskStatus.ACCEPTED)
@@ -547,6 +559,8 @@ def task_status_q(status: str, today: datetime.date) -> Q | None:
         "all": Q(),
         "open": ~accepted,
         "overdue": RemediationTaskQuerySet.overdue_q(today),
+        "not_due": not_due_q(today),
+        "reported": Q(status=TaskStatus.REPORTED),
         "accepted": accepted,
         "due": due,
         "on_time": on_time_q(),

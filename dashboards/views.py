@@ -163,6 +163,8 @@ class TaskListView(ListMixin, View):
         "all": gettext_lazy("Nhiệm vụ khắc phục"),
         "open": gettext_lazy("Nhiệm vụ khắc phục chưa hoàn thành"),
         "overdue": gettext_lazy("Nhiệm vụ khắc phục quá hạn"),
+        "not_due": gettext_lazy("Nhiệm vụ khắc phục chưa đến hạn"),
+        "reported": gettext_lazy("Nhiệm vụ khắc phục đã báo cáo, chờ xem xét"),
         "accepted": gettext_lazy("Nhiệm vụ khắc phục đã được chấp nhận"),
         "due": gettext_lazy("Nhiệm vụ khắc phục đã đến hạn (tính tỷ lệ đúng hạn)"),
         "on_time": gettext_lazy("Nhiệm vụ khắc phục đúng hạn"),

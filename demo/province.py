@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.files.base import ContentFile
 from django.db import models, transaction
+from django.utils import timezone
 
 from cchc.documents import images
 from cchc.models import DraftingUnit, Membership, ReformArea, Seal, Signatory, Unit, UnitSuccession, User
@@ -280,7 +281,8 @@ class _Loader:
                     "valid_to": _date(membership.get("valid_to")),
                 },
             )
-            self.result.logins.append((user.username, membership["role"], str(unit)))
+            if membership.get("valid_to") is None:
+                self.result.logins.append((user.username, membership["role"], str(unit)))
 
     def load_plan(self, record: dict) -> None:
         allowed = {"issuer", "year", "number", "issued_on", "title", "planned_units", "teams", "inspections"}
@@ -395,9 +397,16 @@ def load_demo_province(*, path: Path = DEMO_PROVINCE_FILE, password: str = DEMO_
         raise DemoDataError(f"Tệp dữ liệu mẫu thiếu hoặc sai trường: {error!r}.") from error
 
 
-def load_all_demo(*, password: str = DEMO_PASSWORD) -> LoadResult:
-    """Catalogues, then the demo province, in one transaction."""
+def load_all_demo(*, password: str = DEMO_PASSWORD, today: datetime.date | None = None) -> LoadResult:
+    """Catalogues, the demo province, then its living part dated from
+    ``today`` (by default the day it runs; ``demo.living``), in one
+    transaction."""
+    from .living import load_living_demo, redate_history
+
+    since = timezone.now()
     with transaction.atomic():
         result = load_reform_areas()
         result.merge(load_demo_province(password=password))
+        load_living_demo(today=today, result=result)
+        redate_history(since)
     return result

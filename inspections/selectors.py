@@ -9,7 +9,7 @@ is issued, and the tasks their units are responsible for.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from cchc.access import action_roles, can, scope_q
@@ -347,9 +347,17 @@ def unit_tasks(user, today=None):
     unit's task list shows, in a fixed number of queries."""
     if not user.is_authenticated:
         return RemediationTask.objects.none()
+    # When the unit last sent a report on the task: a task reported or
+    # accepted says what happened instead of a count of days.
+    reported_at = (
+        RemediationReportItem.objects.filter(task=OuterRef("pk"), report__submitted_at__isnull=False)
+        .order_by("-report__submitted_at")
+        .values("report__submitted_at")[:1]
+    )
     return (
         RemediationTask.objects.filter(scope_q(user, "responsible_unit"), TASK_DELIVERED_Q)
         .with_deadline_facts(today)
+        .annotate(reported_at=Subquery(reported_at))
         .select_related(
             "responsible_unit",
             "inspection__unit",

@@ -1,16 +1,16 @@
 """Issue 7 in a real browser: the demo leader reads the dashboard.
 
-The leader of UBND tỉnh Quảng Nam (the demo user ``leader``) opens the
-dashboard from the navigation, which opens on 2019 (the year of the demo's
-conclusion at huyện Duy Xuyên), changes the year and back, looks at the units compared, drills into
-Duy Xuyên, and opens the list behind its overdue tasks, then one of them.
+The leader of UBND thành phố Đà Nẵng (the demo user ``leader``) opens the
+dashboard from the navigation, which opens on this year (the demo is dated
+from the day it is loaded), changes the year and back, looks at the units
+compared, drills into xã Duy Xuyên, and opens the list behind its overdue
+tasks, then one of them.
 The charts are SVG drawn by the server: they are there without any script
 and nothing breaks the CSP.
 """
 
-import datetime
-
 import pytest
+from django.utils import timezone
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select
@@ -31,28 +31,32 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-YEAR = 2019
-UNIT = "UBND huyện Duy Xuyên"
+UNIT = "UBND xã Duy Xuyên"
+CITY = "UBND thành phố Đà Nẵng"
 
 
 def test_the_leader_drills_into_a_unit_and_opens_the_list_behind_a_figure(browser, live_server, demo):
-    overdue = RemediationTask.objects.filter(
-        responsible_unit__short_name=UNIT, inspection__plan__year=YEAR, deadline__lt=datetime.date.today()
-    ).exclude(status="accepted")
+    today = timezone.localdate()
+    year = today.year
+    this_year = RemediationTask.objects.filter(
+        inspection__plan__year=year, inspection__plan__issuer__code="48"
+    )
+    overdue = this_year.filter(responsible_unit__short_name=UNIT).overdue(today)
     expected_overdue = overdue.count()
-    assert expected_overdue > 0, "the demo data should have overdue tasks at Duy Xuyên"
+    assert expected_overdue > 0, "the demo data should have overdue tasks at xã Duy Xuyên"
 
     login(browser, live_server, "leader")
     click_and_load(browser, wait_clickable(browser, "#main-nav a.nav-link[href$='/dashboards/']"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Bảng điều hành cải cách hành chính"
-    # UBND tỉnh Quảng Nam ended on 30/6/2025: its units are shown as they were.
-    assert "đã kết thúc hoạt động" in browser.find_element(By.CSS_SELECTOR, ".alert-info").text
+    # The leader's city is today's unit: no "ended" banner (issue 16).
+    assert "đã kết thúc hoạt động" not in browser.find_element(By.TAG_NAME, "main").text
 
-    # It opens on the latest year with inspections (2019 in the demo); the
-    # filter bar's select submits itself: another year, then back.
-    year = Select(browser.find_element(By.ID, "id_year"))
-    assert year.first_selected_option.get_attribute("value") == str(YEAR)
-    for chosen in (YEAR - 1, YEAR):
+    # It opens on the latest year with inspections (this year in the demo,
+    # dated from the day it was loaded); the filter bar's select submits
+    # itself: last year, then back.
+    chosen_year = Select(browser.find_element(By.ID, "id_year"))
+    assert chosen_year.first_selected_option.get_attribute("value") == str(year)
+    for chosen in (year - 1, year):
         old_page = browser.find_element(By.TAG_NAME, "html")
         Select(browser.find_element(By.ID, "id_year")).select_by_value(str(chosen))
         wait_url(browser, rf"year={chosen}")
@@ -65,34 +69,35 @@ def test_the_leader_drills_into_a_unit_and_opens_the_list_behind_a_figure(browse
             strict=True,
         )
     )
-    assert figures["Cuộc kiểm tra đã tiến hành"] == "1"
-    assert figures["Quá hạn"] == str(expected_overdue)
+    assert figures["Cuộc kiểm tra đã tiến hành"] == "3"
+    assert figures["Quá hạn"] == str(this_year.overdue(today).count())
     # The chart is there, drawn by the server.
     bars = browser.find_elements(By.CSS_SELECTOR, "svg.bar-chart rect.bar")
     assert bars and all(float(bar.get_attribute("width")) > 0 for bar in bars)
 
-    # Units compared, then drill into Duy Xuyên.
+    # Units compared, then drill into xã Duy Xuyên.
     click_and_load(browser, browser.find_element(By.LINK_TEXT, "So sánh đơn vị"))
     wait_for(browser, "#table-units")
     row = browser.find_element(By.XPATH, f"//table[@id='table-units']//tr[.//a[normalize-space()='{UNIT}']]")
     assert row.find_element(By.CSS_SELECTOR, "a[data-figure=overdue]").text == str(expected_overdue)
     click_and_load(browser, row.find_element(By.CSS_SELECTOR, "a.drill"))
     wait_url(browser, r"/dashboards/units/\?.*unit=\d+")
-    assert texts(browser, ".unit-crumbs .breadcrumb-item") == ["UBND tỉnh Quảng Nam", UNIT]
+    assert texts(browser, ".unit-crumbs .breadcrumb-item") == [CITY, UNIT]
     own = browser.find_element(
         By.XPATH, f"//table[@id='table-units']//tr[.//th[contains(., '{UNIT} (chính đơn vị)')]]"
     )
 
-    # The list behind the overdue figure.
+    # The list behind the overdue figure, each task overdue by days.
     click_and_load(browser, own.find_element(By.CSS_SELECTOR, "a[data-figure=overdue]"))
     wait_url(browser, r"/dashboards/list/tasks/\?.*status=overdue")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Nhiệm vụ khắc phục quá hạn"
     assert browser.find_element(By.CSS_SELECTOR, ".list-count").text == f"{expected_overdue} mục"
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.task-row")
     assert len(rows) == expected_overdue
-    assert all("quá hạn" in row.text for row in rows)
-    first_task = overdue.order_by("deadline", "id").first()
-    assert first_task.description[:40] in rows[0].text
+    ordered = list(overdue.order_by("deadline", "id"))
+    for shown, task in zip(rows, ordered, strict=True):
+        assert f"quá hạn {(today - task.deadline).days} ngày" in shown.text
+    assert ordered[0].description[:40] in rows[0].text
 
     # And from the list to the inspection itself.
     click_and_load(browser, rows[0].find_element(By.TAG_NAME, "a"))

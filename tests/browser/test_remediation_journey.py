@@ -1,7 +1,8 @@
 """Issue 5 in a real browser: a remediation report from upload to close.
 
-The officer of huyện Duy Xuyên finds the six overdue tasks of the 2019
-inspection on the unit's home, writes the remediation report with its
+The officer of xã Duy Xuyên finds the four tasks of this year's inspection
+on the unit's home (two due this week, two overdue by days: the demo is
+dated from the day it is loaded), writes the remediation report with its
 document and two evidence files (a PNG and an XLSX, each proving a
 different task), and submits it, late. The inspector of the province
 returns one task with a reason and accepts the other five; the officer
@@ -12,7 +13,6 @@ both revisions, the decisions on each task and the history with who did
 what.
 """
 
-import datetime
 import re
 from pathlib import Path
 
@@ -26,7 +26,10 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import Select
 from weasyprint import HTML
 
+from cchc.models import User
 from demo.province import DEMO_PASSWORD
+from inspections.models import Inspection
+from inspections.selectors import unit_tasks
 from tests.browser.conftest import (
     ARTIFACTS_DIR,
     accept_confirmation,
@@ -42,15 +45,13 @@ from tests.browser.conftest import (
 
 pytestmark = pytest.mark.browser
 
-OFFICER_NAME = "Nguyễn Văn Bình"  # the demo user ``officer``, UBND huyện Duy Xuyên
-INSPECTOR_NAME = "Trần Thị Thu Hà"  # the demo user ``inspector``, UBND tỉnh Quảng Nam
-UNIT = "UBND huyện Duy Xuyên"
-PLAN_NUMBER = "2005/KH-UBND"
-TASK_COUNT = 6  # the recommendations of Thông báo 146/TB-ĐKT made into tasks
-DEADLINE = datetime.date(2019, 12, 31)  # of every Duy Xuyên task in the demo data
+OFFICER_NAME = "Nguyễn Văn Bình"  # the demo user ``officer``, UBND xã Duy Xuyên
+INSPECTOR_NAME = "Trần Thị Thu Hà"  # the demo user ``inspector``, UBND thành phố Đà Nẵng
+UNIT = "UBND xã Duy Xuyên"
+PLAN_NUMBER = "35/KH-UBND"  # this year's plan of the demo (demo/living.py)
+TASK_COUNT = 4  # due in 3 and 6 days, overdue by 4 and 9 days
 
 REPORT_NUMBER = "215/BC-UBND"
-REPORT_DATE = datetime.date(2020, 1, 10)
 REPORT_SUMMARY = "Kết quả khắc phục các tồn tại, hạn chế theo Thông báo số 146/TB-ĐKT."
 EXPLANATIONS = [
     "Đã nâng cấp Bộ phận Tiếp nhận và Trả kết quả tại 14 xã, thị trấn.",
@@ -208,16 +209,26 @@ def open_report_from_inspection(browser) -> str:
     return wait_url(browser, r"/inspections/reports/(\d+)/$").group(1)
 
 
+def this_years_inspection() -> Inspection:
+    return Inspection.objects.get(plan__number=PLAN_NUMBER, unit__short_name=UNIT)
+
+
 def open_from_review_queue(browser, revision: int) -> None:
     click_and_load(browser, wait_clickable(browser, "#main-nav a.nav-link[href$='/inspections/reviews/']"))
     assert browser.find_element(By.TAG_NAME, "h1").text == "Báo cáo khắc phục chờ xem xét"
-    rows = texts(browser, "table tbody tr")
-    assert len(rows) == 1, rows
-    cells = texts(browser, "table tbody tr td")
+    # The demo's other report (xã Nam Phước) waits there too.
+    rows = [
+        row
+        for row in browser.find_elements(By.CSS_SELECTOR, "table tbody tr")
+        if row.find_element(By.TAG_NAME, "td").text.startswith(UNIT)
+    ]
+    assert len(rows) == 1, texts(browser, "table tbody tr")
+    cells = [cell.text for cell in rows[0].find_elements(By.TAG_NAME, "td")]
     assert cells[0] == f"{UNIT} quá hạn", cells
-    assert cells[1].startswith(f"{PLAN_NUMBER} · 15/10/2019"), cells
+    inspected = this_years_inspection().inspected_on
+    assert cells[1].startswith(f"{PLAN_NUMBER} · {inspected:%d/%m/%Y}"), cells
     assert cells[2] == str(revision), cells
-    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, "table tbody tr td a"))
+    click_and_load(browser, rows[0].find_element(By.CSS_SELECTOR, "td a"))
     wait_url(browser, r"/inspections/reports/\d+/$")
     assert f"(lần {revision})" in browser.find_element(By.TAG_NAME, "h1").text
 
@@ -248,24 +259,37 @@ def test_officer_reports_inspector_returns_one_task_officer_resubmits_inspection
     photo = make_png(tmp_path / "bo-phan-mot-cua-duy-son.png")
     sheet = make_xlsx(tmp_path / "tong-hop-hoi-nghi.xlsx")
     today = timezone.localdate()
-    days_overdue = (today - DEADLINE).days
+    report_date = today
+    inspection = this_years_inspection()
+    # Every task the officer's scope holds: this year's four, and last
+    # year's and 2019's (huyện Duy Xuyên's), accepted long ago.
+    all_tasks = unit_tasks(User.objects.get(username="officer"), today).count()
 
-    # The officer lands on the unit's home: six tasks, all overdue.
+    # The officer lands on the unit's home: two tasks overdue by days, two
+    # due this week.
     login(browser, live_server, "officer")
     wait_url(browser, r"/inspections/my-unit/$")
     assert browser.find_element(By.TAG_NAME, "h1").text == "Nhiệm vụ khắc phục của đơn vị"
     counts = texts(browser, ".badge.fs-6")
-    assert counts == [f"{TASK_COUNT} quá hạn", "0 sắp đến hạn", f"{TASK_COUNT} nhiệm vụ"]
-    rows = browser.find_elements(By.CSS_SELECTOR, "table.task-table tbody tr")
+    assert counts == ["2 quá hạn", "2 sắp đến hạn", f"{all_tasks} nhiệm vụ"]
+    rows = [
+        row
+        for row in browser.find_elements(By.CSS_SELECTOR, "table.task-table tbody tr")
+        if row.find_elements(By.TAG_NAME, "td")[2].text == f"{UNIT} · {inspection.inspected_on:%d/%m/%Y}"
+    ]
     assert len(rows) == TASK_COUNT
-    for row in rows:
+    left = []
+    for row, task in zip(rows, inspection.tasks.order_by("deadline", "id"), strict=True):
         cells = [cell.text for cell in row.find_elements(By.TAG_NAME, "td")]
-        assert "table-danger" in row.get_attribute("class").split(), cells
+        days = (task.deadline - today).days
+        css = "table-danger" if days < 0 else "table-warning"
+        assert css in row.get_attribute("class").split(), cells
         assert cells[1] == UNIT
-        assert cells[2] == f"{UNIT} · 15/10/2019"
-        assert cells[3] == "31/12/2019"
-        assert cells[4] == f"quá hạn {days_overdue} ngày"
+        assert cells[3] == f"{task.deadline:%d/%m/%Y}"
+        assert cells[4] == (f"quá hạn {-days} ngày" if days < 0 else f"{days} ngày")
         assert cells[5] == "Chưa báo cáo"
+        left.append(days)
+    assert left == [-9, -4, 3, 6]
 
     # The inspection, then "Báo cáo kết quả khắc phục": a draft, revision 1.
     inspections = browser.find_element(
@@ -285,13 +309,13 @@ def test_officer_reports_inspector_returns_one_task_officer_resubmits_inspection
 
     # The header, saved with its button.
     browser.find_element(By.ID, "id_document_number").send_keys(REPORT_NUMBER)
-    type_date(browser, browser.find_element(By.ID, "id_document_date"), REPORT_DATE)
+    type_date(browser, browser.find_element(By.ID, "id_document_date"), report_date)
     browser.find_element(By.ID, "id_summary").send_keys(REPORT_SUMMARY)
     header_form = browser.find_element(By.CSS_SELECTOR, "form[action$='/edit/']")
     click_and_load(browser, header_form.find_element(By.CSS_SELECTOR, "button[type=submit]"))
     assert "Đã lưu báo cáo." in messages(browser)
     assert browser.find_element(By.ID, "id_document_number").get_attribute("value") == REPORT_NUMBER
-    assert browser.find_element(By.ID, "id_document_date").get_attribute("value") == REPORT_DATE.isoformat()
+    assert browser.find_element(By.ID, "id_document_date").get_attribute("value") == report_date.isoformat()
 
     # The report document.
     upload(browser, browser.find_element(By.CSS_SELECTOR, "form.upload-document"), pdf)
@@ -299,7 +323,7 @@ def test_officer_reports_inspector_returns_one_task_officer_resubmits_inspection
     assert texts(browser, ".report-documents li a") == [pdf.name]
 
     # Each task's result and explanation, saved in place by HTMX.
-    for item_id, explanation in zip(ids, EXPLANATIONS, strict=True):
+    for item_id, explanation in zip(ids, EXPLANATIONS[:TASK_COUNT], strict=True):
         fill_item(browser, item_id, explanation)
     assert browser.current_url == first_url, "saving an item left the page"
 
@@ -318,7 +342,7 @@ def test_officer_reports_inspector_returns_one_task_officer_resubmits_inspection
         field = browser.find_element(By.ID, f"id_item{item_id}-explanation")
         assert field.get_attribute("value") == EXPLANATIONS[index]
 
-    # Submit: sent, and marked late (the deadlines were in 2019).
+    # Submit: sent, and marked late (two deadlines have passed).
     click_and_load(browser, wait_clickable(browser, ".js-submit-report"))
     assert browser.current_url == first_url
     assert texts(browser, ".submit-errors") == []
@@ -327,7 +351,7 @@ def test_officer_reports_inspector_returns_one_task_officer_resubmits_inspection
     assert browser.find_element(By.CSS_SELECTOR, ".report-status").text == "Đã gửi"
     assert "Gửi quá hạn" in texts(browser, ".badge.text-bg-danger")
     assert browser.find_elements(By.CSS_SELECTOR, ".js-submit-report, .item-form, .upload-evidence") == []
-    assert f"Số {REPORT_NUMBER} ngày 10/01/2020" in browser.find_element(By.TAG_NAME, "main").text
+    assert f"Số {REPORT_NUMBER} ngày {report_date:%d/%m/%Y}" in browser.find_element(By.TAG_NAME, "main").text
     log_out(browser)
 
     # The inspector returns the sheet's task with a reason, accepts the rest.
@@ -433,8 +457,8 @@ def test_officer_reports_inspector_returns_one_task_officer_resubmits_inspection
     # The officer's home: nothing overdue and nothing left to report.
     log_out(browser)
     login(browser, live_server, "officer")
-    assert texts(browser, ".badge.fs-6") == ["0 quá hạn", "0 sắp đến hạn", f"{TASK_COUNT} nhiệm vụ"]
-    assert texts(browser, "table.task-table tbody tr td:last-child") == ["Đã chấp nhận"] * TASK_COUNT
+    assert texts(browser, ".badge.fs-6") == ["0 quá hạn", "0 sắp đến hạn", f"{all_tasks} nhiệm vụ"]
+    assert texts(browser, "table.task-table tbody tr td:last-child") == ["Đã chấp nhận"] * all_tasks
     browser.get(inspection_url)
     wait_page_ready(browser)
     assert browser.find_element(By.CSS_SELECTOR, ".badge.status-closed").text == "Đã hoàn thành khắc phục"

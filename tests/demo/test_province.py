@@ -101,6 +101,10 @@ def test_demo_users_have_the_demo_password_and_roles(demo):
         ("leader", "leader", "UBND tỉnh Quảng Nam"),
         ("admin", "administrator", "UBND tỉnh Quảng Nam"),
         ("officer_sonham", "unit_officer", "UBND xã Sơn Hàm"),
+        # and, since 1/7/2025, today's units (issue 16)
+        ("leader", "leader", "UBND thành phố Đà Nẵng"),
+        ("officer", "unit_officer", "UBND xã Duy Xuyên"),
+        ("officer_sonham", "unit_officer", "UBND xã Kim Hoa"),
     }
 
 
@@ -122,7 +126,8 @@ def test_duy_xuyen_findings_follow_the_notice(demo):
     assert achievements[2].endswith("theo lộ trình thực hiện thí điểm...")
     assert not any("**" in text for text in achievements + shortcomings + recommendations)
 
-    assert inspection.status == "concluded"
+    # Concluded, then remediated by the demo (demo.living): a closed record.
+    assert inspection.status == "closed"
     assert inspection.inspected_on == datetime.date(2019, 10, 15)
     assert inspection.notice_issued_at.astimezone(datetime.timezone(datetime.timedelta(hours=7))).date() == (
         datetime.date(2019, 11, 8)
@@ -205,7 +210,7 @@ def test_huong_son_plan_has_a_draft(demo):
     assert len(inspections) == 3 and len(drafts) == 1
     assert drafts[0].unit.short_name == "UBND xã An Hòa Thịnh"
     assert not drafts[0].tasks.exists()
-    son_ham = Membership.objects.get(user__username="officer_sonham").unit
+    son_ham = Membership.objects.get(user__username="officer_sonham", valid_to="2024-12-31").unit
     assert son_ham not in plan.planned_units.all()
 
 

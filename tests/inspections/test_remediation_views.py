@@ -199,7 +199,8 @@ class TestUnitHome:
         css, cells = self.row_of(page, remediation_case.tasks[0].description)
         assert css == "" and "<td>10 ngày</td>" in cells and "Chưa báo cáo" in cells
         css, cells = self.row_of(page, tasks["accepted"].description)
-        assert css == "" and "<td>—</td>" in cells and "Đã chấp nhận" in cells
+        # Accepted: what happened, not a count of days (issue 16).
+        assert css == "" and "Đã chấp nhận ngày " in cells
         assert tasks["draft_inspection"].description not in page
         assert tasks["other_unit"].description not in page
 

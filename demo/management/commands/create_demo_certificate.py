@@ -25,6 +25,8 @@ DEMO_ORGANISATION = "UBND tỉnh Quảng Nam"
 DEMO_BODIES = {
     "van-phong-ubnd-tinh-quang-nam": "Văn phòng UBND tỉnh Quảng Nam",
     "ubnd-huyen-huong-son": "UBND huyện Hương Sơn",
+    # Today's province of the demo (demo/living.py): its conclusion notices.
+    "ubnd-thanh-pho-da-nang": "UBND thành phố Đà Nẵng",
 }
 
 

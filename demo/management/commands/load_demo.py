@@ -6,6 +6,8 @@ only when ``DEBUG`` is on). Running it again updates the demo records in
 place and creates nothing twice.
 """
 
+import datetime
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -21,6 +23,14 @@ class Command(BaseCommand):
         "Chỉ chạy được khi CCHC_ALLOW_DEMO_DATA bật."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--today",
+            type=datetime.date.fromisoformat,
+            default=None,
+            help="Ngày dựng dữ liệu mẫu theo (YYYY-MM-DD); mặc định hôm nay.",
+        )
+
     def handle(self, *args, **options):
         if not settings.CCHC_ALLOW_DEMO_DATA:
             raise CommandError(
@@ -29,7 +39,7 @@ class Command(BaseCommand):
                 "Đặt biến môi trường CCHC_ALLOW_DEMO_DATA=1 nếu đây là máy phát triển hoặc trình diễn."
             )
         try:
-            result = load_all_demo()
+            result = load_all_demo(today=options["today"])
         except FixtureError as error:
             raise CommandError(f"{DEMO_PROVINCE_FILE.name}: {error}") from error
         # Seed 001's indicator tables for huyện Tuy Phong (Bình Thuận).
