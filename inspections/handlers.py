@@ -21,8 +21,9 @@ from .remediation import officers_of
 @receiver(unit_ended, sender=Unit, dispatch_uid="inspections_tasks_follow_successor")
 def tasks_follow_successor(sender, unit, successors, last_day, **kwargs):
     """A task of a unit that ended passes to its successor, and its history
-    says so. When several units took over, the task stays with the ended unit
-    and the officers of every successor see it and can report on it."""
+    says so. When several units took over (a split), the task stays with the
+    ended unit: every successor reads it, none writes for it (the split
+    unit is outside their write scope, ``cchc.access``)."""
     tasks = RemediationTask.objects.filter(responsible_unit=unit).exclude(status=TaskStatus.ACCEPTED)
     names = ", ".join(str(s) for s in successors)
     for task in tasks:

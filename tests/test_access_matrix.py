@@ -860,7 +860,71 @@ ROWS: dict[str, Row] = {
         out_of_scope=outside("leader_b", method="post", data=lambda w: {"unit": w.units.province_a.pk}),
         posts=True,
     ),
+    # After a split (huyện Nam Giang shared between xã Thạnh Mỹ and xã La
+    # Dêê): each successor reads and writes the old commune that passed to
+    # it; the other successor's old commune is out of its scope.
+    "inspections:report_detail split": Row(
+        pattern="inspections:report_detail",
+        kwargs=lambda w: {"pk": w.split.report_two.pk},
+        allowed=Ask("officer_split_two", marker=text("split.report_two.summary")),
+        every_role="the unit's people write it, the inspectors review it, leaders read it",
+        out_of_scope=outside("officer_split_one"),
+    ),
+    "inspections:report_update split": Row(
+        pattern="inspections:report_update",
+        kwargs=lambda w: {"pk": w.split.report_two.pk},
+        allowed=Ask(
+            "officer_split_two",
+            method="post",
+            data=lambda w: {"document_number": "12/BC-UBND", "summary": "Tóm tắt."},
+            status=302,
+            marker=url("inspections:report_detail", "split.report_two"),
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("officer_split_one"),
+        posts=True,
+    ),
+    # The split district's own history: each successor reads it (it writes
+    # none of it: tests/cchc/test_access_split.py).
+    "inspections:report_detail split history": Row(
+        pattern="inspections:report_detail",
+        kwargs=lambda w: {"pk": w.split.district_report.pk},
+        allowed=Ask("officer_split_one", marker=text("split.district_report.summary")),
+        every_role="the unit's people write it, the inspectors review it, leaders read it",
+        out_of_scope=outside("officer_b"),
+    ),
+    "inspections:unit_home split": Row(
+        pattern="inspections:unit_home",
+        allowed=Ask("officer_split_one", marker=lambda w: "Ma trận chia tách: nhiệm vụ của xã cũ one."),
+        every_role="every user has units; the page shows their own tasks",
+        out_of_scope=Ask("officer_split_one", absent=lambda w: "Ma trận chia tách: nhiệm vụ của xã cũ two."),
+    ),
 }
+
+# --- roles as the offices work (issue 15) ------------------------------------------
+# Only the unit's own officers write its remediation report: the
+# province's leader (whose scope holds the district) reads it and is
+# refused every write, evidence included.
+ROWS.update(
+    {
+        f"inspections:{name} leader": Row(
+            pattern=f"inspections:{name}",
+            kwargs=pk(key),
+            allowed=ROWS[f"inspections:{name}"].allowed,
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=outside("officer_b"),
+            posts=True,
+        )
+        for name, key in (
+            ("report_update", "report"),
+            ("report_file_upload", "report"),
+            ("report_submit", "report"),
+            ("report_item", "item"),
+            ("report_file_delete", "evidence"),
+            ("report_open", "issued"),
+        )
+    }
+)
 
 
 # --- the world, once per module --------------------------------------------------
