@@ -87,6 +87,8 @@ ACTIONS: dict[str, Action] = {
     "table.import.view_all": Action(ADMINISTRATORS, "unit"),
     "dashboard.view": Action(STAFF),
     "people.manage": Action(ADMINISTRATORS),
+    # The audit trail of the units an administrator runs (cchc.audit).
+    "audit.view": Action(ADMINISTRATORS),
 }
 
 

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The request at hand for the audit trail (who, from which address).
+    "cchc.audit.AuditContextMiddleware",
     # Axes must come last: it answers locked-out requests.
     "axes.middleware.AxesMiddleware",
 ]
@@ -398,6 +400,10 @@ CCHC_INDICATOR_IMPORT_INLINE_MAX_BYTES = env_int("CCHC_INDICATOR_IMPORT_INLINE_M
 # Excel exports of more units than this are made by a background job (a single
 # unit's never is).
 CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS", 20)
+# Events of the audit trail (sign-ins, downloads, issues, signatures,
+# publications, reviews, role changes) are kept this many days; a daily task
+# deletes older ones.
+CCHC_AUDIT_KEEP_DAYS = env_int("CCHC_AUDIT_KEEP_DAYS", 730)
 CELERY_BEAT_SCHEDULE = {
     "send-remediation-reminders": {
         "task": "inspections.send_reminders",
@@ -410,5 +416,9 @@ CELERY_BEAT_SCHEDULE = {
     "clean-up-indicator-exports": {
         "task": "indicators.clean_up_exports",
         "schedule": crontab(hour=2, minute=40),
+    },
+    "clean-up-audit-trail": {
+        "task": "cchc.clean_up_audit",
+        "schedule": crontab(hour=2, minute=50),
     },
 }

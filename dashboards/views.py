@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cchc.access import can_reach
+from cchc.audit import audit_download
 from cchc.mixins import ScopedViewMixin
 
 from . import excel, handouts, pages, selectors
@@ -241,7 +242,9 @@ class ExportView(DashboardMixin, View):
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        response["Content-Disposition"] = f'attachment; filename="{excel.file_name(table, scope)}"'
+        name = excel.file_name(table, scope)
+        response["Content-Disposition"] = f'attachment; filename="{name}"'
+        audit_download(request, obj=scope.root, unit=scope.root, name=name)
         return response
 
 

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cchc.access import action_roles, scope_unit_ids
-from cchc.choices import Role
+from cchc.audit import audit_record
+from cchc.choices import AuditKind, Role
 from cchc.models import Membership, OfficialDocument, Unit, User
 from cchc.notifications import notify_on_commit
 from cchc.services import current_successors
@@ -287,6 +288,14 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
     task.accepted_at = now if decision == ReviewDecision.ACCEPTED else None
     task._history_user = user
     task.save(update_fields=["status", "accepted_at", "updated_at"])
+    audit_record(
+        kind=AuditKind.REVIEW,
+        user=user,
+        unit=report.unit,
+        obj=report,
+        detail=f"{item.get_decision_display()}: {task.description[:200]}"
+        + (f" ({item.review_reason})" if item.review_reason else ""),
+    )
     if not report.items.filter(decision=ReviewDecision.PENDING).exists():
         report.status = RemediationReportStatus.REVIEWED
         report._history_user = user

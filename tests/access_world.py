@@ -294,8 +294,10 @@ def build_world() -> SimpleNamespace:
     )
 
     split = _split_world(province_a, plan_2024, users)
+    audit_event = _audit_world(district_a, officer, evidence)
 
     return SimpleNamespace(
+        audit_event=audit_event,
         split=split,
         users=users,
         units=SimpleNamespace(
@@ -399,4 +401,14 @@ def _split_world(province, plan, users) -> SimpleNamespace:
         district_report=district_report,
         report_one=reports["one"],
         report_two=reports["two"],
+    )
+
+
+def _audit_world(unit, user, evidence):
+    """An entry of the audit trail in district A: a download of evidence."""
+    from cchc.audit import audit_record
+    from cchc.choices import AuditKind
+
+    return audit_record(
+        kind=AuditKind.DOWNLOAD, user=user, unit=unit, obj=evidence, detail="ma-tran-nhat-ky-tai-tep.pdf"
     )

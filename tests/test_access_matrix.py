@@ -899,6 +899,19 @@ ROWS: dict[str, Row] = {
         every_role="every user has units; the page shows their own tasks",
         out_of_scope=Ask("officer_split_one", absent=lambda w: "Ma trận chia tách: nhiệm vụ của xã cũ two."),
     ),
+    # --- the audit trail (issue 15) ---------------------------------------------------
+    "audit_log": Row(
+        allowed=Ask("administrator_a", query="kind=download", marker=lambda w: w.audit_event.detail),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=Ask("administrator_b", absent=lambda w: w.audit_event.detail),
+    ),
+    # The workbook is compressed: what it holds is read back in
+    # tests/cchc/test_audit.py (the other province's events are not in it).
+    "audit_export": Row(
+        allowed=Ask("administrator_a", marker=lambda w: b"PK"),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=Ask("administrator_b", absent=lambda w: w.audit_event.detail),
+    ),
 }
 
 # --- roles as the offices work (issue 15) ------------------------------------------
@@ -1015,6 +1028,10 @@ def snapshot(media) -> dict:
         if not config.name.startswith(("cchc", "inspections", "indicators", "dashboards")):
             continue
         for model in config.get_models():
+            if model._meta.label == "cchc.AuditEvent":
+                # The audit trail records the sign-in of the test's user (and
+                # would record a refusal): the trail, not a write of the view.
+                continue
             # A request may note when its user was last seen: not a write of the view.
             fields = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
             rows = list(model._base_manager.order_by("pk").values_list(*fields))

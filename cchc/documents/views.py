@@ -12,6 +12,7 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
+from ..audit import audit_download
 from ..choices import DocumentStatus, JobStatus
 from ..forms import add_service_errors
 from ..jobs import jobs_readable
@@ -216,12 +217,11 @@ class DocumentFileView(ScopedViewMixin, View):
         field = {"issued": document.issued_file, "signed": document.signed_file}.get(which)
         if not field:
             raise Http404
+        name = services.document_file_name(document, signed=which == "signed")
         response = FileResponse(
-            field.open("rb"),
-            as_attachment=True,
-            filename=services.document_file_name(document, signed=which == "signed"),
-            content_type="application/pdf",
+            field.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
         )
+        audit_download(request, obj=document, unit=document.issuing_unit, name=name)
         response["X-Content-Type-Options"] = "nosniff"
         return response
 

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from ..audit import audit_download
 from ..choices import JobStatus
 from ..models import Job
 from .kinds import JobKind, JobRule, job_kind
@@ -122,4 +123,5 @@ class JobFileView(JobMixin):
             content_type=found.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
+        audit_download(request, obj=job, unit=job.unit, name=found.download_name)
         return response

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from cchc.access import can
+from cchc.audit import audit_download
 from cchc.choices import DocumentKind, DocumentStatus
 from cchc.documents.selectors import documents_visible
 from cchc.forms import add_service_errors
@@ -365,6 +366,7 @@ class ReportFileDownloadView(ScopedViewMixin, View):
             content_type=file.content_type,
         )
         response["X-Content-Type-Options"] = "nosniff"
+        audit_download(request, obj=file, unit=file.report.unit, name=file.original_name)
         return response
 
 

@@ -1,0 +1,13 @@
+"""Periodic tasks of the kernel, run by Celery beat (job kinds' tasks are
+declared in ``cchc.jobs``)."""
+
+from celery import shared_task
+
+from .audit import audit_clean_up
+
+
+@shared_task(name="cchc.clean_up_audit")
+def clean_up_audit() -> dict:
+    """Run daily by Celery beat (``CELERY_BEAT_SCHEDULE``): the audit trail
+    keeps ``CCHC_AUDIT_KEEP_DAYS`` days."""
+    return {"deleted": audit_clean_up()}
