@@ -243,3 +243,14 @@ class TestThePage:
             client.force_login(user)
             assert client.get(LOG_URL).status_code == 403
             assert client.get(EXPORT_URL).status_code == 403
+
+
+def test_the_export_keeps_typed_text_as_text(units, make_member):
+    from cchc.audit import audit_events, audit_workbook
+
+    admin = make_member(Role.ADMINISTRATOR, units.province)
+    audit_record(kind=AuditKind.LOGIN_FAILED, username='=HYPERLINK("http://x","y")', unit=units.province)
+    data, count, cut = audit_workbook(audit_events(admin, kind=AuditKind.LOGIN_FAILED))
+    assert (count, cut) == (1, False)
+    cell = load_workbook(io.BytesIO(data)).active["C2"]
+    assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x","y")', "s", True)
