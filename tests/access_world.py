@@ -346,15 +346,29 @@ def _split_world(province, plan, users) -> SimpleNamespace:
     last_day = datetime.date(2025, 6, 30)
     new = datetime.date(2025, 7, 1)
     district = unit_create(
-        name="Ủy ban nhân dân huyện Nam Giang", kind=UnitKind.DISTRICT, parent=province, code="506"
+        name="Ủy ban nhân dân huyện Nam Giang",
+        short_name="UBND huyện Nam Giang",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        code="506",
     )
     old = {
-        key: unit_create(name=f"Ủy ban nhân dân xã {name}", kind=UnitKind.COMMUNE, parent=district, code=code)
+        key: unit_create(
+            name=f"Ủy ban nhân dân xã {name}",
+            short_name=f"UBND xã {name}",
+            kind=UnitKind.COMMUNE,
+            parent=district,
+            code=code,
+        )
         for key, name, code in (("one", "Cà Dy", "20461"), ("two", "Zuôih", "20473"))
     }
     successors = {
         key: unit_create(
-            name=f"Ủy ban nhân dân xã {name}", kind=UnitKind.COMMUNE, parent=province, valid_from=new
+            name=f"Ủy ban nhân dân xã {name}",
+            short_name=f"UBND xã {name}",
+            kind=UnitKind.COMMUNE,
+            parent=province,
+            valid_from=new,
         )
         for key, name in (("one", "Thạnh Mỹ"), ("two", "La Dêê"))
     }

@@ -26,11 +26,16 @@ LAST_DAY = datetime.date(2025, 6, 30)
 @pytest.fixture
 def split(units, make_member):
     other = unit_create(
-        name="Ủy ban nhân dân xã Duy Trung", kind=UnitKind.COMMUNE, parent=units.district_a, code="20623"
+        name="Ủy ban nhân dân xã Duy Trung",
+        short_name="UBND xã Duy Trung",
+        kind=UnitKind.COMMUNE,
+        parent=units.district_a,
+        code="20623",
     )
     one, two = (
         unit_create(
             name=f"Ủy ban nhân dân xã {name}",
+            short_name=f"UBND xã {name}",
             kind=UnitKind.COMMUNE,
             parent=units.province,
             valid_from=LAST_DAY + datetime.timedelta(days=1),
@@ -74,6 +79,15 @@ def test_a_successor_reads_the_split_unit_and_what_passed_to_it_only(split):
     assert not can(officer, "report.write", split["district_report"])
     assert can(officer, "report.write", split["report_one"])
     assert not can(officer, "report.write", split["report_two"])
+
+
+def test_the_split_units_tasks_stay_with_it_and_say_so_within_the_historys_limit(split):
+    # PostgreSQL refuses a change reason longer than the history's 100
+    # characters: a split naming several successors once made unit_end fail.
+    task = split["district_inspection"].tasks.get()
+    assert task.responsible_unit == split["units"].district_a
+    reason = task.history.first().history_change_reason
+    assert reason.startswith("UBND huyện Duy Xuyên kết thúc ngày 30/06/2025") and len(reason) <= 100
 
 
 def test_a_merger_still_passes_everything(units, make_member):
