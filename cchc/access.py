@@ -2,9 +2,18 @@
 
 A user's *scope* for a set of roles is the units of their current
 memberships with those roles, every unit under them, and every unit their
-units took over (predecessors through ``UnitSuccession``, with their own
-subtrees), so the history of a district that ended stays with the units that
-succeeded it.
+units took over (predecessors through ``UnitSuccession``), so the history of
+a district that ended stays with the units that succeeded it.
+
+A predecessor with one successor (a merger, a rename) passed everything to
+it: the successor reaches it and its subtree, to read and to write. A
+predecessor with several successors (a split: a district shared between
+communes) passed only parts: each successor reaches the predecessor itself
+*to read* (its history), and of its subtree only the units that passed to
+that successor (through links of their own), never those that went to the
+other successors. The *write* scope (``write=True``: the unit's own writing,
+``report.write`` and ``table.edit``) leaves a split predecessor out, so each
+successor writes only what it inherited (the tasks that passed to it).
 
 Views never filter by unit themselves: they ask the selectors here (or the
 per-app selectors built on them) for a queryset, and an object outside it is
@@ -14,7 +23,7 @@ a 404.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Count, Q
 
 from .choices import Role
 from .models import Membership, Unit, UnitSuccession
@@ -26,8 +35,9 @@ ALL_ROLES = frozenset(Role.values)
 STAFF = frozenset({Role.INSPECTOR, Role.LEADER, Role.ADMINISTRATOR})
 # Write plans, teams, findings and documents; review remediation reports.
 EDITORS = frozenset({Role.INSPECTOR, Role.ADMINISTRATOR})
-# The inspected unit's people: report on remediation tasks.
-REPORTERS = frozenset({Role.UNIT_OFFICER, Role.LEADER})
+# The inspected unit's own officers: report on remediation tasks (leaders
+# and inspectors read and review, never write).
+REPORTERS = frozenset({Role.UNIT_OFFICER})
 # Indicator tables: entered by the unit, approved by the province, reopened
 # by an administrator only.
 TABLE_EDITORS = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
@@ -50,6 +60,9 @@ class Action:
 
     roles: frozenset[str]
     unit: str = ""
+    # A unit's own writing: decided on the write scope (a split
+    # predecessor is read-only to its successors).
+    writes: bool = False
 
 
 # Every action a view, template, selector or job asks about, once.
@@ -65,15 +78,17 @@ ACTIONS: dict[str, Action] = {
     "document.draft": Action(EDITORS, "issuing_unit"),
     "document.issue": Action(EDITORS, "issuing_unit"),
     "document.publish": Action(EDITORS, "issuing_unit"),
-    "report.write": Action(REPORTERS, "unit"),
+    "report.write": Action(REPORTERS, "unit", writes=True),
     "report.review": Action(EDITORS, "inspection.plan.issuer"),
-    "table.edit": Action(TABLE_EDITORS, "unit"),
+    "table.edit": Action(TABLE_EDITORS, "unit", writes=True),
     "table.approve": Action(TABLE_REVIEWERS, "unit"),
     "table.reopen": Action(TABLE_REOPENERS, "unit"),
     "table.export": Action(ALL_ROLES),
     "table.import.view_all": Action(ADMINISTRATORS, "unit"),
     "dashboard.view": Action(STAFF),
     "people.manage": Action(ADMINISTRATORS),
+    # The audit trail of the units an administrator runs (cchc.audit).
+    "audit.view": Action(ADMINISTRATORS),
 }
 
 
@@ -99,8 +114,10 @@ def can(user, action: str, obj=None) -> bool:
 
 
 def can_reach(user, action: str, unit_id: int | None) -> bool:
-    """Whether ``unit_id`` lies in the user's scope for ``action``."""
-    ids = scope_unit_ids(user, ACTIONS[action].roles)
+    """Whether ``unit_id`` lies in the user's scope for ``action`` (its
+    write scope for an action that ``writes``)."""
+    declared = ACTIONS[action]
+    ids = scope_unit_ids(user, declared.roles, write=declared.writes)
     return ids is None or unit_id in ids
 
 
@@ -143,13 +160,20 @@ def has_role(user, *roles: str) -> bool:
     return user.is_superuser or bool(user_roles(user) & set(roles))
 
 
-def _reachable_units(user) -> tuple[list[tuple[int, str]], dict[int, list[str]]]:
-    """Every unit any of the user's memberships can reach, as (id, path),
-    and for each unit the paths of the units it took over. Fetched once per
-    request (a few queries), whatever the number of role sets asked for.
+# One link to a unit from a unit it took over: (predecessor id, predecessor
+# path, whether the predecessor was split between several successors).
+Link = tuple[int, str, bool]
 
-    Each query for units holds one path-prefix condition per *top* root
-    only: a root under another root (a membership in a district and in its
+
+def _reachable_units(user) -> tuple[list[tuple[int, str]], dict[int, list[Link]]]:
+    """Every unit any of the user's memberships can reach, as (id, path),
+    and for each unit the links from the units it took over. Fetched once
+    per request (a few queries), whatever the number of role sets asked for.
+
+    A predecessor with one successor brings its subtree; a split one brings
+    itself alone (its children come only through links of their own). Each
+    query for units holds one path-prefix condition per *top* root only: a
+    root under another root (a membership in a district and in its
     province; a new commune that took over an old district and the old
     communes of that district) adds nothing, so it is left out
     (``minimal_prefixes``)."""
@@ -158,24 +182,31 @@ def _reachable_units(user) -> tuple[list[tuple[int, str]], dict[int, list[str]]]
         return cache["reachable"]
     known_paths = minimal_prefixes(path for _role, path in _memberships(user))
     units = _units_under(known_paths)
-    predecessors: dict[int, list[str]] = {}
-    frontier = {pk for pk, _path in units}
+    seen = {pk for pk, _path in units}
+    predecessors: dict[int, list[Link]] = {}
+    frontier = set(seen)
     while frontier:
         links = list(
-            UnitSuccession.objects.filter(successor_id__in=frontier).values_list(
-                "successor_id", "predecessor__path"
-            )
+            UnitSuccession.objects.filter(successor_id__in=frontier)
+            .annotate(successors=Count("predecessor__successions_out"))
+            .values_list("successor_id", "predecessor_id", "predecessor__path", "successors")
         )
-        new_roots = set()
-        for successor_id, path in links:
-            predecessors.setdefault(successor_id, []).append(path)
-            if not _covered(path, known_paths):
+        new_roots, singles = set(), set()
+        for successor_id, predecessor_id, path, successors in links:
+            split = successors > 1
+            predecessors.setdefault(successor_id, []).append((predecessor_id, path, split))
+            if split:
+                if predecessor_id not in seen:
+                    singles.add(predecessor_id)
+            elif not _covered(path, known_paths):
                 new_roots.add(path)
         new_roots = minimal_prefixes(new_roots)
         known_paths = minimal_prefixes([*known_paths, *new_roots])
         added = _units_under(new_roots)
-        seen = {pk for pk, _path in units}
+        if singles:
+            added += list(Unit.objects.filter(pk__in=singles).values_list("pk", "path"))
         added = [(pk, path) for pk, path in added if pk not in seen]
+        seen.update(pk for pk, _path in added)
         units.extend(added)
         frontier = {pk for pk, _path in added}
     cache["reachable"] = (units, predecessors)
@@ -212,8 +243,10 @@ def _units_under(paths) -> list[tuple[int, str]]:
     return list(Unit.objects.filter(condition).values_list("pk", "path"))
 
 
-def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES) -> frozenset[int] | None:
-    """Ids of the units a user reaches through memberships with ``roles``.
+def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES, *, write: bool = False) -> frozenset[int] | None:
+    """Ids of the units a user reaches through memberships with ``roles``:
+    to read, or with ``write`` to write (without the units reached only
+    through a split, which their successors read but do not write).
 
     ``None`` means every unit (a superuser); an empty set means none.
     """
@@ -223,28 +256,47 @@ def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES) -> frozenset[int] | N
         return None
     roles = frozenset(roles)
     cache = _cache(user)
-    key = ("scope", roles)
+    key = ("scope", roles, write)
     if key in cache:
         return cache[key]
     units, predecessors = _reachable_units(user)
+    writable: set[int] = set()
+    readable: set[int] = set()
+    # Subtrees reached to write and to read only, and single units reached
+    # to read only (split predecessors).
     roots = minimal_prefixes(path for role, path in _memberships(user) if role in roles)
-    ids: set[int] = set()
-    while roots:
-        reached = {pk for pk, path in units if _covered(path, roots)} - ids
-        ids |= reached
-        roots = minimal_prefixes(path for pk in reached for path in predecessors.get(pk, []))
-    cache[key] = frozenset(ids)
+    read_roots: list[str] = []
+    read_singles: set[int] = set()
+    while roots or read_roots or read_singles:
+        reached = {pk for pk, path in units if _covered(path, roots)} - writable
+        writable |= reached
+        read = ({pk for pk, path in units if _covered(path, read_roots)} | read_singles) - writable - readable
+        readable |= read
+        roots, read_roots, read_singles = [], [], set()
+        for pk in reached | read:
+            for predecessor_id, path, split in predecessors.get(pk, []):
+                if split:
+                    read_singles.add(predecessor_id)
+                elif pk in reached:
+                    roots.append(path)
+                else:
+                    read_roots.append(path)
+        roots, read_roots = minimal_prefixes(roots), minimal_prefixes(read_roots)
+        read_singles -= writable | readable
+    cache[("scope", roles, True)] = frozenset(writable)
+    cache[("scope", roles, False)] = frozenset(writable | readable)
     return cache[key]
 
 
-def filter_by_scope(queryset, user, field: str, roles: Iterable[str] = ALL_ROLES):
+def filter_by_scope(queryset, user, field: str, roles: Iterable[str] = ALL_ROLES, *, write: bool = False):
     """Narrow ``queryset`` to rows whose unit ``field`` is in the user's scope."""
-    return queryset.filter(scope_q(user, field, roles))
+    return queryset.filter(scope_q(user, field, roles, write=write))
 
 
-def scope_q(user, field: str, roles: Iterable[str] = ALL_ROLES) -> Q:
-    """A ``Q`` true for rows whose unit ``field`` lies in the user's scope."""
-    ids = scope_unit_ids(user, roles)
+def scope_q(user, field: str, roles: Iterable[str] = ALL_ROLES, *, write: bool = False) -> Q:
+    """A ``Q`` true for rows whose unit ``field`` lies in the user's scope
+    (their write scope with ``write``)."""
+    ids = scope_unit_ids(user, roles, write=write)
     if ids is None:
         # Always true, and unlike an empty Q() it stays true when combined
         # with | and &.

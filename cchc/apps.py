@@ -12,7 +12,7 @@ class CchcConfig(AppConfig):
         # process that enqueues or runs jobs.
         from django.utils.module_loading import autodiscover_modules
 
-        from . import checks, middleware  # noqa: F401
+        from . import audit, checks, middleware  # noqa: F401
         from .documents import jobs  # noqa: F401
 
         autodiscover_modules("jobs")

@@ -71,3 +71,18 @@ class Language(models.TextChoices):
 
     VI = "vi", _("Tiếng Việt")
     EN = "en", _("English")
+
+
+class AuditKind(models.TextChoices):
+    """What an entry of the audit trail records."""
+
+    LOGIN = "login", _("Đăng nhập")
+    LOGIN_FAILED = "login_failed", _("Đăng nhập sai")
+    LOCKOUT = "lockout", _("Khóa đăng nhập")
+    LOGOUT = "logout", _("Đăng xuất")
+    DOWNLOAD = "download", _("Tải tệp")
+    ISSUE = "issue", _("Cấp số văn bản")
+    SIGN = "sign", _("Ký số")
+    PUBLISH = "publish", _("Phát hành")
+    REVIEW = "review", _("Xem xét, duyệt")
+    ROLE_CHANGE = "role_change", _("Thay đổi phân công")

@@ -12,7 +12,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from .access import clear_scope_cache
-from .choices import SuccessionKind
+from .audit import audit_record
+from .choices import AuditKind, SuccessionKind
 from .models import Membership, Unit, UnitSuccession, User
 from .people import memberships_end_with_unit
 from .signals import unit_ended
@@ -85,7 +86,15 @@ def unit_end(
         link.full_clean()
         link.save()
         links.append(link)
-    memberships_end_with_unit(unit=unit, last_day=last_day)
+    ended = memberships_end_with_unit(unit=unit, last_day=last_day)
+    if ended:
+        audit_record(
+            kind=AuditKind.ROLE_CHANGE,
+            unit=unit,
+            obj=unit,
+            detail=_("%(count)s phân công kết thúc cùng đơn vị ngày %(date)s.")
+            % {"count": ended, "date": last_day.strftime("%d/%m/%Y")},
+        )
     unit_ended.send(sender=Unit, unit=unit, successors=successors, last_day=last_day)
     return links
 

@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The request at hand for the audit trail (who, from which address).
+    "cchc.audit.AuditContextMiddleware",
     # Axes must come last: it answers locked-out requests.
     "axes.middleware.AxesMiddleware",
 ]
@@ -424,6 +426,10 @@ CCHC_ORPHAN_GRACE_HOURS = env_int("CCHC_ORPHAN_GRACE_HOURS", 24)
 # Excel exports of more units than this are made by a background job (a single
 # unit's never is).
 CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS", 20)
+# Events of the audit trail (sign-ins, downloads, issues, signatures,
+# publications, reviews, role changes) are kept this many days; a daily task
+# deletes older ones.
+CCHC_AUDIT_KEEP_DAYS = env_int("CCHC_AUDIT_KEEP_DAYS", 730)
 CELERY_BEAT_SCHEDULE = {
     "send-remediation-reminders": {
         "task": "inspections.send_reminders",
@@ -444,5 +450,9 @@ CELERY_BEAT_SCHEDULE = {
     "clean-up-orphan-files": {
         "task": "cchc.clean_up_orphan_files",
         "schedule": crontab(hour=3, minute=10),
+    },
+    "clean-up-audit-trail": {
+        "task": "cchc.clean_up_audit",
+        "schedule": crontab(hour=2, minute=55),
     },
 }

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from . import login, oidc, people_views, views
+from . import audit_views, login, oidc, people_views, views
 from .jobs import views as job_views
 
 admin.site.site_header = _("Quản trị hệ thống CCHC")
@@ -30,5 +30,7 @@ urlpatterns = [
     path("jobs/<int:pk>/retry/", job_views.JobRetryView.as_view(), name="job_retry"),
     path("jobs/<int:pk>/file/", job_views.JobFileView.as_view(), name="job_file"),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
+    path("audit/", audit_views.AuditLogView.as_view(), name="audit_log"),
+    path("audit/export/", audit_views.AuditExportView.as_view(), name="audit_export"),
     path("admin/", admin.site.urls),
 ]

@@ -8,8 +8,9 @@ XML file cannot hold are dropped and text is cut at Excel's limit per cell.
 Numbers, dates and blanks are written as they are.
 
 Every export (indicator tables, dashboard tables) writes through
-``write_cell``. Reading an upload: ``open_upload`` (the kernel's imports,
-such as people); the indicators app has its own reader (``indicators.xlsx``).
+``write_cell`` (``write_only_cell`` in a write-only workbook). Reading an
+upload: ``open_upload`` (the kernel's imports, such as people); the
+indicators app has its own reader (``indicators.xlsx``).
 """
 
 from __future__ import annotations
@@ -36,6 +37,24 @@ def write_cell(sheet, row: int, column: int, value, style: str | None = None):
     if style:
         # First: a named style replaces the whole cell style, quote prefix included.
         cell.style = style
+    if isinstance(value, str):
+        text = clean_text(value)
+        cell.value = text
+        if text.startswith(FORMULA_START):
+            cell.data_type = TYPE_STRING
+            cell.quotePrefix = True
+    else:
+        cell.value = value
+    return cell
+
+
+def write_only_cell(sheet, value):
+    """``write_cell`` for a sheet of a write-only workbook (long lists, such
+    as the audit trail's export, appended row by row): a cell to append,
+    text always text."""
+    from openpyxl.cell import WriteOnlyCell
+
+    cell = WriteOnlyCell(sheet)
     if isinstance(value, str):
         text = clean_text(value)
         cell.value = text

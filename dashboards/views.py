@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from cchc.access import can_reach
+from cchc.audit import audit_download
 from cchc.mixins import ScopedViewMixin
 from cchc.uploads import attachment_headers
 
@@ -244,7 +245,9 @@ class ExportView(DashboardMixin, View):
         response = HttpResponse(
             data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         )
-        attachment_headers(response, name=excel.file_name(table, scope))
+        name = excel.file_name(table, scope)
+        attachment_headers(response, name=name)
+        audit_download(request, obj=scope.root, unit=scope.root, name=name)
         return response
 
 

@@ -51,7 +51,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from cchc.choices import Role, SuccessionKind, UnitKind
-from cchc.models import Membership, ReformArea, Unit, UnitSuccession, User
+from cchc.models import AuditEvent, Membership, ReformArea, Unit, UnitSuccession, User
 from cchc.reference import load_reform_areas
 from cchc.text import fold
 from dashboards.models import RollupState, UnitRollup
@@ -1035,6 +1035,13 @@ def generated_rows() -> list[Generated]:
 
     inspected, issued = "inspection__plan__issuer__", "plan__issuer__"
     return [
+        # The audit trail of the generated units and people (their role
+        # changes, sign-ins, downloads) goes with them.
+        Generated(
+            AuditEvent,
+            Q(unit__code__startswith=CODE_PREFIX) | Q(user__in=users),
+            frozenset({"unit", "user"}),
+        ),
         generated(IndicatorValue, "table__unit__", ["table"]),
         generated(IndicatorTable, "unit__", ["unit"]),
         generated(RemediationReportItem, f"report__{inspected}", ["report"]),

@@ -32,7 +32,7 @@ def tables_editable(user):
     """Tables whose cells the user may change (while they are drafts)."""
     if not can(user, "table.edit"):
         return IndicatorTable.objects.none()
-    return IndicatorTable.objects.filter(scope_q(user, "unit", action_roles("table.edit")))
+    return IndicatorTable.objects.filter(scope_q(user, "unit", action_roles("table.edit"), write=True))
 
 
 def tables_reviewable(user):
@@ -46,7 +46,7 @@ def units_editable(user):
     past years are still entered and imported)."""
     if not can(user, "table.edit"):
         return Unit.objects.none()
-    return Unit.objects.filter(scope_q(user, "pk", action_roles("table.edit")))
+    return Unit.objects.filter(scope_q(user, "pk", action_roles("table.edit"), write=True))
 
 
 def units_visible(user):
@@ -55,7 +55,7 @@ def units_visible(user):
 
 def editable_unit_ids(user) -> frozenset[int] | None:
     """``None``: every unit (a superuser)."""
-    return scope_unit_ids(user, action_roles("table.edit"))
+    return scope_unit_ids(user, action_roles("table.edit"), write=True)
 
 
 def imports_visible(user):

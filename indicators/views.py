@@ -18,6 +18,7 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from cchc.access import can
+from cchc.audit import audit_download
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
 from cchc.uploads import attachment_headers
@@ -448,6 +449,9 @@ class ExportView(ScopedViewMixin, View):
         unit = form.cleaned_data["unit"]
         first, last = form.cleaned_data["years"]
         if form.cleaned_data["format"] == "pdf":
+            audit_download(
+                request, obj=unit, unit=unit, name=services.export_file_name(unit, first, last, "pdf")
+            )
             return _file_response(
                 exports.export_pdf(
                     unit=unit,
@@ -469,4 +473,6 @@ class ExportView(ScopedViewMixin, View):
             return redirect("job_detail", pk=job.pk)
         tables = selectors.tables_for_export(units=units_, first=first, last=last)
         data = exports.export_workbook(units=units_, tables=tables, first=first, last=last, root=unit)
-        return _file_response(data, services.export_file_name(unit, first, last), XLSX)
+        name = services.export_file_name(unit, first, last)
+        audit_download(request, obj=unit, unit=unit, name=name)
+        return _file_response(data, name, XLSX)

@@ -17,12 +17,16 @@ from .choices import InspectionStatus, TaskStatus
 from .models import Inspection, InspectionPlan, InspectionTeam, RemediationTask
 from .remediation import officers_of
 
+# simple_history's ``history_change_reason`` is a CharField(max_length=100).
+CHANGE_REASON_MAX = 100
+
 
 @receiver(unit_ended, sender=Unit, dispatch_uid="inspections_tasks_follow_successor")
 def tasks_follow_successor(sender, unit, successors, last_day, **kwargs):
     """A task of a unit that ended passes to its successor, and its history
-    says so. When several units took over, the task stays with the ended unit
-    and the officers of every successor see it and can report on it."""
+    says so. When several units took over (a split), the task stays with the
+    ended unit: every successor reads it, none writes for it (the split
+    unit is outside their write scope, ``cchc.access``)."""
     tasks = RemediationTask.objects.filter(responsible_unit=unit).exclude(status=TaskStatus.ACCEPTED)
     names = ", ".join(str(s) for s in successors)
     for task in tasks:
@@ -39,6 +43,10 @@ def tasks_follow_successor(sender, unit, successors, last_day, **kwargs):
                 "date": last_day.strftime("%d/%m/%Y"),
                 "names": names,
             }
+        # The history keeps at most 100 characters of a reason (a district
+        # split between several communes names them all).
+        if len(task._change_reason) > CHANGE_REASON_MAX:
+            task._change_reason = task._change_reason[: CHANGE_REASON_MAX - 1] + "…"
         task.save()
 
 

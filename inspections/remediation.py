@@ -16,8 +16,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cchc.access import scope_unit_ids
-from cchc.choices import Role
+from cchc.access import action_roles, scope_unit_ids
+from cchc.audit import audit_record
+from cchc.choices import AuditKind, Role
 from cchc.models import Membership, OfficialDocument, Unit, User
 from cchc.notifications import notify_on_commit
 from cchc.services import current_successors
@@ -33,8 +34,14 @@ def _tasks_of(inspection: Inspection | None, document: OfficialDocument | None):
     return RemediationTask.objects.filter(source_document=document)
 
 
+def _writable_unit_ids(user: User) -> frozenset[int] | None:
+    """The units a user reports for: their write scope (a unit split
+    between several successors is read by each, written by none)."""
+    return scope_unit_ids(user, action_roles("report.write"), write=True)
+
+
 def _tasks_to_report(inspection: Inspection | None, user: User, *, document=None, unit=None):
-    ids = scope_unit_ids(user)
+    ids = _writable_unit_ids(user)
     tasks = _tasks_of(inspection, document).open()
     if document is not None:
         # A document's tasks are reported unit by unit.
@@ -46,7 +53,7 @@ def report_unit(inspection: Inspection | None, user: User, *, document=None) -> 
     """The unit a user reports for: the inspected unit when it is in their
     scope, otherwise the unit their tasks of this inspection (or document)
     belong to."""
-    ids = scope_unit_ids(user)
+    ids = _writable_unit_ids(user)
     if inspection is not None and (ids is None or inspection.unit_id in ids):
         return inspection.unit
     tasks = _tasks_of(inspection, document)
@@ -282,6 +289,14 @@ def report_review_item(*, item: RemediationReportItem, decision: str, reason: st
     task.accepted_at = now if decision == ReviewDecision.ACCEPTED else None
     task._history_user = user
     task.save(update_fields=["status", "accepted_at", "updated_at"])
+    audit_record(
+        kind=AuditKind.REVIEW,
+        user=user,
+        unit=report.unit,
+        obj=report,
+        detail=f"{item.get_decision_display()}: {task.description[:200]}"
+        + (f" ({item.review_reason})" if item.review_reason else ""),
+    )
     if not report.items.filter(decision=ReviewDecision.PENDING).exists():
         report.status = RemediationReportStatus.REVIEWED
         report._history_user = user

@@ -303,7 +303,7 @@ def reports_writable(user):
     """Reports the user may fill in and submit: their units' own."""
     if not can(user, "report.write"):
         return RemediationReport.objects.none()
-    return RemediationReport.objects.filter(scope_q(user, "unit", action_roles("report.write")))
+    return RemediationReport.objects.filter(scope_q(user, "unit", action_roles("report.write"), write=True))
 
 
 def reports_reviewable(user):
@@ -415,7 +415,9 @@ def documents_reportable(user):
     """Issued documents that assigned tasks to the user's units."""
     if not can(user, "report.write"):
         return OfficialDocument.objects.none()
-    tasks = RemediationTask.objects.filter(scope_q(user, "responsible_unit", action_roles("report.write")))
+    tasks = RemediationTask.objects.filter(
+        scope_q(user, "responsible_unit", action_roles("report.write"), write=True)
+    )
     return OfficialDocument.objects.filter(
         pk__in=tasks.exclude(source_document=None).values("source_document_id")
     )

@@ -293,7 +293,12 @@ def build_world() -> SimpleNamespace:
         user=officer, message="Ma trận: có thông báo kết luận mới.", link="/"
     )
 
+    split = _split_world(province_a, plan_2024, users)
+    audit_event = _audit_world(district_a, officer, evidence)
+
     return SimpleNamespace(
+        audit_event=audit_event,
+        split=split,
         users=users,
         units=SimpleNamespace(
             province_a=province_a, district_a=district_a, province_b=province_b, district_b=district_b
@@ -325,4 +330,99 @@ def build_world() -> SimpleNamespace:
         export_job=export_job,
         handout_job=handout_job,
         notification=notification,
+    )
+
+
+def _split_world(province, plan, users) -> SimpleNamespace:
+    """A district of province A split on 30/6/2025 between two new communes
+    (Nam Giang: Thạnh Mỹ and La Dêê), each old commune passed to one of them.
+    Each old commune has an issued inspection with a draft report (written
+    by its successor), the district one too (written before it ended): the
+    successors read the district's history; each writes only what passed to
+    it, and never sees the other's old commune."""
+    from cchc.choices import SuccessionKind
+    from cchc.services import unit_end
+
+    last_day = datetime.date(2025, 6, 30)
+    new = datetime.date(2025, 7, 1)
+    district = unit_create(
+        name="Ủy ban nhân dân huyện Nam Giang",
+        short_name="UBND huyện Nam Giang",
+        kind=UnitKind.DISTRICT,
+        parent=province,
+        code="506",
+    )
+    old = {
+        key: unit_create(
+            name=f"Ủy ban nhân dân xã {name}",
+            short_name=f"UBND xã {name}",
+            kind=UnitKind.COMMUNE,
+            parent=district,
+            code=code,
+        )
+        for key, name, code in (("one", "Cà Dy", "20461"), ("two", "Zuôih", "20473"))
+    }
+    successors = {
+        key: unit_create(
+            name=f"Ủy ban nhân dân xã {name}",
+            short_name=f"UBND xã {name}",
+            kind=UnitKind.COMMUNE,
+            parent=province,
+            valid_from=new,
+        )
+        for key, name in (("one", "Thạnh Mỹ"), ("two", "La Dêê"))
+    }
+    officers = {}
+    for key, unit in successors.items():
+        officer = UserFactory(username=f"officer.split.{key}")
+        membership_create(user=officer, unit=unit, role=Role.UNIT_OFFICER)
+        officers[f"officer_split_{key}"] = officer
+    district_officer = UserFactory(username="officer.split.district")
+    membership_create(user=district_officer, unit=district, role=Role.UNIT_OFFICER)
+
+    def inspected(unit, text, user):
+        inspection = InspectionFactory(
+            plan=plan, unit=unit, inspected_on=datetime.date(2024, 9, 5), issued=True
+        )
+        RemediationTaskFactory(
+            inspection=inspection, description=text, deadline=new + datetime.timedelta(days=300)
+        )
+        clear_scope_cache(user)
+        report = report_open(inspection=inspection, user=user)
+        report.summary = f"Báo cáo của ma trận chia tách: {text}"
+        report.save()
+        return report
+
+    district_report = inspected(district, "Ma trận chia tách: nhiệm vụ của huyện.", district_officer)
+    for key in old:
+        unit_end(unit=old[key], last_day=last_day, successors=[successors[key]], kind=SuccessionKind.MERGE)
+    unit_end(
+        unit=district, last_day=last_day, successors=list(successors.values()), kind=SuccessionKind.SPLIT
+    )
+    reports = {
+        key: inspected(
+            old[key], f"Ma trận chia tách: nhiệm vụ của xã cũ {key}.", officers[f"officer_split_{key}"]
+        )
+        for key in old
+    }
+    users.update(officers)
+    for user in users.values():
+        clear_scope_cache(user)
+    return SimpleNamespace(
+        district=district,
+        old=SimpleNamespace(**old),
+        successors=SimpleNamespace(**successors),
+        district_report=district_report,
+        report_one=reports["one"],
+        report_two=reports["two"],
+    )
+
+
+def _audit_world(unit, user, evidence):
+    """An entry of the audit trail in district A: a download of evidence."""
+    from cchc.audit import audit_record
+    from cchc.choices import AuditKind
+
+    return audit_record(
+        kind=AuditKind.DOWNLOAD, user=user, unit=unit, obj=evidence, detail="ma-tran-nhat-ky-tai-tep.pdf"
     )

@@ -860,7 +860,84 @@ ROWS: dict[str, Row] = {
         out_of_scope=outside("leader_b", method="post", data=lambda w: {"unit": w.units.province_a.pk}),
         posts=True,
     ),
+    # After a split (huyện Nam Giang shared between xã Thạnh Mỹ and xã La
+    # Dêê): each successor reads and writes the old commune that passed to
+    # it; the other successor's old commune is out of its scope.
+    "inspections:report_detail split": Row(
+        pattern="inspections:report_detail",
+        kwargs=lambda w: {"pk": w.split.report_two.pk},
+        allowed=Ask("officer_split_two", marker=text("split.report_two.summary")),
+        every_role="the unit's people write it, the inspectors review it, leaders read it",
+        out_of_scope=outside("officer_split_one"),
+    ),
+    "inspections:report_update split": Row(
+        pattern="inspections:report_update",
+        kwargs=lambda w: {"pk": w.split.report_two.pk},
+        allowed=Ask(
+            "officer_split_two",
+            method="post",
+            data=lambda w: {"document_number": "12/BC-UBND", "summary": "Tóm tắt."},
+            status=302,
+            marker=url("inspections:report_detail", "split.report_two"),
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("officer_split_one"),
+        posts=True,
+    ),
+    # The split district's own history: each successor reads it (it writes
+    # none of it: tests/cchc/test_access_split.py).
+    "inspections:report_detail split history": Row(
+        pattern="inspections:report_detail",
+        kwargs=lambda w: {"pk": w.split.district_report.pk},
+        allowed=Ask("officer_split_one", marker=text("split.district_report.summary")),
+        every_role="the unit's people write it, the inspectors review it, leaders read it",
+        out_of_scope=outside("officer_b"),
+    ),
+    "inspections:unit_home split": Row(
+        pattern="inspections:unit_home",
+        allowed=Ask("officer_split_one", marker=lambda w: "Ma trận chia tách: nhiệm vụ của xã cũ one."),
+        every_role="every user has units; the page shows their own tasks",
+        out_of_scope=Ask("officer_split_one", absent=lambda w: "Ma trận chia tách: nhiệm vụ của xã cũ two."),
+    ),
+    # --- the audit trail (issue 15) ---------------------------------------------------
+    "audit_log": Row(
+        allowed=Ask("administrator_a", query="kind=download", marker=lambda w: w.audit_event.detail),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=Ask("administrator_b", absent=lambda w: w.audit_event.detail),
+    ),
+    # The workbook is compressed: what it holds is read back in
+    # tests/cchc/test_audit.py (the other province's events are not in it).
+    "audit_export": Row(
+        allowed=Ask("administrator_a", marker=lambda w: b"PK"),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=Ask("administrator_b", absent=lambda w: w.audit_event.detail),
+    ),
 }
+
+# --- roles as the offices work (issue 15) ------------------------------------------
+# Only the unit's own officers write its remediation report: the
+# province's leader (whose scope holds the district) reads it and is
+# refused every write, evidence included.
+ROWS.update(
+    {
+        f"inspections:{name} leader": Row(
+            pattern=f"inspections:{name}",
+            kwargs=pk(key),
+            allowed=ROWS[f"inspections:{name}"].allowed,
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=outside("officer_b"),
+            posts=True,
+        )
+        for name, key in (
+            ("report_update", "report"),
+            ("report_file_upload", "report"),
+            ("report_submit", "report"),
+            ("report_item", "item"),
+            ("report_file_delete", "evidence"),
+            ("report_open", "issued"),
+        )
+    }
+)
 
 
 # --- the world, once per module --------------------------------------------------
@@ -951,6 +1028,10 @@ def snapshot(media) -> dict:
         if not config.name.startswith(("cchc", "inspections", "indicators", "dashboards")):
             continue
         for model in config.get_models():
+            if model._meta.label == "cchc.AuditEvent":
+                # The audit trail records the sign-in of the test's user (and
+                # would record a refusal): the trail, not a write of the view.
+                continue
             # A request may note when its user was last seen: not a write of the view.
             fields = [f.attname for f in model._meta.concrete_fields if f.name != "last_login"]
             rows = list(model._base_manager.order_by("pk").values_list(*fields))

@@ -24,7 +24,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from ..choices import DocumentStatus, SigningMethod
+from ..audit import audit_record
+from ..choices import AuditKind, DocumentStatus, SigningMethod
 from ..jobs import JobError, job_create, job_progress
 from ..models import Job, NumberRegister, OfficialDocument, Seal, User
 from ..signals import document_issued, document_published
@@ -96,6 +97,9 @@ def document_number(*, document: OfficialDocument, user: User | None = None, iss
         if locked.status != DocumentStatus.DRAFT:
             return False
         _issue_locked(locked, user=user, issued_on=issued_on)
+        audit_record(
+            kind=AuditKind.ISSUE, user=user, unit=locked.issuing_unit, obj=locked, detail=locked.number_symbol
+        )
         # In the transaction: what the apps record of the number commits with it.
         document_issued.send(sender=OfficialDocument, document=locked)
         document.refresh_from_db()
@@ -201,7 +205,7 @@ def document_render(*, document_id: int) -> OfficialDocument:
         return document
 
 
-def document_sign_on_server(*, document_id: int) -> OfficialDocument:
+def document_sign_on_server(*, document_id: int, user: User | None = None) -> OfficialDocument:
     """Sign the issued PDF with the organisation's certificate, once. The
     issued file is kept as it is; the signed copy is a file of its own."""
     from . import signing
@@ -226,6 +230,7 @@ def document_sign_on_server(*, document_id: int) -> OfficialDocument:
                 p12_path=settings.CCHC_SIGNING_P12, password=settings.CCHC_SIGNING_P12_PASSWORD
             ),
             signatures=signing.read_signatures(signed),
+            user=user,
         )
         return document
 
@@ -316,10 +321,18 @@ def _stamp_options(document: OfficialDocument) -> dict:
     return options
 
 
-def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, signer: str, signatures) -> None:
+def _keep_signed(
+    document: OfficialDocument,
+    signed: bytes,
+    *,
+    method: str,
+    signer: str,
+    signatures,
+    user: User | None = None,
+) -> None:
     """Keep the signed copy and who signed it: ``signer`` (every signer's
     certificate, ``; ``-separated) and ``signatures`` (:class:`SignerInfo`,
-    in signing order)."""
+    in signing order); the audit trail records it (``user``: who asked)."""
     _store_pdf(document.signed_file, document_file_name(document, signed=True), signed)
     document.signed_sha256 = sha256(signed)
     document.signed_at = timezone.now()
@@ -339,6 +352,13 @@ def _keep_signed(document: OfficialDocument, signed: bytes, *, method: str, sign
             "status",
             "updated_at",
         ]
+    )
+    audit_record(
+        kind=AuditKind.SIGN,
+        user=user,
+        unit=document.issuing_unit,
+        obj=document,
+        detail=f"{document.get_signing_method_display()}: {document.signed_by}",
     )
 
 
@@ -371,7 +391,12 @@ def document_attach_signed(
         if not check.ok:
             raise ValidationError(check.reason)
         _keep_signed(
-            document, data, method=SigningMethod.EXTERNAL, signer=check.signer, signatures=check.signatures
+            document,
+            data,
+            method=SigningMethod.EXTERNAL,
+            signer=check.signer,
+            signatures=check.signatures,
+            user=user,
         )
         return document
 
@@ -387,6 +412,13 @@ def document_publish(*, document: OfficialDocument, user: User | None = None) ->
         document.status = DocumentStatus.PUBLISHED
         document.published_at = timezone.now()
         document.save(update_fields=["status", "published_at", "updated_at"])
+        audit_record(
+            kind=AuditKind.PUBLISH,
+            user=user,
+            unit=document.issuing_unit,
+            obj=document,
+            detail=document.number_symbol,
+        )
         # In the transaction: what the apps do on publication commits with it.
         document_published.send(sender=OfficialDocument, document=document)
         return document
@@ -437,7 +469,7 @@ def render_job_work(job: Job) -> dict:
         done += 1
         if sign:
             job_progress(job.pk, done=done, total=total, step=_("Đang ký số"))
-            document_sign_on_server(document_id=pk)
+            document_sign_on_server(document_id=pk, user=job.created_by)
             done += 1
     document = OfficialDocument.objects.get(pk=document_id)
     return {"document_id": document.pk, "number": document.number_symbol}

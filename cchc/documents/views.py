@@ -12,6 +12,7 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
+from ..audit import audit_download
 from ..choices import DocumentStatus, JobStatus
 from ..forms import add_service_errors
 from ..jobs import jobs_readable
@@ -217,10 +218,10 @@ class DocumentFileView(ScopedViewMixin, View):
         field = {"issued": document.issued_file, "signed": document.signed_file}.get(which)
         if not field:
             raise Http404
+        name = services.document_file_name(document, signed=which == "signed")
         response = FileResponse(field.open("rb"), content_type="application/pdf")
-        return attachment_headers(
-            response, name=services.document_file_name(document, signed=which == "signed")
-        )
+        audit_download(request, obj=document, unit=document.issuing_unit, name=name)
+        return attachment_headers(response, name=name)
 
 
 class VerifyView(View):

@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 
+from ..audit import audit_download
 from ..choices import JobStatus
 from ..models import Job
 from ..uploads import attachment_headers
@@ -117,4 +118,5 @@ class JobFileView(JobMixin):
         if found is None:
             raise Http404
         response = FileResponse(default_storage.open(found.name, "rb"), content_type=found.content_type)
+        audit_download(request, obj=job, unit=job.unit, name=found.download_name)
         return attachment_headers(response, name=found.download_name)

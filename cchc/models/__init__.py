@@ -1,5 +1,6 @@
 """Models of the shared kernel."""
 
+from .audit import AuditEvent
 from .documents import NumberRegister, OfficialDocument
 from .jobs import Job, JobStatus
 from .notifications import Notification
@@ -17,6 +18,7 @@ from .units import (
 )
 
 __all__ = [
+    "AuditEvent",
     "DraftingUnit",
     "Job",
     "JobStatus",

@@ -17,6 +17,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from cchc.audit import audit_record
+from cchc.choices import AuditKind
 from cchc.models import Unit, User
 
 from ..cells import warning_message
@@ -99,6 +101,9 @@ def table_return(*, table: IndicatorTable, user: User | None, comment: str) -> I
     table.full_clean()
     table.save()
     _event(table, TableAction.RETURN, user, comment)
+    audit_record(
+        kind=AuditKind.REVIEW, user=user, unit=table.unit, obj=table, detail=_("Trả lại: %s") % comment
+    )
     return table
 
 
@@ -112,6 +117,7 @@ def table_approve(*, table: IndicatorTable, user: User | None, comment: str = ""
     table.full_clean()
     table.save()
     _event(table, TableAction.APPROVE, user, comment)
+    audit_record(kind=AuditKind.REVIEW, user=user, unit=table.unit, obj=table, detail=_("Duyệt"))
     return table
 
 

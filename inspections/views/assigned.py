@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from cchc.access import can
+from cchc.audit import audit_download
 from cchc.documents.selectors import documents_editable
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
@@ -200,6 +201,7 @@ class MatrixExportView(MatrixMixin, View):
         )
         name = f"theo-doi-{document.number or document.pk}-{document.year or ''}.xlsx"
         attachment_headers(response, name=name)
+        audit_download(request, obj=document, unit=document.issuing_unit, name=name)
         return response
 
 

@@ -13,6 +13,7 @@ from django.views import View
 from django.views.generic import ListView
 
 from cchc.access import can
+from cchc.audit import audit_download
 from cchc.choices import DocumentKind, DocumentStatus
 from cchc.documents.selectors import documents_visible
 from cchc.forms import add_service_errors
@@ -361,7 +362,9 @@ class ReportFileDownloadView(ScopedViewMixin, View):
         file = self.get_object()
         response = FileResponse(file.file.open("rb"), content_type=file.content_type)
         # Files kept before the gate may carry the name they came with.
-        return attachment_headers(response, name=stored_name(file.original_name, file.content_type))
+        name = stored_name(file.original_name, file.content_type)
+        audit_download(request, obj=file, unit=file.report.unit, name=name)
+        return attachment_headers(response, name=name)
 
 
 class ReportSubmitView(ReportWriteMixin, View):

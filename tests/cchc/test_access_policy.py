@@ -26,7 +26,8 @@ def test_every_action_names_a_role_set_of_the_module():
 class TestCan:
     def test_without_an_object_asks_the_roles_only(self, inspector, officer_a, leader):
         assert can(inspector, "finding.edit") and not can(officer_a, "finding.edit")
-        assert can(officer_a, "report.write") and can(leader, "report.write")
+        # Only the unit's own officers write its reports; leaders read them.
+        assert can(officer_a, "report.write") and not can(leader, "report.write")
         assert not can(inspector, "report.write")
         assert can(leader, "dashboard.view") and not can(officer_a, "dashboard.view")
 

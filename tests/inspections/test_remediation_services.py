@@ -63,7 +63,9 @@ class TestReportOpen:
 
     def test_opening_again_returns_the_same_draft(self, draft, remediation_case, officer_a, leader):
         assert remediation.report_open(inspection=remediation_case.inspection, user=officer_a) == draft
-        assert remediation.report_open(inspection=remediation_case.inspection, user=leader) == draft
+        # A leader of the unit reads its report and opens none (issue 15).
+        with pytest.raises(ValidationError):
+            remediation.report_open(inspection=remediation_case.inspection, user=leader)
         assert RemediationReport.objects.count() == 1
 
     def test_accepted_tasks_are_not_reported_again(self, remediation_case, officer_a):

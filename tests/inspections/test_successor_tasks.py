@@ -6,6 +6,7 @@ stays and the officers of every successor see it and report on it."""
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from cchc.choices import Role, UnitKind
@@ -202,23 +203,15 @@ class TestTwoSuccessors:
             page = client.get(UNIT_HOME).content.decode()
             assert "Niêm yết thủ tục tại xã." in page
 
-    def test_every_successors_officers_report_on_them(self, officers, tasks, scenario, fill_report):
-        first, second = officers
+    def test_no_successor_writes_for_the_unit_that_was_split(self, officers, tasks, scenario):
+        # Issue 15: each successor writes only what passed to it; the split
+        # unit's tasks stay with it, read by every successor, written by none.
         inspection = scenario.issued_commune_b
-
-        report = remediation.report_open(inspection=inspection, user=first)
-        assert remediation.report_open(inspection=inspection, user=second) == report
-        assert sorted(item.task_id for item in report.items.all()) == sorted(
-            [tasks["open"].pk, tasks["returned"].pk]
-        )
-
-        fill_report(report, second)
-        remediation.report_submit(report=report, user=second)
-
-        report.refresh_from_db()
-        assert (report.status, report.submitted_by) == (RemediationReportStatus.SUBMITTED, second)
-        tasks["open"].refresh_from_db()
-        assert tasks["open"].status == TaskStatus.REPORTED
+        before = RemediationReport.objects.count()
+        for officer in officers:
+            with pytest.raises(ValidationError):
+                remediation.report_open(inspection=inspection, user=officer)
+        assert RemediationReport.objects.count() == before
 
     def test_reminders_go_to_every_successors_officers(self, officers, tasks, old_officer, mailoutbox):
         reminders_send(today=tasks["open"].deadline - datetime.timedelta(days=1))
