@@ -15,10 +15,15 @@ most menu items.
 """
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from demo.province import DEMO_PASSWORD
+from inspections import remediation
+from inspections.choices import TaskStatus
+from inspections.models import Inspection
 from tests.browser.conftest import (
     assert_accessible,
     assert_fits,
@@ -76,8 +81,22 @@ def focus_is_visible(browser) -> bool:
     )
 
 
+@pytest.fixture
+def report_to_review(demo, fill_report):
+    """The demo officer's remediation report, complete and sent, so that the
+    inspector's review queue and review page have something to show."""
+    officer = get_user_model().objects.get(username="officer")
+    for inspection in Inspection.objects.filter(tasks__status=TaskStatus.OPEN).distinct().order_by("pk"):
+        try:
+            report = remediation.report_open(inspection=inspection, user=officer)
+        except ValidationError:  # none of this inspection's tasks are the officer's unit's
+            continue
+        return remediation.report_submit(report=fill_report(report, officer), user=officer)
+    pytest.fail("The demo officer has no open task to report on")
+
+
 @pytest.mark.parametrize("size", SIZES)
-def test_inspector_day(browser, live_server, demo, size):
+def test_inspector_day(browser, live_server, report_to_review, size):
     visited: list[str] = []
     sign_in(browser, live_server, "inspector", size, visited)
     wait_url(browser, r"/inspections/$")
@@ -131,13 +150,26 @@ def test_inspector_day(browser, live_server, demo, size):
         message="After cancelling, the focus did not come back to the point's edit button",
     )
 
+    # The conclusion notice of the inspection: its document page.
+    draft = browser.find_elements(By.CSS_SELECTOR, ".js-draft-notice")
+    click_and_load(
+        browser, draft[0] if draft else browser.find_element(By.CSS_SELECTOR, "a[href^='/documents/']")
+    )
+    wait_url(browser, r"/documents/\d+/$")
+    check_page(browser, visited)
+
+    # The review queue, then the report sent by the unit.
     open_from_menu(browser, "/inspections/reviews/")
+    check_page(browser, visited)
+    click_and_load(
+        browser, browser.find_element(By.CSS_SELECTOR, f"main a[href$='/reports/{report_to_review.pk}/']")
+    )
     check_page(browser, visited)
     open_from_menu(browser, "/inspections/tasks/overdue/")
     check_page(browser, visited)
     open_from_menu(browser, "/notifications/")
     check_page(browser, visited)
-    assert len(visited) == 8, visited
+    assert len(visited) == 10, visited
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -201,7 +233,34 @@ def test_leader_day(browser, live_server, demo, size):
     check_page(browser, visited)
     open_from_menu(browser, "/indicators/")
     check_page(browser, visited)
-    assert len(visited) == 8, visited
+    assert len(visited) == 10, visited
+
+
+def test_the_indicator_grid_on_a_tablet_from_the_keyboard(browser, live_server, demo):
+    """An office enters its indicator table on a 768 px tablet: the grid
+    scrolls in its own box, Enter and the arrows move between cells with
+    the focus visible, and the page passes axe."""
+    visited: list[str] = []
+    sign_in(browser, live_server, "officer_tuyphong", "laptop", visited)
+    browser.set_window_size(768, 1024)
+    open_from_menu(browser, "/indicators/")
+    check_page(browser, visited)
+    editable = browser.find_elements(
+        By.XPATH, "//main//a[contains(@href, '/indicators/')][contains(., 'Năm 2020')]"
+    )
+    click_and_load(browser, editable[0])
+    check_page(browser, visited)
+    cells = browser.find_elements(By.CSS_SELECTOR, "input.grid-input")
+    assert len(cells) > 2, "the table is not editable"
+    browser.execute_script("arguments[0].focus()", cells[0])
+    assert focus_is_visible(browser), "the focus on a cell is not visible"
+    browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    assert browser.switch_to.active_element.get_attribute("id") == cells[1].get_attribute("id")
+    browser.switch_to.active_element.send_keys(Keys.ARROW_UP)
+    assert browser.switch_to.active_element.get_attribute("id") == cells[0].get_attribute("id")
+    browser.switch_to.active_element.send_keys(Keys.TAB)
+    assert browser.switch_to.active_element.get_attribute("id") != cells[0].get_attribute("id")
+    assert focus_is_visible(browser)
 
 
 def test_the_top_bar_fits_from_360_to_1920_px(browser, live_server, demo):
