@@ -157,6 +157,22 @@ def test_inspector_day(browser, live_server, report_to_review, size):
         ),
         message="After cancelling, the focus did not come back to the point's edit button",
     )
+    # Enter on a point's ↑ moves it up, and the focus stays on its ↑ (the
+    # part is redrawn around it).
+    second = browser.find_element(By.CSS_SELECTOR, f"#{point_id} ~ li.finding")
+    second_id = second.get_attribute("id")
+    browser.execute_script("arguments[0].focus()", second.find_element(By.CSS_SELECTOR, ".js-move-up"))
+    browser.switch_to.active_element.send_keys(Keys.ENTER)
+    wait(
+        browser,
+        lambda d: d.execute_script(
+            "const item = document.activeElement.closest('li.finding');"
+            "return document.activeElement.classList.contains('js-move-up') && item?.id === arguments[0]"
+            " && !item.previousElementSibling?.matches('li.finding')",
+            second_id,
+        ),
+        message="After moving a point up, the focus was not on its ↑ at the top of its part",
+    )
 
     # The conclusion notice of the inspection: its document page.
     draft = browser.find_elements(By.CSS_SELECTOR, ".js-draft-notice")
