@@ -18,12 +18,14 @@ most menu items.
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
+from cchc.access import can
 from demo.province import DEMO_PASSWORD
 from inspections import remediation
-from inspections.choices import TaskStatus
+from inspections.choices import FindingKind, TaskStatus
 from inspections.models import Inspection
 from tests.browser.conftest import (
     assert_accessible,
@@ -89,18 +91,53 @@ def focus_is_visible(browser) -> bool:
     )
 
 
+def officer_and_inspection():
+    """The demo officer, and an inspection in which the officer's unit has
+    open tasks (whatever the demo's dates make of the others)."""
+    officer = get_user_model().objects.get(username="officer")
+    for inspection in Inspection.objects.filter(tasks__status=TaskStatus.OPEN).distinct().order_by("pk"):
+        try:
+            remediation.report_unit(inspection, officer)
+        except ValidationError:  # none of this inspection's tasks are the officer's unit's
+            continue
+        return officer, inspection
+    pytest.fail("The demo officer has no open task to report on")
+
+
+def inspection_to_edit() -> Inspection:
+    """An inspection the demo inspector may edit, with two shortcomings at
+    least (the findings editor's keyboard test moves one)."""
+    inspector = get_user_model().objects.get(username="inspector")
+    candidates = (
+        Inspection.objects.annotate(
+            points=Count("findings", filter=Q(findings__kind=FindingKind.SHORTCOMING))
+        )
+        .filter(points__gte=2)
+        .order_by("pk")
+    )
+    inspection = next((i for i in candidates if can(inspector, "finding.edit", i)), None)
+    assert inspection is not None, "the demo inspector has no inspection with two shortcomings to edit"
+    return inspection
+
+
+def open_link_or_go(browser, live_server, path: str) -> None:
+    """Follow the link to ``path`` on the page as a person would; a list
+    longer than its first page may not show it, then go there directly."""
+    links = browser.find_elements(By.CSS_SELECTOR, f"main a[href$='{path}']")
+    if links:
+        click_and_load(browser, links[0])
+    else:
+        browser.get(f"{live_server.url}{path}")
+    wait_url(browser, rf"{path}$")
+
+
 @pytest.fixture
 def report_to_review(demo, fill_report):
     """The demo officer's remediation report, complete and sent, so that the
     inspector's review queue and review page have something to show."""
-    officer = get_user_model().objects.get(username="officer")
-    for inspection in Inspection.objects.filter(tasks__status=TaskStatus.OPEN).distinct().order_by("pk"):
-        try:
-            report = remediation.report_open(inspection=inspection, user=officer)
-        except ValidationError:  # none of this inspection's tasks are the officer's unit's
-            continue
-        return remediation.report_submit(report=fill_report(report, officer), user=officer)
-    pytest.fail("The demo officer has no open task to report on")
+    officer, inspection = officer_and_inspection()
+    report = remediation.report_open(inspection=inspection, user=officer)
+    return remediation.report_submit(report=fill_report(report, officer), user=officer)
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -117,15 +154,14 @@ def test_inspector_day(browser, live_server, report_to_review, size):
     check_page(browser, visited)
 
     open_from_menu(browser, "/inspections/")
-    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, "main table a[href*='/inspections/']"))
-    wait_url(browser, r"/inspections/\d+/$")
+    open_link_or_go(browser, live_server, f"/inspections/{inspection_to_edit().pk}/")
     check_page(browser, visited)
 
     # The findings editor from the keyboard: Tab reaches a point's edit
     # button with the focus visible, Enter opens it with the focus on its
     # first field; "Hủy" with Enter closes it, and the focus is back on the
     # point's edit button (not lost at the top of the page).
-    point = browser.find_element(By.CSS_SELECTOR, "li.finding[id^='finding-']")
+    point = browser.find_element(By.CSS_SELECTOR, "#part-shortcoming li.finding[id^='finding-']")
     point_id = point.get_attribute("id")
     move_down = point.find_element(By.CSS_SELECTOR, ".js-move-down")
     browser.execute_script("arguments[0].focus()", move_down)
@@ -203,8 +239,8 @@ def test_unit_officer_day(browser, live_server, demo, size):
     wait_url(browser, r"/inspections/my-unit/$")
     check_page(browser, visited)
 
-    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, "main td a[href*='/inspections/']"))
-    wait_url(browser, r"/inspections/\d+/$")
+    _, inspection = officer_and_inspection()
+    open_link_or_go(browser, live_server, f"/inspections/{inspection.pk}/")
     check_page(browser, visited)
 
     # The remediation report form: its buttons within reach on the phone.
