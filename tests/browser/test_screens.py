@@ -15,6 +15,8 @@ A last test sweeps the top bar from 360 to 1920 px for the role with the
 most menu items.
 """
 
+import datetime
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -23,10 +25,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from cchc.access import can
+from cchc.choices import DocumentKind, DocumentStatus
+from cchc.models import OfficialDocument
 from demo.province import DEMO_PASSWORD
 from inspections import remediation
 from inspections.choices import FindingKind, TaskStatus
-from inspections.models import Inspection
+from inspections.models import Inspection, InspectionPlan
 from tests.browser.conftest import (
     assert_accessible,
     assert_fits,
@@ -232,9 +236,38 @@ def test_inspector_day(browser, live_server, report_to_review, size):
     assert len(visited) == 10, visited
 
 
+@pytest.fixture
+def published_notice(demo):
+    """A published conclusion notice of the demo province, for its public
+    verification page (the QR code on the paper copy opens it on a phone)."""
+    province = InspectionPlan.objects.order_by("pk").first().issuer
+    return OfficialDocument.objects.create(
+        kind=DocumentKind.CONCLUSION_NOTICE,
+        status=DocumentStatus.PUBLISHED,
+        issuing_unit=province,
+        register_series=f"unit:{province.pk}",
+        issuing_body="ĐOÀN KIỂM TRA",
+        type_code="TB",
+        symbol="ĐKT",
+        number=146,
+        year=2019,
+        issued_on=datetime.date(2019, 11, 8),
+        place="Quảng Nam",
+        summary="Kết luận kiểm tra công tác cải cách hành chính tại UBND huyện Duy Xuyên",
+        signer_position="TRƯỞNG ĐOÀN",
+        signer_name="Lê Ngọc Quảng",
+    )
+
+
 @pytest.mark.parametrize("size", SIZES)
-def test_unit_officer_day(browser, live_server, demo, size):
+def test_unit_officer_day(browser, live_server, published_notice, size):
     visited: list[str] = []
+    # Before signing in: the public verification page of a notice.
+    browser.set_window_size(*SIZES[size])
+    browser.get(f"{live_server.url}/verify/{published_notice.verification_code}/")
+    check_page(browser, visited)
+    assert "146/TB-ĐKT" in browser.find_element(By.TAG_NAME, "main").text
+
     sign_in(browser, live_server, "officer", size, visited)
     wait_url(browser, r"/inspections/my-unit/$")
     check_page(browser, visited)
@@ -258,7 +291,7 @@ def test_unit_officer_day(browser, live_server, demo, size):
     check_page(browser, visited)
     open_from_menu(browser, "/notifications/")
     check_page(browser, visited)
-    assert len(visited) == 6, visited
+    assert len(visited) == 7, visited
 
 
 @pytest.mark.parametrize("size", SIZES)
