@@ -291,7 +291,16 @@ def test_unit_officer_day(browser, live_server, published_notice, size):
     check_page(browser, visited)
     open_from_menu(browser, "/notifications/")
     check_page(browser, visited)
-    assert len(visited) == 7, visited
+
+    # The error pages: the dashboards are not for this role (403), and an
+    # address that does not exist (404).
+    browser.get(f"{live_server.url}/dashboards/")
+    check_page(browser, visited)
+    assert "Không có quyền truy cập" in browser.title
+    browser.get(f"{live_server.url}/khong-co-trang-nay/")
+    check_page(browser, visited)
+    assert "Không tìm thấy trang" in browser.title
+    assert len(visited) == 9, visited
 
 
 @pytest.mark.parametrize("size", SIZES)
