@@ -2,11 +2,12 @@
 # Production image of cchc: gunicorn (web), Celery worker and beat all run
 # from it; docker-compose.yml picks the role (bin/docker-entrypoint).
 
-# Front-end assets from the npm registry, pinned by package-lock.json.
+# Front-end assets from the npm registry, pinned by package-lock.json; the
+# devDependencies (axe-core, for the browser tests only) stay out.
 FROM node:20-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --ignore-scripts
+RUN npm ci --omit=dev --no-audit --no-fund --ignore-scripts
 
 FROM python:3.11-slim-bookworm
 

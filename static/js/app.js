@@ -53,3 +53,27 @@ document.addEventListener(
   },
   true,
 );
+
+// Keyboard use of the findings editor: a point opened for editing takes the
+// focus to its first field; saved or cancelled, the focus goes back to its edit
+// button; a point moved up or down keeps the focus on the same arrow. Without
+// this the focus falls to the top of the page after every swap.
+document.addEventListener("htmx:afterSettle", (event) => {
+  const trigger = event.detail.requestConfig && event.detail.requestConfig.elt;
+  const target = trigger && trigger.getAttribute("hx-target");
+  if (!target) return;
+  if (target.startsWith("#finding-")) {
+    const item = document.querySelector(target);
+    if (!item) return;
+    const next = item.classList.contains("editing")
+      ? item.querySelector("textarea, select, input:not([type=hidden])")
+      : item.querySelector(".js-edit");
+    if (next) next.focus();
+  } else if (target.startsWith("#part-") && trigger.matches("form[action*='/move/']")) {
+    const match = trigger.getAttribute("action").match(/findings\/(\d+)\/move\//);
+    const button = trigger.querySelector("button");
+    const arrow = button && (button.classList.contains("js-move-up") ? ".js-move-up" : ".js-move-down");
+    const moved = match && document.querySelector(`#finding-${match[1]} ${arrow}`);
+    if (moved) moved.focus();
+  }
+});

@@ -315,3 +315,102 @@ def pytest_runtest_makereport(item, call):
         if terminal is not None and report.failed:
             terminal.write_line(f"\n[browser artifacts] {item.nodeid}\n{text}")
     return report
+
+
+# Screens: accessibility (axe-core) and fitting the window ---------------
+
+# axe-core from npm (package.json devDependencies), injected by the tests
+# only: the app never serves it. Selenium runs it through the DevTools
+# protocol, which the pages' CSP does not govern.
+AXE_SCRIPT = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")  # WCAG 2.1 AA
+AXE_FAILING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(browser: WebDriver) -> list[dict]:
+    """The WCAG 2.1 A and AA violations axe-core finds on the page now,
+    each with its rule, impact, help text and up to five elements."""
+    if not AXE_SCRIPT.exists():
+        pytest.fail(f"{AXE_SCRIPT} is missing: run `make setup` (npm ci) first.")
+    browser.set_script_timeout(60)
+    browser.execute_script(AXE_SCRIPT.read_text(encoding="utf-8"))
+    return browser.execute_async_script(
+        """
+        const done = arguments[arguments.length - 1];
+        axe.run(document, {runOnly: {type: "tag", values: arguments[0]}, resultTypes: ["violations"]})
+          .then((results) => done(results.violations.map((v) => ({
+            id: v.id, impact: v.impact, help: v.help,
+            nodes: v.nodes.slice(0, 5).map((n) => n.target.join(" ") + ": " + n.failureSummary),
+          }))))
+          .catch((error) => done([{id: "axe-error", impact: "critical", help: String(error), nodes: []}]));
+        """,
+        list(AXE_TAGS),
+    )
+
+
+def assert_accessible(browser: WebDriver) -> None:
+    """No serious or critical WCAG 2.1 AA violation on the page now."""
+    failing = [v for v in axe_violations(browser) if v["impact"] in AXE_FAILING_IMPACTS]
+    assert not failing, f"axe-core on {browser.current_url}:\n" + "\n".join(
+        f"- {v['id']} ({v['impact']}): {v['help']}\n    " + "\n    ".join(v["nodes"]) for v in failing
+    )
+
+
+def assert_fits(browser: WebDriver) -> None:
+    """The page does not scroll sideways: wide tables scroll in their own
+    box (.table-responsive). The elements sticking out are named."""
+    width, inner, wide = browser.execute_script(
+        """
+        const inner = window.innerWidth;
+        const wide = Array.from(document.querySelectorAll("body *"))
+          .filter((e) => e.getBoundingClientRect().right > inner + 1 && !e.closest(".table-responsive"))
+          .slice(0, 5)
+          .map((e) => {
+            const right = Math.round(e.getBoundingClientRect().right);
+            return `${e.tagName.toLowerCase()}.${e.className} (${right} px)`;
+          });
+        return [document.documentElement.scrollWidth, inner, wide];
+        """
+    )
+    assert width <= inner, f"{browser.current_url} is {width} px wide in a {inner} px window: {wide}"
+
+
+def assert_menu_on_one_line(browser: WebDriver) -> None:
+    """The top bar is one row (the menu open in full, or collapsed behind its
+    button): its visible items share one line, no label breaks over two
+    lines ("Kế hoạch kiểm / tra"), and the language menu shows its whole
+    choice ("Tiếng Việt", not "Tiếng Việ") inside the window."""
+    broken, select_right, select_cut, inner = browser.execute_script(
+        """
+        const bar = document.querySelector("nav.app-navbar > .container-fluid");
+        const brand = bar.querySelector(".navbar-brand").getBoundingClientRect();
+        const middle = (brand.top + brand.bottom) / 2;
+        const items = Array.from(bar.querySelectorAll(
+          ".navbar-brand, .navbar-toggler, form, .nav-link, .navbar-text, .btn"
+        )).filter((e) => e.getClientRects().length
+          && !e.closest(".navbar-collapse.show, .navbar-collapse.collapsing"));
+        const oneLine = (e) => {  // a label, not broken over two lines
+          if (e.matches(".navbar-toggler, form")) return true;
+          const style = getComputedStyle(e);
+          const inside = e.getBoundingClientRect().height
+            - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom)
+            - parseFloat(style.borderTopWidth) - parseFloat(style.borderBottomWidth);
+          const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+          return inside < line * 1.5;
+        };
+        const broken = items.filter((e) => {
+          const r = e.getBoundingClientRect();
+          return r.top > middle || r.bottom < middle || !oneLine(e);
+        }).map((e) => e.textContent.trim().replace(/\\s+/g, " ") || e.className);
+        const select = bar.querySelector("select[name=language]");
+        const style = getComputedStyle(select);
+        const context = document.createElement("canvas").getContext("2d");
+        context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const needed = context.measureText(select.selectedOptions[0].text).width
+          + parseFloat(style.paddingLeft) + parseFloat(style.paddingRight);
+        const right = Math.round(select.getBoundingClientRect().right);
+        return [broken, right, needed > select.clientWidth + 0.5, innerWidth];
+        """
+    )
+    assert not broken, f"The top bar of {browser.current_url} breaks at {inner} px: {broken} on another line"
+    assert select_right <= inner and not select_cut, f"The language menu is cut at {inner} px"
