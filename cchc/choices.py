@@ -26,6 +26,9 @@ class Role(models.TextChoices):
     UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
     LEADER = "leader", _("Lãnh đạo")
     ADMINISTRATOR = "administrator", _("Quản trị")
+    # A member of the PAR index appraisal council (hội đồng thẩm định Chỉ số
+    # CCHC), placed in their department: appraises the criteria it owns.
+    APPRAISER = "appraiser", _("Thành viên hội đồng thẩm định")
 
 
 class DocumentKind(models.TextChoices):
