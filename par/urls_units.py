@@ -10,6 +10,7 @@ app_name = "par_units"
 urlpatterns = [
     path("scorecards/", views.ScorecardListView.as_view(), name="scorecard_list"),
     path("scorecards/<int:pk>/", views.ScorecardDetailView.as_view(), name="scorecard_detail"),
+    path("scorecards/<int:pk>/propose/", views.ScorecardProposeView.as_view(), name="scorecard_propose"),
     path("scorecards/<int:pk>/submit/", views.ScorecardSubmitView.as_view(), name="scorecard_submit"),
     path("scorecards/<int:pk>/step/<slug:action>/", views.ScorecardStepView.as_view(), name="scorecard_step"),
     path("items/<int:pk>/self/", views.ItemSelfView.as_view(), name="item_self"),

@@ -380,3 +380,24 @@ class ResultDetailView(ScopedViewMixin, DetailView):
         context["scorecard"] = scorecard
         context["cycle"] = result.cycle
         return context
+
+
+class ScorecardProposeView(ScopedViewMixin, View):
+    """Ask the system for its proposals again (from the records as they are now)."""
+
+    required_action = "par.scorecard.edit"
+
+    def post(self, request, pk):
+        from .proposals import scorecard_propose
+
+        scorecard = get_object_or_404(
+            grid.scorecards_editable(request.user).select_related("cycle", "unit"), pk=pk
+        )
+        if not assessment.self_assessment_open(scorecard):
+            messages.error(request, _("Phiếu không còn ở giai đoạn tự đánh giá."))
+        else:
+            count = scorecard_propose(scorecard=scorecard)
+            messages.success(
+                request, _("Hệ thống đã đề xuất %(n)s tiêu chí từ dữ liệu đang có.") % {"n": count}
+            )
+        return redirect("par_units:scorecard_detail", pk=scorecard.pk)

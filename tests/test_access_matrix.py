@@ -895,6 +895,21 @@ ROWS: dict[str, Row] = {
         out_of_scope=outside("leader_b"),
         posts=True,
     ),
+    "par_units:scorecard_propose": Row(
+        kwargs=pk_of("par.scorecard"),
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+            # Province A's plan is issued by the province, not the district: nothing proposed
+            # for the plan; the proposal already there is kept.
+            done=lambda w: ItemScore.objects.get(pk=w.par.proposal_item.pk).proposed_score == 2,
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
     "par_units:scorecard_step": Row(
         kwargs=lambda w: {"pk": w.par.submitted.pk, "action": "round1_close"},
         allowed=Ask(

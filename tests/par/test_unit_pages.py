@@ -12,7 +12,6 @@ from par.choices import ScorecardStatus
 from tests.conftest import UploadFiles
 from tests.par.builders import build_par_world
 
-
 #: The grid's queries: session, user, memberships, scope (2), scorecard,
 #: editable checks (2), nodes, items, evidence, survey points.
 PINNED = 12
