@@ -41,6 +41,7 @@ class DocumentKind(models.TextChoices):
     INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
     REPORT_APPENDIX = "report_appendix", _("Phụ lục báo cáo kết quả kiểm tra")
     FOLLOW_UP_LETTER = "follow_up_letter", _("Công văn chấn chỉnh, khắc phục")
+    PAR_DECISION = "par_decision", _("Quyết định công bố Chỉ số CCHC")
 
 
 class DocumentStatus(models.TextChoices):

@@ -401,3 +401,26 @@ class ScorecardProposeView(ScopedViewMixin, View):
                 request, _("Hệ thống đã đề xuất %(n)s tiêu chí từ dữ liệu đang có.") % {"n": count}
             )
         return redirect("par_units:scorecard_detail", pk=scorecard.pk)
+
+
+class DecisionDraftView(ScopedViewMixin, View):
+    """The Sở Nội vụ drafts the decision publishing the year's index (all
+    blocks of the cycle's province and year); the document pages take over."""
+
+    required_action = "par.cycle.manage"
+
+    def post(self, request, pk):
+        from cchc.access import action_roles, scope_q
+
+        from .models import Cycle
+        from .publication import decision_draft
+
+        cycle = get_object_or_404(
+            Cycle.objects.filter(scope_q(request.user, "province", action_roles("par.cycle.manage"))), pk=pk
+        )
+        try:
+            document = decision_draft(province=cycle.province, year=cycle.year, user=request.user)
+        except ValidationError as error:
+            messages.error(request, _error_text(error))
+            return redirect("par_units:scorecard_list")
+        return redirect("document_detail", pk=document.pk)

@@ -1035,6 +1035,16 @@ ROWS: dict[str, Row] = {
         wrong_role=forbidden("officer_a"),
         out_of_scope=Ask("appraiser_b", absent=text("par.commune.name")),
     ),
+    "par_units:decision_draft": Row(
+        kwargs=pk_of("par.cycle"),
+        # The cycle is not locked yet: the service refuses, back to the list.
+        allowed=Ask(
+            "inspector_a", method="post", status=302, marker=lambda w: reverse("par_units:scorecard_list")
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
     "par_units:result_detail": Row(
         kwargs=pk_of("par.result"),
         allowed=Ask("leader_a", marker=lambda w: "85,12"),

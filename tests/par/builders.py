@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from cchc.access import clear_scope_cache
 from cchc.choices import Role, UnitKind
+from cchc.models import Signatory
 from cchc.services import membership_create, unit_create
 from par.assessment import scorecard_items_ensure
 from par.choices import Assessment, CycleStatus, Method, SetStatus, UnitGroup
@@ -148,6 +149,9 @@ def build_par_world(*, suffix="", year=2025, extra_leaves=0):
         kind=UnitKind.PROVINCE,
         document_symbol="UBND",
         place_name="Chỉ Số",
+    )
+    Signatory.objects.create(
+        unit=province, full_name="Trần Văn Ký", position="PHÓ CHỦ TỊCH", head_title="CHỦ TỊCH"
     )
     department = unit_create(
         name=f"Sở Tư pháp tỉnh Chỉ Số{suffix}",
