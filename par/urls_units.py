@@ -23,5 +23,6 @@ urlpatterns = [
     path("evidence/<int:pk>/file/", views.EvidenceFileView.as_view(), name="evidence_file"),
     path("appraisal/", views.AppraisalListView.as_view(), name="appraisal"),
     path("cycles/<int:pk>/decision/", views.DecisionDraftView.as_view(), name="decision_draft"),
+    path("overview/", views.OverviewView.as_view(), name="overview"),
     path("results/<int:pk>/", views.ResultDetailView.as_view(), name="result_detail"),
 ]

@@ -66,7 +66,11 @@ class ScorecardListView(ScopedViewMixin, ListView):
     paginate_by = 100
 
     def scoped_queryset(self, user):
-        return grid.scorecards_visible(user).order_by("-cycle__year", "unit__path")
+        return (
+            grid.scorecards_visible(user)
+            .prefetch_related("unit__par_results")
+            .order_by("-cycle__year", "unit__path")
+        )
 
 
 class ScorecardDetailView(ScopedViewMixin, DetailView):
@@ -424,3 +428,21 @@ class DecisionDraftView(ScopedViewMixin, View):
             messages.error(request, _error_text(error))
             return redirect("par_units:scorecard_list")
         return redirect("document_detail", pk=document.pk)
+
+
+class OverviewView(ScopedViewMixin, View):
+    """Leaders' view of the index: the year's ranking, each unit over the
+    years, the areas losing most points, units without evidence."""
+
+    required_action = "par.results.view"
+
+    def get(self, request):
+        from .overview import overview
+
+        year = request.GET.get("year", "")
+        context = overview(
+            request.user,
+            year=int(year) if year.isdigit() else None,
+            current=request.GET.get("mode") == "current",
+        )
+        return render(request, "par/unit_overview.html", context)

@@ -1045,6 +1045,11 @@ ROWS: dict[str, Row] = {
         out_of_scope=outside("inspector_b"),
         posts=True,
     ),
+    "par_units:overview": Row(
+        allowed=Ask("leader_a", marker=text("units.district_a.name")),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=Ask("leader_b", absent=text("units.district_a.name")),
+    ),
     "par_units:result_detail": Row(
         kwargs=pk_of("par.result"),
         allowed=Ask("leader_a", marker=lambda w: "85,12"),

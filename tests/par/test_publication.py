@@ -82,3 +82,26 @@ def test_decision_drafted_issued_rendered_and_tasks_proposed():
     assert pdf.startswith(b"%PDF")
     assert unit_pickers.get("par_lowest_ranked").pick(w.province, 2025, 1)[0] in (w.commune, w.other)
     assert Cycle.objects.get(pk=w.cycle.pk).decision == document
+
+
+@pytest.mark.django_db
+def test_overview_for_leaders(client):
+    from cchc.choices import SuccessionKind
+    from cchc.models import UnitSuccession
+
+    w = _locked_world()
+    compute(w.cycle)
+    # Hòa Phong ends and merges into Hòa Tiến: "today's units" gathers it there.
+    type(w.other).objects.filter(pk=w.other.pk).update(valid_to=datetime.date(2025, 12, 31))
+    UnitSuccession.objects.create(
+        predecessor=w.other,
+        successor=w.commune,
+        kind=SuccessionKind.MERGE,
+        effective_date=datetime.date(2026, 1, 1),
+    )
+    client.force_login(w.users.leader)
+    body = client.get("/par/overview/").content.decode()
+    assert "UBND xã Hòa Phong" in body and "2. Cải cách thủ tục hành chính" not in body
+    assert "Cải cách thủ tục hành chính" in body  # loses points
+    current = client.get("/par/overview/?mode=current").content.decode()
+    assert "UBND xã Hòa Phong" in current  # shown under Hòa Tiến as it was
