@@ -85,6 +85,26 @@ def test_decision_drafted_issued_rendered_and_tasks_proposed():
 
 
 @pytest.mark.django_db
+def test_next_plan_picks_the_lowest_ranked(client):
+    from django.urls import reverse
+
+    from par.models import Result
+
+    w = _locked_world()
+    compute(w.cycle)
+    Result.objects.filter(unit=w.other).update(index=D("70"))
+    Cycle.objects.filter(pk=w.cycle.pk).update(status=CycleStatus.PUBLISHED)
+    client.force_login(w.users.manager)
+    url = reverse("inspections:plan_create")
+    page = client.get(url, {"pick": "par_lowest_ranked", "issuer": w.province.pk, "year": 2025, "count": 1})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f'<option value="{w.other.pk}" selected>' in body
+    assert f'<option value="{w.commune.pk}" selected>' not in body
+    assert "Đã chọn thêm 1 đơn vị" in body
+
+
+@pytest.mark.django_db
 def test_overview_for_leaders(client):
     from cchc.choices import SuccessionKind
     from cchc.models import UnitSuccession
