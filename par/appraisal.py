@@ -43,13 +43,16 @@ def item_appraise(
     points,
     reason: str = "",
     request_explanation: bool = False,
+    version: int | None = None,
     today=None,
 ) -> ItemScore:
     """Set the appraised score of the current round (``points`` as typed:
-    "1,5"), within the criterion's method and maximum."""
+    "1,5"), within the criterion's method and maximum. With ``version``
+    (the item as the appraiser saw it), a change saved meanwhile by a
+    colleague of the same department is refused, not overwritten."""
     today = today or timezone.localdate()
     with transaction.atomic():
-        item = _locked_item(item)
+        item = _locked_item(item, version)
         scorecard = item.scorecard
         cycle = scorecard.cycle
         node = item.node

@@ -324,6 +324,7 @@ class ItemAppraiseView(ScopedViewMixin, View):
                 points=request.POST.get("points", ""),
                 reason=request.POST.get("reason", ""),
                 request_explanation=request.POST.get("request_explanation") == "on",
+                version=int(version) if (version := request.POST.get("version", "")).isdigit() else None,
             )
         except ValidationError as error:
             messages.error(

@@ -248,3 +248,15 @@ def test_closed_cycle_refuses_self_scores(w):
     with pytest.raises(ValidationError, match="chưa mở"):
         assessment.item_self_set(item=w.item("2.1"), user=w.users.officer, entered={"points": "1"})
     assert timezone.localdate()
+
+
+def test_two_appraisers_on_one_item_do_not_overwrite(w):
+    _fill(w)
+    assessment.scorecard_submit(scorecard=w.scorecard, user=w.users.head)
+    seen = w.item("2.1").version
+    appraisal.item_appraise(item=w.item("2.1"), user=w.users.appraiser, points="1", reason="a", version=seen)
+    with pytest.raises(assessment.StaleItemError, match="vừa được người khác lưu"):
+        appraisal.item_appraise(
+            item=w.item("2.1"), user=w.users.appraiser, points="0", reason="b", version=seen
+        )
+    assert w.item("2.1").round1_score == 1
