@@ -44,6 +44,15 @@ TABLE_EDITORS = frozenset({Role.UNIT_OFFICER, Role.ADMINISTRATOR})
 TABLE_REVIEWERS = EDITORS
 ADMINISTRATORS = frozenset({Role.ADMINISTRATOR})
 TABLE_REOPENERS = ADMINISTRATORS
+# The PAR index (par): the province's inspectors and administrators (the Sở
+# Nội vụ) manage sets and cycles; the unit's officers and leaders
+# self-assess, the unit's leader submits (the service also checks that the
+# leader's membership is in the unit itself); council members appraise the
+# criteria their department owns, across all units.
+PAR_MANAGERS = EDITORS
+PAR_ASSESSORS = frozenset({Role.UNIT_OFFICER, Role.LEADER})
+PAR_SUBMITTERS = frozenset({Role.LEADER})
+APPRAISERS = frozenset({Role.APPRAISER})
 
 
 class OutOfScope(Exception):
@@ -89,6 +98,20 @@ ACTIONS: dict[str, Action] = {
     "people.manage": Action(ADMINISTRATORS),
     # The audit trail of the units an administrator runs (cchc.audit).
     "audit.view": Action(ADMINISTRATORS),
+    # PAR index. Sets and cycles belong to the province that issues them.
+    "par.set.view": Action(STAFF | APPRAISERS, "province"),
+    "par.set.manage": Action(PAR_MANAGERS, "province"),
+    "par.cycle.view": Action(STAFF | APPRAISERS, "province"),
+    "par.cycle.manage": Action(PAR_MANAGERS, "province"),
+    # A unit's scorecard: read by its people and the province's staff,
+    # written by its people, submitted by its leader.
+    "par.scorecard.view": Action(ALL_ROLES - APPRAISERS, "unit"),
+    "par.scorecard.edit": Action(PAR_ASSESSORS, "unit"),
+    "par.scorecard.submit": Action(PAR_SUBMITTERS, "unit"),
+    # An item is appraised by the department that owns its criterion.
+    "par.appraise": Action(APPRAISERS, "node.appraising_unit"),
+    # Every unit's results: the province's staff (leaders read all).
+    "par.results.view": Action(STAFF, "province"),
 }
 
 

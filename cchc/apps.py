@@ -17,3 +17,7 @@ class CchcConfig(AppConfig):
 
         autodiscover_modules("jobs")
         autodiscover_modules("document_kinds")
+        # The facts the PAR index proposes values from (cchc/evidence_sources.py).
+        autodiscover_modules("evidence_sources")
+        # Ways to pick units another app knows (cchc/unit_pickers.py).
+        autodiscover_modules("unit_pickers")

@@ -26,6 +26,9 @@ class Role(models.TextChoices):
     UNIT_OFFICER = "unit_officer", _("Cán bộ đơn vị")
     LEADER = "leader", _("Lãnh đạo")
     ADMINISTRATOR = "administrator", _("Quản trị")
+    # A member of the PAR index appraisal council (hội đồng thẩm định Chỉ số
+    # CCHC), placed in their department: appraises the criteria it owns.
+    APPRAISER = "appraiser", _("Thành viên hội đồng thẩm định")
 
 
 class DocumentKind(models.TextChoices):
@@ -38,6 +41,7 @@ class DocumentKind(models.TextChoices):
     INSPECTION_REPORT = "inspection_report", _("Báo cáo kết quả kiểm tra")
     REPORT_APPENDIX = "report_appendix", _("Phụ lục báo cáo kết quả kiểm tra")
     FOLLOW_UP_LETTER = "follow_up_letter", _("Công văn chấn chỉnh, khắc phục")
+    PAR_DECISION = "par_decision", _("Quyết định công bố Chỉ số CCHC")
 
 
 class DocumentStatus(models.TextChoices):

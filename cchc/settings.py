@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "cchc",
     "inspections",
     "indicators",
+    "par",
     "dashboards",
 ]
 

@@ -20,3 +20,11 @@ units_loaded = Signal()
 #: Sent by ``cchc.documents.services.document_number`` inside its
 #: transaction when a draft gets its number and date (``document``).
 document_issued = Signal()
+
+#: Sent by ``par.remediation.remediation_tasks_propose`` inside its
+#: transaction when a PAR decision is issued, with ``document`` (the
+#: decision) and ``tasks``: dicts of ``responsible_unit_id``,
+#: ``monitoring_unit_id``, ``description``, ``deadline``, for the criteria
+#: each unit lost points on. The inspections app makes them remediation
+#: tasks of the document (par does not import inspections).
+par_tasks_proposed = Signal()

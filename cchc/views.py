@@ -30,6 +30,9 @@ def home(request):
             return redirect("dashboards:overview")
     if can(request.user, "plan.view"):
         return redirect("inspections:inspection_list")
+    if has_role(request.user, Role.APPRAISER) and not can(request.user, "report.write"):
+        # A council member who only appraises starts at the PAR appraisal.
+        return redirect("par_units:appraisal")
     return redirect("inspections:unit_home")
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from cchc.choices import DocumentKind
 from cchc.models import OfficialDocument, Unit
 from cchc.notifications import notify_on_commit
-from cchc.signals import document_issued, document_published, unit_ended
+from cchc.signals import document_issued, document_published, par_tasks_proposed, unit_ended
 
 from .assignments import assignments_issue
 from .choices import InspectionStatus, TaskStatus
@@ -97,3 +97,24 @@ def plan_or_decision_issued(sender, document, **kwargs):
         InspectionTeam.objects.filter(pk=document.source_id).update(
             decision_number=document.number_symbol, decision_date=document.issued_on
         )
+
+
+@receiver(par_tasks_proposed, dispatch_uid="inspections_par_tasks")
+def par_tasks_created(sender, document, tasks, **kwargs):
+    """The PAR index's lost points, proposed as remediation tasks of the
+    decision that published it (once: a second issue creates nothing)."""
+    if RemediationTask.objects.filter(source_document=document).exists():
+        return
+    RemediationTask.objects.bulk_create(
+        [
+            RemediationTask(
+                source_document=document,
+                responsible_unit_id=task["responsible_unit_id"],
+                monitoring_unit_id=task.get("monitoring_unit_id"),
+                description=task["description"],
+                deadline=task["deadline"],
+                created_by=document.issued_by,
+            )
+            for task in tasks
+        ]
+    )

@@ -295,10 +295,12 @@ def build_world() -> SimpleNamespace:
 
     split = _split_world(province_a, plan_2024, users)
     audit_event = _audit_world(district_a, officer, evidence)
+    par = _par_world(province_a, district_a, province_b, users)
 
     return SimpleNamespace(
         audit_event=audit_event,
         split=split,
+        par=par,
         users=users,
         units=SimpleNamespace(
             province_a=province_a, district_a=district_a, province_b=province_b, district_b=district_b
@@ -425,4 +427,95 @@ def _audit_world(unit, user, evidence):
 
     return audit_record(
         kind=AuditKind.DOWNLOAD, user=user, unit=unit, obj=evidence, detail="ma-tran-nhat-ky-tai-tep.pdf"
+    )
+
+
+PAR_EVIDENCE_PDF = UploadFiles().pdf_bytes() + b"%matrix-par-evidence\n"
+
+
+def _par_world(province_a, district_a, province_b, users) -> SimpleNamespace:
+    """The PAR index's objects, all in province A: an issued set appraised
+    by a department of A, a cycle over district A and a commune under it;
+    the district's scorecard is a draft (its item 2.1 scored, with a file),
+    the commune's is submitted (appraisers see it); a computed result.
+    Adds the district's head, and an appraiser in A and one in B."""
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from par import assessment
+    from par.choices import ScorecardStatus, UnitGroup
+    from par.models import ItemScore, Result, Scorecard
+    from tests.par.builders import build_cycle, build_set, member
+
+    department_a = unit_create(
+        name="Sở Tư pháp tỉnh Quảng Nam", short_name="Sở Tư pháp", kind=UnitKind.DEPARTMENT, parent=province_a
+    )
+    department_b = unit_create(
+        name="Sở Tư pháp tỉnh Quảng Ngãi",
+        short_name="Sở Tư pháp",
+        kind=UnitKind.DEPARTMENT,
+        parent=province_b,
+    )
+    commune_a = unit_create(
+        name="Ủy ban nhân dân xã Duy Ma Trận",
+        short_name="UBND xã Duy Ma Trận",
+        kind=UnitKind.COMMUNE,
+        parent=district_a,
+    )
+    criteria_set = build_set(
+        province_a,
+        department_a,
+        year=2024,
+        group=UnitGroup.DISTRICTS,
+        name="Bộ tiêu chí ma trận cấp huyện 2024",
+    )
+    cycle, (scorecard, submitted) = build_cycle(province_a, criteria_set, [district_a, commune_a])
+    users["par_head_a"] = member("par.head.a", district_a, Role.LEADER)
+    users["appraiser_a"] = member("appraiser.a", department_a, Role.APPRAISER)
+    users["appraiser_b"] = member("appraiser.b", department_b, Role.APPRAISER)
+    officer = users["officer_a"]
+    item = scorecard.items.get(node__code="2.1")
+    assessment.item_self_set(item=item, user=officer, entered={"points": "1"})
+    evidence = assessment.evidence_add(
+        item=item,
+        user=officer,
+        upload=SimpleUploadedFile("kiem-chung-ma-tran.pdf", PAR_EVIDENCE_PDF, content_type="application/pdf"),
+        cited_part="Mục ma trận, trang 3",
+    )
+    proposal_item = scorecard.items.get(node__code="1.3")
+    ItemScore.objects.filter(pk=proposal_item.pk).update(
+        proposed_score=Decimal("2"),
+        proposed_input={"percent": "100"},
+        proposal_detail="Ma trận: 4/4 cuộc kiểm tra",
+    )
+    Scorecard.objects.filter(pk=submitted.pk).update(
+        status=ScorecardStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    submitted_item = submitted.items.get(node__code="2.1")
+    ItemScore.objects.filter(pk=submitted_item.pk).update(self_score=Decimal("2"), self_input={"points": "2"})
+    result = Result.objects.create(
+        cycle=cycle,
+        unit=district_a,
+        self_total=Decimal("8"),
+        appraised_total=Decimal("7.5"),
+        survey_total=Decimal("1"),
+        bonus=Decimal("0"),
+        penalty=Decimal("0"),
+        applicable_max=Decimal("10"),
+        index=Decimal("85.123456"),
+        rank=1,
+        computed_at=timezone.now(),
+    )
+    return SimpleNamespace(
+        set=criteria_set,
+        cycle=cycle,
+        scorecard=scorecard,
+        submitted=submitted,
+        item=item,
+        proposal_item=proposal_item,
+        submitted_item=submitted_item,
+        evidence=evidence,
+        result=result,
+        commune=commune_a,
     )

@@ -35,7 +35,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from indicators.choices import ImportStatus
 from indicators.models import IndicatorImport
-from tests.access_world import EVIDENCE_PDF, EXPORT_XLSX, HANDOUT_PDF, ISSUED_PDF, build_world
+from par.choices import ScorecardStatus
+from par.models import Evidence as ParEvidence
+from par.models import ItemScore, Scorecard
+from tests.access_world import (
+    EVIDENCE_PDF,
+    EXPORT_XLSX,
+    HANDOUT_PDF,
+    ISSUED_PDF,
+    PAR_EVIDENCE_PDF,
+    build_world,
+)
+from tests.conftest import UploadFiles
 
 # --- the URL map ------------------------------------------------------------------
 
@@ -123,6 +134,10 @@ def outside(user, **kwargs) -> Ask:
 
 def pk(key):
     return lambda w: {"pk": getattr(w, key).pk}
+
+
+def pk_of(path):
+    return lambda w: {"pk": dotted(path)(w).pk}
 
 
 def dotted(path):
@@ -912,6 +927,187 @@ ROWS: dict[str, Row] = {
         wrong_role=forbidden("leader_a"),
         out_of_scope=Ask("administrator_b", absent=lambda w: w.audit_event.detail),
     ),
+    # --- par: the units' and appraisers' pages ------------------------------------------
+    "par_units:scorecard_list": Row(
+        allowed=Ask("officer_a", marker=url("par_units:scorecard_detail", "par.scorecard")),
+        wrong_role=forbidden("appraiser_a"),
+        out_of_scope=Ask("officer_b", absent=url("par_units:scorecard_detail", "par.scorecard")),
+    ),
+    "par_units:scorecard_detail": Row(
+        kwargs=pk_of("par.scorecard"),
+        allowed=Ask("officer_a", marker=lambda w: "Công khai thủ tục hành chính"),
+        wrong_role=forbidden("appraiser_a"),
+        out_of_scope=outside("officer_b"),
+    ),
+    "par_units:scorecard_submit": Row(
+        kwargs=pk_of("par.scorecard"),
+        # The head reaches the service, which lists what is missing.
+        allowed=Ask("par_head_a", method="post", status=400, marker=lambda w: "chưa chấm điểm"),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("leader_b"),
+        posts=True,
+    ),
+    "par_units:scorecard_propose": Row(
+        kwargs=pk_of("par.scorecard"),
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+            # Province A's plan is issued by the province, not the district: nothing proposed
+            # for the plan; the proposal already there is kept.
+            done=lambda w: ItemScore.objects.get(pk=w.par.proposal_item.pk).proposed_score == 2,
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "par_units:scorecard_step": Row(
+        kwargs=lambda w: {"pk": w.par.submitted.pk, "action": "round1_close"},
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.submitted"),
+            done=lambda w: (
+                Scorecard.objects.get(pk=w.par.submitted.pk).status == ScorecardStatus.EXPLANATIONS
+            ),
+        ),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par_units:item_self": Row(
+        kwargs=pk_of("par.item"),
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            data=lambda w: {"value": "2", "version": str(ItemScore.objects.get(pk=w.par.item.pk).version)},
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+            done=lambda w: ItemScore.objects.get(pk=w.par.item.pk).self_score == 2,
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "par_units:item_text": Row(
+        kwargs=pk_of("par.item"),
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            data=lambda w: {"explanation": "Ma trận: giải trình"},
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+            done=lambda w: (
+                ItemScore.objects.get(pk=w.par.item.pk).no_evidence_explanation == "Ma trận: giải trình"
+            ),
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "par_units:evidence_add": Row(
+        kwargs=pk_of("par.item"),
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            data=lambda w: {"file": UploadFiles().pdf("them-ma-tran.pdf"), "cited_part": "trang 1"},
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+            done=lambda w: ItemScore.objects.get(pk=w.par.item.pk).evidence.count() == 2,
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "par_units:proposal_decide": Row(
+        kwargs=pk_of("par.proposal_item"),
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            data=lambda w: {"decision": "accept"},
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+            done=lambda w: ItemScore.objects.get(pk=w.par.proposal_item.pk).self_score == 2,
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "par_units:item_explain": Row(
+        kwargs=pk_of("par.item"),
+        # A draft is not in its explanation round: refused, back to the grid.
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            data=lambda w: {"text": "Ma trận"},
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "par_units:item_appraise": Row(
+        kwargs=pk_of("par.submitted_item"),
+        allowed=Ask(
+            "appraiser_a",
+            method="post",
+            data=lambda w: {"points": "1", "reason": "Ma trận: thiếu niêm yết"},
+            status=302,
+            marker=lambda w: reverse("par_units:appraisal"),
+            done=lambda w: ItemScore.objects.get(pk=w.par.submitted_item.pk).round1_score == 1,
+        ),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("appraiser_b"),
+        posts=True,
+    ),
+    "par_units:evidence_delete": Row(
+        kwargs=pk_of("par.evidence"),
+        allowed=Ask(
+            "officer_a",
+            method="post",
+            status=302,
+            marker=url("par_units:scorecard_detail", "par.scorecard"),
+            done=lambda w: not ParEvidence.objects.filter(pk=w.par.evidence.pk).exists(),
+        ),
+        wrong_role=forbidden("inspector_a"),
+        out_of_scope=outside("officer_b"),
+        posts=True,
+    ),
+    "par_units:evidence_file": Row(
+        kwargs=pk_of("par.evidence"),
+        allowed=Ask("officer_a", marker=lambda w: PAR_EVIDENCE_PDF),
+        every_role="the unit's people, the province's staff and the criterion's appraisers",
+        out_of_scope=outside("officer_b"),
+    ),
+    "par_units:appraisal": Row(
+        allowed=Ask("appraiser_a", marker=text("par.commune.name")),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=Ask("appraiser_b", absent=text("par.commune.name")),
+    ),
+    "par_units:decision_draft": Row(
+        kwargs=pk_of("par.cycle"),
+        # The cycle is not locked yet: the service refuses, back to the list.
+        allowed=Ask(
+            "inspector_a", method="post", status=302, marker=lambda w: reverse("par_units:scorecard_list")
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par_units:overview": Row(
+        allowed=Ask("leader_a", marker=text("units.district_a.name")),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=Ask("leader_b", absent=text("units.district_a.name")),
+    ),
+    "par_units:result_detail": Row(
+        kwargs=pk_of("par.result"),
+        allowed=Ask("leader_a", marker=lambda w: "85,12"),
+        wrong_role=forbidden("appraiser_a"),
+        out_of_scope=outside("leader_b"),
+    ),
 }
 
 # --- roles as the offices work (issue 15) ------------------------------------------
@@ -1025,7 +1221,7 @@ def snapshot(media) -> dict:
     file: what a forbidden POST must leave as it was."""
     state = {}
     for config in apps.get_app_configs():
-        if not config.name.startswith(("cchc", "inspections", "indicators", "dashboards")):
+        if not config.name.startswith(("cchc", "inspections", "indicators", "dashboards", "par")):
             continue
         for model in config.get_models():
             if model._meta.label == "cchc.AuditEvent":

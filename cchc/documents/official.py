@@ -230,6 +230,10 @@ class DocumentView:
     # "QUYẾT ĐỊNH:" before its articles.
     enacting: str = ""
     decides: str = ""
+    # Tables printed after the sign-off, each an appendix of its own
+    # (``content["tables"]``: heading, title, subtitle, columns, rows), e.g.
+    # the published PAR index's appendix per block of units.
+    tables: tuple = ()
 
     @property
     def articles(self) -> list[tuple[str, str]]:
@@ -490,6 +494,7 @@ def document_view(document: OfficialDocument) -> DocumentView:
         title=title,
         enacting=upper(content.get("enacting")),
         decides=clean(content.get("decides")),
+        tables=tuple(table for table in content.get("tables") or [] if isinstance(table, dict)),
     )
 
 

@@ -5,10 +5,12 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms import formset_factory
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import DetailView, ListView
 
+from cchc import unit_pickers
 from cchc.access import can, units_visible
 from cchc.forms import add_service_errors
 from cchc.jobs import jobs_readable
@@ -83,9 +85,46 @@ class PlanFormView(ScopedViewMixin, View):
             units=units,
         )
 
+    def picked_units(self, form) -> list:
+        """Units another app picks for the plan (``cchc.unit_pickers``, e.g.
+        the lowest-ranked units of last year's PAR index), asked by
+        ``?pick=<key>&issuer=<id>&year=<y>&count=<n>``; only units the form
+        offers."""
+        picker = unit_pickers.get(self.request.GET.get("pick", ""))
+        issuer_id = self.request.GET.get("issuer", "")
+        if picker is None or not issuer_id.isdigit():
+            return []
+        issuer = form.fields["issuer"].queryset.filter(pk=int(issuer_id)).first()
+        if issuer is None:
+            return []
+        year = self.request.GET.get("year", "")
+        count = self.request.GET.get("count", "")
+        units = picker.pick(
+            issuer,
+            int(year) if year.isdigit() else timezone.localdate().year - 1,
+            min(int(count), 100) if count.isdigit() else 10,
+        )
+        offered = set(
+            form.fields["planned_units"]
+            .queryset.filter(pk__in=[u.pk for u in units])
+            .values_list("pk", flat=True)
+        )
+        return [u for u in units if u.pk in offered]
+
     def get(self, request, **kwargs):
         plan = self.get_plan()
-        return render(request, self.template_name, {"form": self.make_form(plan), "plan": plan})
+        form = self.make_form(plan)
+        picked = self.picked_units(form)
+        if picked:
+            current = list(plan.planned_units.values_list("pk", flat=True)) if plan else []
+            form.initial["planned_units"] = current + [u.pk for u in picked if u.pk not in current]
+            messages.info(
+                request,
+                _("Đã chọn thêm %(n)s đơn vị: %(units)s.")
+                % {"n": len(picked), "units": ", ".join(str(u) for u in picked)},
+            )
+        context = {"form": form, "plan": plan, "pickers": unit_pickers.declared()}
+        return render(request, self.template_name, context)
 
     def post(self, request, **kwargs):
         plan = self.get_plan()

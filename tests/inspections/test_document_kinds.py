@@ -497,7 +497,8 @@ def test_the_signing_block_never_stands_alone_on_a_page(cycle):
 def test_every_kind_is_declared_once_and_drafts_from_its_source(cycle):
     made = cycle()
     assert set(made.documents) == set(KINDS)
-    declared = {t.key for t in kinds.declared()}
+    # The kinds drafted from inspections, plans and teams (par declares its decision, drafted from a cycle).
+    declared = {t.key for t in kinds.declared() if t.source in ("inspection", "plan", "team")}
     assert {d.kind for d in made.documents.values()} | {DocumentKind.REPORT_APPENDIX} == declared
     assert all(d.status == DocumentStatus.SIGNED for d in made.documents.values())
 
