@@ -15,6 +15,7 @@ from django.contrib.auth.signals import user_logged_in
 from django.contrib.auth.views import redirect_to_login
 from django.dispatch import receiver
 from django.http import HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext as _
@@ -74,14 +75,19 @@ class RequestSizeLimitMiddleware:
         except ValueError:
             length = 0
         if length > limit:
+            log.warning("Body of %s bytes refused (limit %s) from %s", length, limit, client_address(request))
             message = _("Dữ liệu gửi lên quá lớn (%(size)s MB); tối đa %(limit)s MB mỗi lần gửi.") % {
                 "size": round(length / 1024 / 1024, 1),
                 "limit": settings.CCHC_REQUEST_MAX_MB,
             }
             return refusal(request, message, status=413)
-        if request.method == "POST" and request.path_info.startswith(VERIFY_PREFIX):
-            limit = settings.CCHC_VERIFY_UPLOAD_MAX_BYTES
-            if length > limit:
+        limit = settings.CCHC_VERIFY_UPLOAD_MAX_BYTES
+        if request.method == "POST" and length > limit:
+            try:
+                verify = resolve(request.path_info).view_name == "verify"
+            except Resolver404:
+                verify = False
+            if verify:
                 log.warning(
                     "Verification upload of %s bytes refused (limit %s) from %s",
                     length,
@@ -94,9 +100,6 @@ class RequestSizeLimitMiddleware:
                 ) % {"size": _megabytes(length), "limit": _megabytes(limit)}
                 return refusal(request, message, status=413)
         return self.get_response(request)
-
-
-VERIFY_PREFIX = "/verify/"
 
 
 def _megabytes(size: int) -> str:
@@ -113,15 +116,15 @@ def client_address(request) -> str:
 
 
 def refusal(request, message: str, *, status: int, headers: dict | None = None) -> HttpResponse:
-    """A short page that says, in the request's language, why the request
-    was refused (before any view ran, so without the site's layout)."""
-    response = HttpResponse(
+    """A short page that says why the request was refused: before any view
+    ran, so without the site's layout, and before the language is chosen,
+    so in Vietnamese."""
+    return HttpResponse(
         f'<!DOCTYPE html><meta charset="utf-8"><title>{status}</title><p>{escape(message)}</p>',
         status=status,
         content_type="text/html; charset=utf-8",
         headers=headers,
     )
-    return response
 
 
 # No address, query or form field the app reads holds these: NUL (which

@@ -253,7 +253,7 @@ AXES_USERNAME_CALLABLE = "cchc.login.axes_username"
 CCHC_RATE_LIMITS = {
     "verify": (env_int("CCHC_RATE_LIMIT_VERIFY_PER_MINUTE", 60), 60),
     "verify_upload": (env_int("CCHC_RATE_LIMIT_VERIFY_UPLOADS_PER_HOUR", 30), 3600),
-    "login": (env_int("CCHC_RATE_LIMIT_LOGIN_PER_MINUTE", 30), 60),
+    "login": (env_int("CCHC_RATE_LIMIT_LOGIN_PER_MINUTE", 60), 60),
 }
 
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and in any

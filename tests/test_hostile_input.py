@@ -267,14 +267,17 @@ def report(request):
     cases: dict[str, tuple[int, float]] = {}
     yield cases
     terminal = request.config.pluginmanager.get_plugin("terminalreporter")
-    if terminal is None or not cases:
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if terminal is None or capture is None or not cases:
         return
     total = sum(count for count, _seconds in cases.values())
     seconds = sum(took for _count, took in cases.values())
-    summary = f"{total} URL x value cases over {len(cases)} URLs in {seconds:.1f} s"
-    terminal.write_line(f"\nhostile-input fuzz: {summary}")
-    for key, (count, took) in sorted(cases.items(), key=lambda item: -item[1][1])[:5]:
-        terminal.write_line(f"  {key}: {count} cases, {took:.1f} s")
+    with capture.global_and_fixture_disabled():
+        terminal.write_line(
+            f"\nhostile-input fuzz: {total} URL x value cases over {len(cases)} URLs in {seconds:.1f} s"
+        )
+        for key, (count, took) in sorted(cases.items(), key=lambda item: -item[1][1])[:5]:
+            terminal.write_line(f"  {key}: {count} cases, {took:.1f} s")
 
 
 @pytest.mark.parametrize("key", list(ROWS))
