@@ -95,6 +95,14 @@ class LockoutHandler(AxesDatabaseHandler):
             return max(account, settings.AXES_FAILURE_LIMIT)
         return account
 
+    def reset_user_attempts(self, request, credentials=None) -> int:
+        """A successful login clears its own account's failures
+        (``AXES_RESET_ON_SUCCESS``), never its address's: else a sprayer
+        holding one valid account would wipe the address's count with it."""
+        by_account, _by_address = self.filter_user_attempts(request, credentials)
+        count, _kinds = by_account.delete()
+        return count
+
     @staticmethod
     def _sum(attempts) -> int:
         return attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0

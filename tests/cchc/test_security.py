@@ -83,6 +83,27 @@ class TestLoginThrottling:
         # From another address the account is not locked.
         assert login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.9.9.10").status_code == 302
 
+    def test_a_valid_login_from_the_address_does_not_wipe_its_count(self, client, officer_a, settings):
+        settings.CCHC_LOGIN_ADDRESS_FAILURE_LIMIT = 8
+        for account in range(2):
+            for _ in range(3):
+                login(client, f"can-bo-{account}", "mat-khau-pho-bien", REMOTE_ADDR="10.9.9.9")
+        # The sprayer signs in with the one account it holds...
+        assert login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 302
+        client.logout()
+        # ...and the address's count goes on from six.
+        login(client, "can-bo-2", "mat-khau-pho-bien", REMOTE_ADDR="10.9.9.9")
+        assert login(client, "can-bo-2", "mat-khau-pho-bien", REMOTE_ADDR="10.9.9.9").status_code == 429
+
+    def test_a_valid_login_clears_its_own_account(self, client, officer_a):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR="10.8.8.8")
+        assert login(client, officer_a.username, PASSWORD).status_code == 302
+        client.logout()
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR="10.8.8.9")
+        assert login(client, officer_a.username, PASSWORD).status_code == 302
+
     def test_an_office_behind_one_address_is_not_locked_below_the_address_limit(self, client, officer_a):
         # People of one office, one wrong password each, do not lock each other out.
         for account in range(settings.CCHC_LOGIN_ADDRESS_FAILURE_LIMIT - 1):
