@@ -13,8 +13,10 @@ class CchcConfig(AppConfig):
         from django.utils.module_loading import autodiscover_modules
 
         from . import audit, checks, middleware  # noqa: F401
+        from .admin_widgets import autocomplete_ignores_values_it_cannot_read
         from .documents import jobs  # noqa: F401
 
+        autocomplete_ignores_values_it_cannot_read()
         autodiscover_modules("jobs")
         autodiscover_modules("document_kinds")
         # The facts the PAR index proposes values from (cchc/evidence_sources.py).

@@ -83,6 +83,10 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Before anything reads the body (CSRF reads the form of every POST).
     "cchc.middleware.RequestSizeLimitMiddleware",
+    # Per-address limits on the public verification page and the login form.
+    "cchc.ratelimit.RateLimitMiddleware",
+    # Control characters and overlong numbers: a 400 before any view or session reads them.
+    "cchc.middleware.HostileInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -242,17 +246,31 @@ if CCHC_OIDC_ISSUER and not (CCHC_OIDC_CLIENT_ID and CCHC_OIDC_CLIENT_SECRET):
 if not CCHC_LOCAL_LOGIN and not CCHC_OIDC_ISSUER:
     raise ImproperlyConfigured("CCHC_LOCAL_LOGIN can be off only when CCHC_OIDC_ISSUER is set.")
 
-# Login throttling: after AXES_FAILURE_LIMIT failures for the same user name
-# from the same address, that pair is locked out for AXES_COOLOFF_TIME hours.
+# Login throttling (cchc/login.py LockoutHandler): after AXES_FAILURE_LIMIT
+# failures for one user name, from any address, that account is locked out
+# for AXES_COOLOFF_TIME hours; after CCHC_LOGIN_ADDRESS_FAILURE_LIMIT failures
+# from one address, across accounts (password spraying), so is that address.
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+CCHC_LOGIN_ADDRESS_FAILURE_LIMIT = env_int("CCHC_LOGIN_ADDRESS_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 15) / 60
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_HANDLER = "cchc.login.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "cchc.login.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_IPWARE_PROXY_COUNT = env_int("AXES_PROXY_COUNT", 0)
 # Password logins count under the name typed; refused sign-ins through the
 # provider count each apart (cchc/login.py).
 AXES_USERNAME_CALLABLE = "cchc.login.axes_username"
+
+# Requests per address (count, seconds) on the public verification page, its
+# upload and the login form (cchc/ratelimit.py); Redis counts for every web
+# process. A province's offices each reach the app from one address.
+CCHC_RATE_LIMITS = {
+    "verify": (env_int("CCHC_RATE_LIMIT_VERIFY_PER_MINUTE", 60), 60),
+    "verify_upload": (env_int("CCHC_RATE_LIMIT_VERIFY_UPLOADS_PER_HOUR", 30), 3600),
+    "login": (env_int("CCHC_RATE_LIMIT_LOGIN_PER_MINUTE", 60), 60),
+}
 
 # Sessions end after SESSION_IDLE_TIMEOUT seconds without a request, and in any
 # case SESSION_ABSOLUTE_TIMEOUT seconds after login.
@@ -405,6 +423,10 @@ CCHC_UPLOAD_MAX_REPORT_MB = env_int("CCHC_UPLOAD_MAX_REPORT_MB", 100)
 # No request body may be larger (checked before it is read).
 CCHC_REQUEST_MAX_MB = env_int("CCHC_REQUEST_MAX_MB", CCHC_UPLOAD_MAX_REPORT_MB + 1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The public verification page takes no file larger than this (refused before
+# the body is read): no PDF the app issues comes near it (a notice with its
+# appendix and fonts is a few hundred KB; signing adds tens of KB).
+CCHC_VERIFY_UPLOAD_MAX_BYTES = env_int("CCHC_VERIFY_UPLOAD_MAX_MB", 10) * 1024 * 1024
 # Dashboard PDF handouts are kept this many days (per user and filters, only
 # the latest); a daily task deletes the others.
 CCHC_HANDOUT_KEEP_DAYS = env_int("CCHC_HANDOUT_KEEP_DAYS", 7)

@@ -79,6 +79,11 @@ class IndicatorImportAdmin(admin.ModelAdmin):
     readonly_fields = [field.name for field in IndicatorImport._meta.fields]
     list_select_related = ["unit", "created_by"]
 
+    def has_add_permission(self, request):
+        # An import is made by uploading a workbook on the import page; the
+        # admin's add form had no field to fill and failed on save.
+        return False
+
 
 @admin.register(IndicatorAlias)
 class IndicatorAliasAdmin(admin.ModelAdmin):

@@ -105,7 +105,7 @@ def _whole(text: str, what: str) -> int:
     """A whole, non-negative number written the Vietnamese way ("5.658" is
     five thousand six hundred fifty-eight)."""
     if _PLAIN.match(text):
-        number = int(text)
+        number = _digits(text, text, what)
     else:
         cleaned = text.strip().replace("\u00a0", " ")
         if _GROUPED.match(cleaned):
@@ -120,10 +120,18 @@ def _whole(text: str, what: str) -> int:
             else:
                 message = _("%(what)s phải là số nguyên không âm (ghi “%(text)s”).")
             raise CellError(message % {"what": _what(what), "text": text})
-        number = int(cleaned)
+        number = _digits(cleaned, text, what)
     if number > MAX_COUNT:
         raise CellError(_("%(what)s quá lớn (ghi “%(text)s”).") % {"what": _what(what), "text": text})
     return number
+
+
+def _digits(digits: str, text: str, what: str) -> int:
+    """``int(digits)``, refusing first what no count could be (Python itself
+    refuses to read more than 4,300 digits)."""
+    if len(digits) > len(str(MAX_COUNT)):
+        raise CellError(_("%(what)s quá lớn (ghi “%(text)s”).") % {"what": _what(what), "text": text[:40]})
+    return int(digits)
 
 
 def _number_from_excel(raw, what: str) -> int:
@@ -244,10 +252,7 @@ def parse_cell(indicator, raw) -> Cell:
                 )
             if label in levels:
                 raise CellError(_("Cấp “%(label)s” ghi hai lần.") % {"label": label})
-            if _PLAIN.match(number) and int(number) <= MAX_COUNT:
-                levels[label] = int(number)
-            else:
-                levels[label] = _whole(number, _("Số liệu cấp %(label)s") % {"label": label})
+            levels[label] = _whole(number, _("Số liệu cấp %(label)s") % {"label": label})
         ordered = {level: levels[level] for level in allowed if level in levels}
         return Cell(levels=ordered)
 

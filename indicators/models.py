@@ -414,6 +414,8 @@ class IndicatorValue(models.Model):
         super().clean()
         from .cells import CellError, check_stored
 
+        if self.indicator_id is None:
+            return  # the form says the indicator is missing
         try:
             check_stored(self)
         except CellError as error:

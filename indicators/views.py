@@ -21,6 +21,7 @@ from cchc.access import can
 from cchc.audit import audit_download
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
+from cchc.text import whole_number
 from cchc.uploads import attachment_headers
 
 from . import exports, selectors, services
@@ -179,7 +180,7 @@ class CellView(TableEditMixin, View):
                 indicator=indicator,
                 raw=raw,
                 user=request.user,
-                version=int(version) if version.isdigit() else None,
+                version=whole_number(version),
             )
         except services.StaleCellError as error:
             table.refresh_from_db()
@@ -219,9 +220,9 @@ class TableSaveView(TableEditMixin, View):
     def post(self, request, pk):
         table = self.get_table(pk)
         raws = {
-            int(key[5:]): value
+            whole_number(key[5:]): value
             for key, value in request.POST.items()
-            if key.startswith("cell-") and key[5:].isdigit()
+            if key.startswith("cell-") and whole_number(key[5:]) is not None
         }
         try:
             changed = services.table_values_save(table=table, raws=raws, user=request.user)
@@ -408,7 +409,7 @@ class TemplateView(ScopedViewMixin, View):
     def get(self, request):
         form = TemplateForm(request.GET, units=selectors.units_editable(request.user))
         if not form.is_valid():
-            if "unit" in form.errors and request.GET.get("unit", "").isdigit():
+            if "unit" in form.errors and whole_number(request.GET.get("unit")) is not None:
                 raise Http404
             messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
             return redirect("indicators:import")
@@ -443,7 +444,7 @@ class ExportView(ScopedViewMixin, View):
 
     def export(self, request, form, *, start_job: bool):
         if not form.is_valid():
-            if "unit" in form.errors and str(form.data.get("unit", "")).isdigit():
+            if "unit" in form.errors and whole_number(form.data.get("unit")) is not None:
                 raise Http404
             return render(request, self.template_name, self.context(form), status=400)
         unit = form.cleaned_data["unit"]

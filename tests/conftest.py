@@ -429,3 +429,14 @@ def fill_report(upload_files):
         return report
 
     return fill
+
+
+@pytest.fixture(autouse=True)
+def rate_limits_reset():
+    # The test client's address is always 127.0.0.1: its counts must not
+    # run from one test into the next (the cache outlives the database).
+    from cchc.ratelimit import rate_limit_reset
+
+    rate_limit_reset("127.0.0.1")
+    yield
+    rate_limit_reset("127.0.0.1")

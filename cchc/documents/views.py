@@ -18,6 +18,7 @@ from ..forms import add_service_errors
 from ..jobs import jobs_readable
 from ..mixins import ScopedViewMixin
 from ..models import OfficialDocument
+from ..text import whole_number
 from ..uploads import attachment_headers
 from . import selectors, services
 from .forms import DocumentContentForm, DocumentHeaderForm, IssueForm, SignedUploadForm, VerifyUploadForm
@@ -56,7 +57,7 @@ def document_context(
 ):
     draft = document.status == DocumentStatus.DRAFT
     job_id = request.GET.get("job")
-    job = jobs_readable(request.user).filter(pk=job_id).first() if job_id and job_id.isdigit() else None
+    job = jobs_readable(request.user).filter(pk=job_id).first() if whole_number(job_id) is not None else None
     return {
         "document": document,
         "can_edit": can_edit,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from cchc import uploads
 from cchc.jobs import JobError, job_create, job_files_delete, job_progress
 from cchc.models import Job, Unit, User
+from cchc.text import whole_number
 
 from ..cells import warning_message
 from ..choices import IMPORT_APPLY_JOB, IMPORT_CHECK_JOB, ImportStatus
@@ -297,8 +298,8 @@ def _row_problems(result, dataset, parsed, resource) -> list[Problem]:
         through = datetime.date.fromisoformat(row["through"]) if row["through"] else None
         cell_locations = by_table.get((row["unit"], Period(row["year"], through)), {})
         for key, messages in invalid.error_dict.items():
-            if key.startswith("i") and key[1:].isdigit():
-                location = cell_locations.get(int(key[1:]))
+            if key.startswith("i") and whole_number(key[1:]) is not None:
+                location = cell_locations.get(whole_number(key[1:]))
             else:
                 location = min(
                     cell_locations.values(), key=lambda loc: (loc.sheet, loc.row, loc.column), default=None

@@ -15,6 +15,7 @@ from cchc.access import can, units_visible
 from cchc.forms import add_service_errors
 from cchc.jobs import jobs_readable
 from cchc.mixins import ScopedViewMixin
+from cchc.text import whole_number
 
 from .. import drafting, selectors, services
 from ..forms import BulkDeadlineForm, InspectionCreateForm, PlanForm, TeamForm, TeamMemberForm
@@ -55,10 +56,9 @@ class PlanDetailView(ScopedViewMixin, DetailView):
             *drafting.documents_of(plan).select_related("issuing_unit"),
             *(d for team in plan.teams.all() for d in drafting.documents_of(team)),
         ]
-        job_id = self.request.GET.get("job", "")
-        context["job"] = (
-            jobs_readable(self.request.user).filter(pk=job_id).first() if job_id.isdigit() else None
-        )
+        job_id = whole_number(self.request.GET.get("job"))
+        jobs = jobs_readable(self.request.user)
+        context["job"] = jobs.filter(pk=job_id).first() if job_id is not None else None
         context["deadline_form"] = BulkDeadlineForm()
         return context
 

@@ -56,14 +56,74 @@ class TestLoginThrottling:
         assert response.status_code == 302
         assert int(client.session["_auth_user_id"]) == officer_b.pk
 
-    def test_the_same_user_name_from_another_address_is_not_locked(self, client, officer_a):
+    def test_the_same_user_name_from_another_address_is_locked_too(self, client, officer_a):
+        # Issue 15: the lock-out was per user name and address, so the account
+        # was tried again at once from another address.
+        for number in range(settings.AXES_FAILURE_LIMIT):
+            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR=f"10.20.30.{number}")
+
+        response = login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.20.31.1")
+
+        assert response.status_code == 429
+        assert LOCKED_OUT in response.content.decode()
+        assert not is_logged_in(client)
+
+    def test_spraying_one_address_across_accounts_locks_the_address(self, client, officer_a, settings):
+        # Issue 15: four guesses at each of many accounts were never caught.
+        settings.CCHC_LOGIN_ADDRESS_FAILURE_LIMIT = 8
+        for account in range(settings.CCHC_LOGIN_ADDRESS_FAILURE_LIMIT // 4):
+            for _ in range(4):
+                response = login(client, f"can-bo-{account}", "mat-khau-pho-bien", REMOTE_ADDR="10.9.9.9")
+        assert response.status_code == 429
+
+        # Even the right password of an account never tried, from that address.
+        locked = login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.9.9.9")
+        assert locked.status_code == 429
+        assert not is_logged_in(client)
+        # From another address the account is not locked.
+        assert login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.9.9.10").status_code == 302
+
+    def test_a_valid_login_from_the_address_does_not_wipe_its_count(self, client, officer_a, settings):
+        settings.CCHC_LOGIN_ADDRESS_FAILURE_LIMIT = 8
+        for account in range(2):
+            for _ in range(3):
+                login(client, f"can-bo-{account}", "mat-khau-pho-bien", REMOTE_ADDR="10.9.9.9")
+        # The sprayer signs in with the one account it holds...
+        assert login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.9.9.9").status_code == 302
+        client.logout()
+        # ...and the address's count goes on from six.
+        login(client, "can-bo-2", "mat-khau-pho-bien", REMOTE_ADDR="10.9.9.9")
+        assert login(client, "can-bo-2", "mat-khau-pho-bien", REMOTE_ADDR="10.9.9.9").status_code == 429
+
+    def test_a_valid_login_clears_its_own_account(self, client, officer_a):
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR="10.8.8.8")
+        assert login(client, officer_a.username, PASSWORD).status_code == 302
+        client.logout()
+        for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR="10.8.8.9")
+        assert login(client, officer_a.username, PASSWORD).status_code == 302
+
+    def test_an_office_behind_one_address_is_not_locked_below_the_address_limit(self, client, officer_a):
+        # People of one office, one wrong password each, do not lock each other out.
+        for account in range(settings.CCHC_LOGIN_ADDRESS_FAILURE_LIMIT - 1):
+            login(client, f"can-bo-{account}", "sai-mat-khau")
+        assert login(client, officer_a.username, PASSWORD).status_code == 302
+
+    def test_the_lock_out_says_the_wait_in_words(self, client, officer_a):
+        # Issue 15: the wait was shown as "PT15M".
         for _ in range(settings.AXES_FAILURE_LIMIT):
-            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR="10.20.30.40")
+            response = login(client, officer_a.username, "sai-mat-khau")
+        page = response.content.decode()
+        assert "Vui lòng thử lại sau 15 phút" in page
+        assert "PT15M" not in page
 
-        response = login(client, officer_a.username, PASSWORD, REMOTE_ADDR="10.20.30.41")
-
-        assert response.status_code == 302
-        assert int(client.session["_auth_user_id"]) == officer_a.pk
+    def test_every_lock_out_is_logged_with_the_address(self, client, officer_a, caplog):
+        for _ in range(settings.AXES_FAILURE_LIMIT + 1):
+            login(client, officer_a.username, "sai-mat-khau", REMOTE_ADDR="10.7.7.7")
+        lines = [r.getMessage() for r in caplog.records if r.name == "cchc.security"]
+        assert len(lines) == 2  # the failure that locked, and the attempt after it
+        assert all("10.7.7.7" in line and officer_a.username in line for line in lines)
 
     def test_fewer_failures_than_the_limit_do_not_lock(self, client, officer_a):
         for _ in range(settings.AXES_FAILURE_LIMIT - 1):

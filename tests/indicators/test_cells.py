@@ -172,3 +172,19 @@ class TestWarnings:
         assert value_warnings(child, Cell(levels={"H": 5, "X": 9}), Cell(levels={"H": 10, "X": 8})) == [
             "parent:H:5 X:9>H:10 X:8"
         ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "raw"),
+    [
+        (COUNT, "9" * 5_000),
+        (COUNT, "9" * 14),
+        (FRACTION, "9" * 5_000 + "/3"),
+        (LEVELS, "T: " + "9" * 5_000),
+    ],
+)
+def test_a_number_of_thousands_of_digits_is_too_large_not_a_crash(kind, raw):
+    # Issue 15: Python refuses to read more than 4,300 digits (ValueError),
+    # which reached the view as a server error.
+    with pytest.raises(CellError, match="quá lớn|phải là"):
+        parse_cell(kind, raw)

@@ -423,3 +423,49 @@ def test_the_admin_lists_and_opens_each_model(client, tables, model, django_user
     first = response.context["cl"].result_list[0] if response.context["cl"].result_list else None
     if first is not None:
         assert client.get(reverse(f"admin:indicators_{model}_change", args=[first.pk])).status_code == 200
+
+
+class TestHostileCells:
+    """Issue 15: numbers the cell grammar and the views once read with
+    ``int()`` (thousands of digits, "²", which ``str.isdigit`` accepts)."""
+
+    def url(self, table, indicator):
+        return reverse("indicators:cell", args=[table.pk, indicator.pk])
+
+    def test_a_version_int_cannot_read_is_no_version(self, client, officer_a, tables, catalogue):
+        indicator = catalogue.pl03("1.3")
+        login(client, officer_a)
+        response = client.post(
+            self.url(tables.own, indicator),
+            {f"cell-{indicator.pk}": "106", f"version-{indicator.pk}": "²"},
+            **HTMX,
+        )
+        assert response.status_code == 200
+        assert IndicatorValue.objects.get(table=tables.own, indicator=indicator).number == 106
+
+    def test_a_long_number_in_a_cell_says_too_large(self, client, officer_a, tables, catalogue):
+        indicator = catalogue.pl03("1.3")
+        login(client, officer_a)
+        response = client.post(self.url(tables.own, indicator), {f"cell-{indicator.pk}": "9" * 19}, **HTMX)
+        assert "Số lượng quá lớn" in page(response)
+        assert not IndicatorValue.objects.filter(table=tables.own, indicator=indicator).exists()
+
+    def test_thousands_of_digits_are_refused_with_a_400(self, client, officer_a, tables, catalogue):
+        indicator = catalogue.pl03("1.3")
+        login(client, officer_a)
+        for field in (f"cell-{indicator.pk}", f"version-{indicator.pk}"):
+            response = client.post(
+                self.url(tables.own, indicator), {f"cell-{indicator.pk}": "1", field: "9" * 5_000}, **HTMX
+            )
+            assert response.status_code == 400
+            assert "quá dài" in page(response)
+
+    def test_the_whole_column_ignores_a_field_int_cannot_read(self, client, officer_a, tables, catalogue):
+        indicator = catalogue.pl03("1.3")
+        login(client, officer_a)
+        response = client.post(
+            reverse("indicators:table_save", args=[tables.own.pk]),
+            {f"cell-{indicator.pk}": "107", "cell-²": "1"},
+        )
+        assert response.status_code == 302
+        assert IndicatorValue.objects.get(table=tables.own, indicator=indicator).number == 107
