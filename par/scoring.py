@@ -293,7 +293,10 @@ def check_params(method: str, params, max_points) -> list[str]:
                 )
     elif method == Method.PCT_BANDS:
         if not isinstance(params.get("bands"), list) or not params["bands"]:
-            return [*problems, _("Phương pháp theo tỷ lệ % cần các khoảng tỷ lệ và số điểm của từng khoảng.")]
+            return [
+                *problems,
+                _("Phương pháp theo khoảng tỷ lệ phần trăm cần các khoảng và số điểm của từng khoảng."),
+            ]
         try:
             pairs = _pct_intervals(params)
         except (ScoringError, AttributeError):

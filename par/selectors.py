@@ -59,11 +59,12 @@ def cycle_units(cycle: Cycle) -> list[CycleUnit]:
 def cycle_counts(cycle: Cycle) -> dict:
     """Units included / left out, scorecards per status, results (three queries)."""
     units = cycle.units.aggregate(
-        included=Count("pk", filter=Q(included=True)), excluded=Count("pk", filter=Q(included=False))
+        n_included=Count("pk", filter=Q(included=True)), n_excluded=Count("pk", filter=Q(included=False))
     )
     statuses = dict(cycle.scorecards.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
     return {
-        **units,
+        "included": units["n_included"],
+        "excluded": units["n_excluded"],
         "statuses": statuses,
         "results": cycle.results.count(),
         "survey": cycle.survey_results.count(),

@@ -204,7 +204,9 @@ def test_cycle_units_from_the_unit_tree(units, commune_cycle):
     assert "Kế thừa Ủy ban nhân dân xã Đại Cường" in successor.reason
     ended = members[units.old_commune]
     assert (ended.included, ended.ranked, ended.basis) == (False, False, CycleUnitBasis.ENDED)
-    assert ended.reason == "Kết thúc hoạt động ngày 30/06/2025; công việc do Ủy ban nhân dân xã Vu Gia kế thừa."
+    assert (
+        ended.reason == "Kết thúc hoạt động ngày 30/06/2025; công việc do Ủy ban nhân dân xã Vu Gia kế thừa."
+    )
     cards = Scorecard.objects.filter(cycle=commune_cycle)
     assert {card.unit for card in cards} == {units.commune_a, units.commune_b, units.successor}
     scored = CriteriaNode.objects.filter(
