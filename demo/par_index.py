@@ -3,9 +3,10 @@
 ``load_par_demo`` builds, on the demo units (``load_demo`` loads Đà Nẵng,
 with former Quảng Nam, from the official lists first):
 
-* the departments of Đà Nẵng that appraise (Sở Nội vụ, Sở Tư pháp, Sở Tài
-  chính, Sở Khoa học và Công nghệ, Văn phòng UBND), from 1/7/2025, as
-  successors of Quảng Nam's (links marked illustrative), and demo accounts:
+* links from Quảng Nam's departments to the Đà Nẵng bodies that appraise
+  (Sở Nội vụ, Sở Tư pháp, Sở Tài chính, Sở Khoa học và Công nghệ, Văn phòng
+  UBND; the default bodies of the official lists), marked illustrative, and
+  demo accounts:
   the city's inspector and leader, two appraisers, a commune's officer and
   chairman, a department's officer;
 * two issued sets for 2025 (communes; departments) from
@@ -62,45 +63,19 @@ from par.services import (
 )
 
 PAR_FIXTURE = FIXTURES_DIR / "par_criteria_2025.json"
+#: Evidence files written (the first items scored with evidence); the rest
+#: show as scored without evidence.
+EVIDENCE_FILES = 120
 PROVINCE_CODE = "48"  # thành phố Đà Nẵng (since 1/7/2025, with former Quảng Nam)
 FROM = datetime.date(2025, 7, 1)
-#: The departments that appraise: key → (name, short name, kind, symbol, the Quảng Nam body it succeeds).
+#: The bodies that appraise: key → (document symbol of the default body the
+#: official lists give the city, the Quảng Nam body it succeeds).
 DEPARTMENTS = {
-    "snv": (
-        "Sở Nội vụ thành phố Đà Nẵng",
-        "Sở Nội vụ",
-        UnitKind.DEPARTMENT,
-        "SNV",
-        "Sở Nội vụ tỉnh Quảng Nam",
-    ),
-    "stp": (
-        "Sở Tư pháp thành phố Đà Nẵng",
-        "Sở Tư pháp",
-        UnitKind.DEPARTMENT,
-        "STP",
-        "Sở Tư pháp tỉnh Quảng Nam",
-    ),
-    "stc": (
-        "Sở Tài chính thành phố Đà Nẵng",
-        "Sở Tài chính",
-        UnitKind.DEPARTMENT,
-        "STC",
-        "Sở Tài chính tỉnh Quảng Nam",
-    ),
-    "skhcn": (
-        "Sở Khoa học và Công nghệ thành phố Đà Nẵng",
-        "Sở Khoa học và Công nghệ",
-        UnitKind.DEPARTMENT,
-        "SKHCN",
-        "Sở Khoa học và Công nghệ tỉnh Quảng Nam",
-    ),
-    "vp": (
-        "Văn phòng Ủy ban nhân dân thành phố Đà Nẵng",
-        "Văn phòng UBND thành phố",
-        UnitKind.OFFICE,
-        "VP",
-        "Văn phòng Ủy ban nhân dân tỉnh Quảng Nam",
-    ),
+    "snv": ("SNV", "Sở Nội vụ tỉnh Quảng Nam"),
+    "stp": ("STP", "Sở Tư pháp tỉnh Quảng Nam"),
+    "stc": ("STC", "Sở Tài chính tỉnh Quảng Nam"),
+    "skhcn": ("SKHCN", "Sở Khoa học và Công nghệ tỉnh Quảng Nam"),
+    "vp": ("VPUBND", "Văn phòng Ủy ban nhân dân tỉnh Quảng Nam"),
 }
 #: The commune whose people get demo accounts: xã Nam Phước (code 20599).
 SHOWCASE_COMMUNE = "20599"
@@ -172,20 +147,14 @@ def fixture_specs(
 
 
 def _departments(province: Unit, result: LoadResult) -> dict[str, Unit]:
+    """The city's bodies that appraise (the default bodies ``load_units``
+    gives it; left as they are), each linked to the Quảng Nam body it took
+    over (links marked illustrative)."""
     found = {}
-    for key, (name, short, kind, symbol, predecessor) in DEPARTMENTS.items():
-        unit = upsert(
-            Unit,
-            result,
-            {"name": name, "parent": province},
-            {
-                "short_name": short,
-                "kind": kind,
-                "document_symbol": symbol,
-                "place_name": "Đà Nẵng",
-                "valid_from": FROM,
-            },
-        )
+    for key, (symbol, predecessor) in DEPARTMENTS.items():
+        unit = Unit.objects.filter(parent=province, document_symbol=symbol).first()
+        if unit is None:
+            raise FixtureError(f"Thành phố Đà Nẵng chưa có cơ quan {symbol}: hãy nạp danh mục đơn vị trước.")
         found[key] = unit
         old = Unit.objects.filter(name=predecessor).first()
         if old is not None:
@@ -378,7 +347,7 @@ def _score_cycle(cycle: Cycle, appraisers: dict[str, User], leader: User) -> Non
     digest = hashlib.sha256(DEMO_PDF).hexdigest()
     # One evidence file for the first items scored with evidence (the demo
     # keeps its media small); the others show as scored without evidence.
-    for item in evidence[:300]:
+    for item in evidence[:EVIDENCE_FILES]:
         record = Evidence(
             item=item,
             stage=EvidenceStage.SELF,
