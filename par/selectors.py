@@ -8,7 +8,7 @@ from cchc.choices import UnitKind
 from cchc.models import Unit
 
 from .choices import SetStatus
-from .models import CriteriaSet, Cycle, CycleUnit, Result
+from .models import CriteriaSet, Cycle, Result
 
 
 def sets_visible(user):
@@ -52,8 +52,9 @@ def set_tree(criteria_set: CriteriaSet) -> list:
     return list(criteria_set.nodes.select_related("appraising_unit").order_by("position"))
 
 
-def cycle_units(cycle: Cycle) -> list[CycleUnit]:
-    return list(cycle.units.select_related("unit").order_by("-included", "unit__path"))
+def cycle_units(cycle: Cycle):
+    """A cycle's units, those left out first (they carry the reasons)."""
+    return cycle.units.select_related("unit").order_by("included", "unit__path")
 
 
 def cycle_counts(cycle: Cycle) -> dict:
@@ -71,9 +72,9 @@ def cycle_counts(cycle: Cycle) -> dict:
     }
 
 
-def cycle_results(cycle: Cycle) -> list[Result]:
+def cycle_results(cycle: Cycle):
     """A cycle's results, best first (ranked ones by rank, then the others)."""
-    return list(
+    return (
         Result.objects.filter(cycle=cycle)
         .select_related("unit", "band")
         .order_by("rank", "-index", "unit__path")

@@ -5,6 +5,7 @@ Thin: a selector reads, a service writes."""
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -35,6 +36,7 @@ from .models import UNIT_RULE, CycleUnit, issued_set_error
 
 SET_IMPORT_KEY = "par_set_import_{pk}"
 SURVEY_IMPORT_KEY = "par_survey_import_{pk}"
+PAGE_SIZE = 200
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -300,7 +302,8 @@ class CycleDetailView(ScopedViewMixin, DetailView):
             can_results=can(self.request.user, "par.results.view", cycle),
             unit_rule=UNIT_RULE,
             rounding_rule=scoring.ROUNDING_RULE,
-            units=selectors.cycle_units(cycle),
+            # Bounded pages: a national cycle has thousands of units.
+            units=Paginator(selectors.cycle_units(cycle), PAGE_SIZE).get_page(self.request.GET.get("units")),
             counts=selectors.cycle_counts(cycle),
             deadlines_form=DeadlinesForm(
                 initial={
@@ -318,7 +321,9 @@ class CycleDetailView(ScopedViewMixin, DetailView):
             locked=cycle.status in (CycleStatus.LOCKED, CycleStatus.PUBLISHED),
         )
         if context["can_results"]:
-            context["results"] = selectors.cycle_results(cycle)
+            context["results"] = Paginator(selectors.cycle_results(cycle), PAGE_SIZE).get_page(
+                self.request.GET.get("page")
+            )
         return context
 
 

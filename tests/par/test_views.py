@@ -166,3 +166,20 @@ def test_wrong_role_and_other_province(client, make_member, units, commune_set):
     officer = make_member(Role.UNIT_OFFICER, units.commune_a)
     client.force_login(officer)
     assert client.get(reverse("par:set_list")).status_code == 403
+
+
+def test_cycle_page_is_paged_and_its_queries_bounded(
+    client, inspector, commune_cycle, monkeypatch, django_assert_max_num_queries
+):
+    from par import views
+    from par.services import cycle_results_compute
+
+    cycle_results_compute(cycle=commune_cycle)
+    monkeypatch.setattr(views, "PAGE_SIZE", 2)
+    client.force_login(inspector)
+    url = reverse("par:cycle_detail", args=[commune_cycle.pk])
+    with django_assert_max_num_queries(30):
+        page = client.get(url).content.decode()
+    assert "?units=2#units" in page and "page=2" in page
+    second = client.get(url + "?units=2").content.decode()
+    assert "Trang 2/2" in second
