@@ -21,10 +21,13 @@ def compute_work(job) -> dict:
 
 def _card(job) -> JobCard:
     count = (job.result or {}).get("results")
+    cycle_url = reverse("par:cycle_detail", args=[job.params["cycle"]])
     return JobCard(
         title=_("Tính Chỉ số CCHC"),
         summary=_("Đã tính chỉ số của %(n)s đơn vị.") % {"n": count} if count is not None else "",
-        back_link=reverse("par:cycle_detail", args=[job.params["cycle"]]),
+        link=cycle_url + "#cycle-results",
+        link_label=_("Xem kết quả"),
+        back_link=cycle_url,
         back_label=_("Về đợt đánh giá"),
     )
 
