@@ -300,3 +300,39 @@ def test_results_computed_in_bulk(units, commune_cycle, django_assert_max_num_qu
     assert b.rank == 2 and b.version == 1
     cycle_results_compute(cycle=commune_cycle)
     assert Result.objects.get(cycle=commune_cycle, unit=units.commune_b).version == 2
+
+
+def test_the_unit_rule_at_its_edges(units):
+    from cchc.choices import UnitKind
+    from cchc.services import unit_create
+    from par.services import cycle_units_resolve
+
+    def commune(name, **dates):
+        return unit_create(name=name, short_name=name, kind=UnitKind.COMMUNE, parent=units.province, **dates)
+
+    later = commune("UBND xã Lập Sau", valid_from=datetime.date(2026, 2, 1))
+    gone = commune("UBND xã Đã Giải Thể", valid_to=datetime.date(2024, 12, 31))
+    new = commune("UBND xã Mới Lập", valid_from=datetime.date(2025, 3, 1))
+    last_day = commune("UBND xã Cuối Năm", valid_to=datetime.date(2025, 12, 31))
+
+    def resolve(today):
+        return {
+            entry.unit: entry
+            for entry in cycle_units_resolve(
+                province=units.province, unit_group="communes", year=2025, today=today
+            )
+        }
+
+    after_the_year = resolve(datetime.date(2026, 3, 1))
+    assert later not in after_the_year and gone not in after_the_year
+    assert after_the_year[new].basis == CycleUnitBasis.NEW and after_the_year[new].included
+    # A unit existing on 31/12 is assessed, even if it ends that day.
+    assert after_the_year[last_day].included
+    assert not after_the_year[units.old_commune].included
+    # Made in November: units are resolved on that day.
+    early = resolve(datetime.date(2025, 11, 10))
+    assert early[units.successor].included and not early[units.old_commune].included
+    assert early[last_day].included
+    # Made in May: the commune that ends on 30/6 is still there; its successor is not yet.
+    spring = resolve(datetime.date(2025, 5, 1))
+    assert spring[units.old_commune].included and units.successor not in spring
