@@ -33,7 +33,7 @@ NPM_STAMP := node_modules/.cchc-npm-$(NPM_HASH)
 RUNTIME_DEBS := libharfbuzz-subset0 gettext
 TEST_DEBS := poppler-utils chromium chromium-driver
 
-.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards bench-units bench-latency bench-uploads clean
+.PHONY: help setup deps system-deps test-deps run test lint format check browser-deps bench-documents bench-indicators bench-dashboards bench-units bench-latency bench-uploads bench-par clean
 
 help:
 	@echo "make run           set up, load demo data, start the worker and http://127.0.0.1:8000/"
@@ -47,6 +47,7 @@ help:
 	@echo "make bench-indicators benchmark: indicator import/export vs openpyxl reading"
 	@echo "make bench-dashboards benchmark: dashboards on the national data set (PostgreSQL)"
 	@echo "make bench-units      benchmark: load the 34 provinces' official units twice (PostgreSQL)"
+	@echo "make bench-par        benchmark: PAR index of 3,321 communes x ~100 sub-criteria (PostgreSQL)"
 	@echo "make bench-latency    benchmark: Issue click to signed PDF link, embedded and Redis"
 	@echo "make bench-uploads    benchmark: cell bomb and zip bomb refused, beside reading a province workbook"
 
@@ -140,6 +141,14 @@ UNITS_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc_units
 bench-units: setup
 	$(PY) bin/ensure-database "$(UNITS_BENCH_DATABASE_URL)"
 	DATABASE_URL="$(UNITS_BENCH_DATABASE_URL)" $(PY) bench/units_bench.py
+
+# Benchmark of the PAR index at national size (3,321 communes, ~100
+# sub-criteria), in a PostgreSQL database of its own (PAR_BENCH_DATABASE_URL;
+# created here, filled on the first run and kept for the next).
+PAR_BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/cchc_parbench
+bench-par: setup
+	$(PY) bin/ensure-database "$(PAR_BENCH_DATABASE_URL)"
+	DATABASE_URL="$(PAR_BENCH_DATABASE_URL)" $(PY) bench/par_bench.py
 
 # Benchmark of the wait the inspector feels: from the Issue click to the
 # signed PDF's link on the page (polling the job as the page does), on the

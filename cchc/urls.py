@@ -24,6 +24,7 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("inspections/", include("inspections.urls")),
     path("indicators/", include("indicators.urls")),
+    path("chi-so-cchc/", include("par.urls")),
     path("dashboards/", include("dashboards.urls")),
     path("par/", include("par.urls_units")),
     path("", include("cchc.documents.urls")),

@@ -26,6 +26,7 @@ Rules, as the province's decision states them and as the pages repeat:
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -35,6 +36,8 @@ from .choices import ADJUSTMENT_METHODS, Assessment, Method, NotApplicable
 
 ZERO = Decimal("0")
 HUNDRED = Decimal("100")
+#: Places a score is stored with (``ItemScore``); a ratio × maximum is rounded to them, half-up.
+SCORE_PLACES = Decimal("0.0001")
 #: The places an index is displayed with (rounded half-up, only for display).
 DISPLAY_PLACES = 2
 #: The rounding rule of displayed indices, said on the pages.
@@ -114,17 +117,19 @@ class Interval:
         low = (
             ""
             if self.lower is None
-            else (_("từ %(v)s%%") if self.lower_inclusive else _("trên %(v)s%%")) % {"v": _plain(self.lower)}
+            else (_("từ %(v)s%%") if self.lower_inclusive else _("trên %(v)s%%")) % {"v": plain(self.lower)}
         )
         high = (
             ""
             if self.upper is None
-            else (_("đến %(v)s%%") if self.upper_inclusive else _("dưới %(v)s%%")) % {"v": _plain(self.upper)}
+            else (_("đến %(v)s%%") if self.upper_inclusive else _("dưới %(v)s%%")) % {"v": plain(self.upper)}
         )
         return " ".join(part for part in (low, high) if part) or _("mọi giá trị")
 
 
-def _plain(value: Decimal) -> str:
+def plain(value: Decimal) -> str:
+    """A number as written in a rule or a message: no trailing zeros, a
+    decimal comma (0,5; 20)."""
     text = format(Decimal(value).normalize(), "f")
     return text.replace(".", ",")
 
@@ -157,11 +162,11 @@ def check_intervals(
     first = ordered[0]
     if lowest is None:
         if first.lower is not None:
-            problems.append(_("Còn thiếu khoảng cho giá trị dưới %(v)s%%.") % {"v": _plain(first.lower)})
+            problems.append(_("Còn thiếu khoảng cho giá trị dưới %(v)s%%.") % {"v": plain(first.lower)})
     elif first.lower is not None and (
         first.lower > lowest or (first.lower == lowest and not first.lower_inclusive)
     ):
-        problems.append(_("Còn thiếu khoảng cho giá trị từ %(v)s%%.") % {"v": _plain(lowest)})
+        problems.append(_("Còn thiếu khoảng cho giá trị từ %(v)s%%.") % {"v": plain(lowest)})
     for before, after in zip(ordered, ordered[1:], strict=False):
         names = {"a": before.label, "b": after.label}
         if before.upper is None:
@@ -172,25 +177,25 @@ def check_intervals(
         elif after.lower > before.upper:
             problems.append(
                 _("Còn thiếu khoảng giữa %(x)s%% và %(y)s%%.")
-                % {"x": _plain(before.upper), "y": _plain(after.lower)}
+                % {"x": plain(before.upper), "y": plain(after.lower)}
             )
         elif before.upper_inclusive and after.lower_inclusive:
             problems.append(
-                _("Giá trị %(v)s%% thuộc cả “%(a)s” và “%(b)s”.") % {"v": _plain(after.lower), **names}
+                _("Giá trị %(v)s%% thuộc cả “%(a)s” và “%(b)s”.") % {"v": plain(after.lower), **names}
             )
         elif not before.upper_inclusive and not after.lower_inclusive:
             problems.append(
                 _("Giá trị %(v)s%% không thuộc khoảng nào (giữa “%(a)s” và “%(b)s”).")
-                % {"v": _plain(after.lower), **names}
+                % {"v": plain(after.lower), **names}
             )
     last = ordered[-1]
     if highest is None:
         if last.upper is not None:
-            problems.append(_("Còn thiếu khoảng cho giá trị trên %(v)s%%.") % {"v": _plain(last.upper)})
+            problems.append(_("Còn thiếu khoảng cho giá trị trên %(v)s%%.") % {"v": plain(last.upper)})
     elif last.upper is not None and (
         last.upper < highest or (last.upper == highest and not last.upper_inclusive)
     ):
-        problems.append(_("Còn thiếu khoảng cho giá trị đến %(v)s%%.") % {"v": _plain(highest)})
+        problems.append(_("Còn thiếu khoảng cho giá trị đến %(v)s%%.") % {"v": plain(highest)})
     return problems
 
 
@@ -285,11 +290,14 @@ def check_params(method: str, params, max_points) -> list[str]:
             if points < 0 or points > maximum:
                 problems.append(
                     _("Mức “%(l)s” có %(p)s điểm, ngoài khoảng 0 đến %(m)s.")
-                    % {"l": label, "p": _plain(points), "m": _plain(maximum)}
+                    % {"l": label, "p": plain(points), "m": plain(maximum)}
                 )
     elif method == Method.PCT_BANDS:
         if not isinstance(params.get("bands"), list) or not params["bands"]:
-            return [*problems, _("Phương pháp theo tỷ lệ % cần các khoảng tỷ lệ và số điểm của từng khoảng.")]
+            return [
+                *problems,
+                _("Phương pháp theo khoảng tỷ lệ phần trăm cần các khoảng và số điểm của từng khoảng."),
+            ]
         try:
             pairs = _pct_intervals(params)
         except (ScoringError, AttributeError):
@@ -298,7 +306,7 @@ def check_params(method: str, params, max_points) -> list[str]:
             if points < 0 or points > maximum:
                 problems.append(
                     _("Khoảng “%(l)s” có %(p)s điểm, ngoài khoảng 0 đến %(m)s.")
-                    % {"l": interval.describe(), "p": _plain(points), "m": _plain(maximum)}
+                    % {"l": interval.describe(), "p": plain(points), "m": plain(maximum)}
                 )
         problems += check_intervals([i for i, _p in pairs], lowest=ZERO, highest=HUNDRED)
     return problems
@@ -335,7 +343,7 @@ def points_for(method: str, params: Mapping, max_points: Decimal, entered: Mappi
             if interval.contains(percent):
                 return points
         raise ScoringError(
-            _("Tỷ lệ %(p)s%% không thuộc khoảng nào của tiêu chí này.") % {"p": _plain(percent)}
+            _("Tỷ lệ %(p)s%% không thuộc khoảng nào của tiêu chí này.") % {"p": plain(percent)}
         )
     if method == Method.RATIO:
         numerator = parse_decimal(entered.get("numerator"))
@@ -344,7 +352,8 @@ def points_for(method: str, params: Mapping, max_points: Decimal, entered: Mappi
             raise ScoringError(_("Mẫu số phải lớn hơn 0 (không phát sinh thì chọn “không phát sinh”)."))
         if numerator < 0 or numerator > denominator:
             raise ScoringError(_("Tử số phải từ 0 đến mẫu số."))
-        return numerator / denominator * maximum
+        # Kept to four decimals, as scores are stored (ItemScore: 4 places).
+        return (numerator / denominator * maximum).quantize(SCORE_PLACES, rounding=ROUND_HALF_UP)
     if method in (Method.POINTS, Method.BONUS, Method.PENALTY):
         points = parse_decimal(entered.get("points"))
         error = check_points(method, params, maximum, points)
@@ -377,14 +386,14 @@ def check_points(method: str, params: Mapping, max_points: Decimal, points: Deci
         return _("Điểm không được âm.")
     if points > maximum:
         return _("Điểm %(p)s vượt điểm tối đa %(m)s của tiêu chí.") % {
-            "p": _plain(points),
-            "m": _plain(maximum),
+            "p": plain(points),
+            "m": plain(maximum),
         }
     allowed = allowed_points(method, params, maximum)
     if allowed is not None and points not in allowed:
         return _("Phương pháp “%(method)s” chỉ cho các mức điểm: %(allowed)s.") % {
             "method": _method_label(method),
-            "allowed": "; ".join(_plain(value) for value in allowed),
+            "allowed": "; ".join(plain(value) for value in allowed),
         }
     return None
 
@@ -406,10 +415,10 @@ class Node:
     na_policy: str = NotApplicable.ZERO
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """A unit's leaf: the points that count (round 2, else round 1, else
-    self), the self points, and "không phát sinh"."""
+    self), the self points, and "không phát sinh". A named tuple: hundreds
+    of thousands are made per cycle."""
 
     points: Decimal | None = None
     self_points: Decimal | None = None
@@ -567,14 +576,14 @@ def rollup_problems(nodes: Iterable[Node], total: Decimal) -> list[str]:
         if expected != node.max_points:
             problems.append(
                 _("Tiêu chí %(c)s có điểm tối đa %(m)s nhưng các tiêu chí con cộng lại được %(s)s.")
-                % {"c": node.code, "m": _plain(node.max_points), "s": _plain(expected)}
+                % {"c": node.code, "m": plain(node.max_points), "s": plain(expected)}
             )
     areas = [node for node in children.get(None, []) if node.method not in ADJUSTMENT_METHODS]
     sum_areas = sum((node.max_points for node in areas if _counts(node, children)), ZERO)
     if sum_areas != total:
         problems.append(
             _("Các lĩnh vực cộng lại được %(s)s điểm, khác tổng điểm tối đa %(t)s của bộ tiêu chí.")
-            % {"s": _plain(sum_areas), "t": _plain(total)}
+            % {"s": plain(sum_areas), "t": plain(total)}
         )
     return problems
 

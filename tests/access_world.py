@@ -332,6 +332,79 @@ def build_world() -> SimpleNamespace:
         export_job=export_job,
         handout_job=handout_job,
         notification=notification,
+        par_set=_par_set_world(province_a, district_a, users),
+    )
+
+
+def _par_set_world(province, district, users) -> SimpleNamespace:
+    """The PAR index in province A: an issued 2024 set for districts (two
+    criteria, one survey criterion), a draft copy, and a cycle over the
+    districts (district A)."""
+    from decimal import Decimal
+
+    from par.services import (
+        BandSpec,
+        NodeSpec,
+        criteria_set_copy,
+        criteria_set_create,
+        criteria_set_issue,
+        criteria_set_replace_tree,
+        cycle_create,
+    )
+
+    inspector = users["inspector_a"]
+    criteria_set = criteria_set_create(
+        province=province,
+        year=2024,
+        unit_group="districts",
+        name="Bộ tiêu chí ma trận năm 2024",
+        user=inspector,
+        total_points=Decimal("3"),
+    )
+    levels = {"levels": [{"label": "Kịp thời", "points": "1"}, {"label": "Không", "points": "0"}]}
+    criteria_set_replace_tree(
+        criteria_set=criteria_set,
+        nodes=[
+            NodeSpec("1", "Chỉ đạo, điều hành (ma trận)", 1, Decimal("2")),
+            NodeSpec(
+                "1.1", "Ban hành kế hoạch CCHC năm (ma trận)", 2, Decimal("1"), method="levels", params=levels
+            ),
+            NodeSpec("1.2", "Báo cáo CCHC đúng hạn (ma trận)", 2, Decimal("1"), method="yes_no"),
+            NodeSpec("2", "Điều tra xã hội học (ma trận)", 1, Decimal("1")),
+            NodeSpec("2.1", "Sự hài lòng (ma trận)", 2, Decimal("1"), assessment="survey", method="points"),
+        ],
+        bands=[
+            BandSpec("Tốt", Decimal("90"), True, None, False),
+            BandSpec("Chưa tốt", Decimal("0"), True, Decimal("90"), False),
+        ],
+    )
+    criteria_set = criteria_set_issue(
+        criteria_set=criteria_set,
+        decision_number="99/QĐ-UBND",
+        decision_date=datetime.date(2024, 6, 1),
+        user=inspector,
+    )
+    draft = criteria_set_copy(
+        source=criteria_set, year=2024, user=inspector, name="Dự thảo bộ tiêu chí ma trận"
+    )
+    cycle = cycle_create(
+        province=province,
+        criteria_set=criteria_set,
+        name="Đợt đánh giá Chỉ số CCHC ma trận 2024",
+        self_assessment_due=datetime.date(2024, 12, 15),
+        round1_due=datetime.date(2025, 1, 10),
+        explanation_due=datetime.date(2025, 1, 20),
+        round2_due=datetime.date(2025, 1, 31),
+        publication_due=datetime.date(2025, 3, 31),
+        user=inspector,
+        today=datetime.date(2025, 1, 5),
+    )
+    return SimpleNamespace(
+        criteria_set=criteria_set,
+        draft=draft,
+        cycle=cycle,
+        member=cycle.units.get(unit=district),
+        scorecard=cycle.scorecards.get(unit=district),
     )
 
 

@@ -33,6 +33,7 @@ from django.db import transaction
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from cchc.models import Job
 from indicators.choices import ImportStatus
 from indicators.models import IndicatorImport
 from par.choices import ScorecardStatus
@@ -188,6 +189,40 @@ def people_workbook(unit_code: str):
     book.save(data)
     data.seek(0)
     data.name = "nguoi-dung.xlsx"
+    return {"file": data}
+
+
+def _par_set_named(name) -> bool:
+    from par.models import CriteriaSet
+
+    return CriteriaSet.objects.filter(name=name).exists()
+
+
+def par_set_workbook(w):
+    """The world's set as exported: read back into the draft."""
+    import io
+
+    from par.services import criteria_set_workbook
+
+    data = io.BytesIO(criteria_set_workbook(w.par_set.criteria_set))
+    data.name = "bo-tieu-chi.xlsx"
+    return {"file": data}
+
+
+def par_survey_workbook(w):
+    """Survey points of district A (by its code) on criterion 2.1."""
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Mã đơn vị", "2.1"])
+    sheet.append([w.units.district_a.code, 0.9])
+    data = io.BytesIO()
+    book.save(data)
+    data.seek(0)
+    data.name = "xhh.xlsx"
     return {"file": data}
 
 
@@ -1107,6 +1142,201 @@ ROWS: dict[str, Row] = {
         allowed=Ask("leader_a", marker=lambda w: "85,12"),
         wrong_role=forbidden("appraiser_a"),
         out_of_scope=outside("leader_b"),
+    ),
+    # --- par: the PAR index (Chỉ số CCHC), managed by the province -------------
+    "par:set_list": Row(
+        allowed=Ask("leader_a", marker=text("par_set.criteria_set.name")),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=Ask("inspector_b", absent=text("par_set.criteria_set.name")),
+    ),
+    "par:set_create": Row(
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data=lambda w: {
+                "province": w.units.province_a.pk,
+                "year": 2024,
+                "unit_group": "districts",
+                "name": "Bộ tiêu chí tạo trong ma trận",
+                "total_points": "100",
+            },
+            status=302,
+            marker=lambda w: "/chi-so-cchc/bo-tieu-chi/",
+            done=lambda w: _par_set_named("Bộ tiêu chí tạo trong ma trận"),
+        ),
+        wrong_role=forbidden("leader_a"),
+        # B's inspector cannot pick province A: the form refuses, nothing is made.
+        out_of_scope=Ask(
+            "inspector_b",
+            method="post",
+            data=lambda w: {
+                "province": w.units.province_a.pk,
+                "year": 2024,
+                "unit_group": "districts",
+                "name": "Bộ tiêu chí tạo trong ma trận",
+                "total_points": "100",
+            },
+            status=400,
+        ),
+        posts=True,
+    ),
+    "par:set_detail": Row(
+        kwargs=pk_of("par_set.criteria_set"),
+        allowed=Ask("leader_a", marker=lambda w: "Ban hành kế hoạch CCHC năm (ma trận)"),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+    ),
+    "par:set_import": Row(
+        kwargs=pk_of("par_set.draft"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data=lambda w: par_set_workbook(w),
+            marker=lambda w: "import-preview",
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par:set_export": Row(
+        kwargs=pk_of("par_set.criteria_set"),
+        allowed=Ask("leader_a", marker=lambda w: b"PK"),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+    ),
+    "par:set_copy": Row(
+        kwargs=pk_of("par_set.criteria_set"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data={"year": 2024},
+            status=302,
+            marker=lambda w: "/chi-so-cchc/bo-tieu-chi/",
+            done=lambda w: w.par_set.criteria_set.copies.count() == 2,
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par:set_issue": Row(
+        kwargs=pk_of("par_set.draft"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data={"decision_number": "100/QĐ-UBND", "decision_date": "02/06/2024", "confirm": "on"},
+            status=302,
+            marker=lambda w: "/chi-so-cchc/bo-tieu-chi/",
+            done=lambda w: type(w.par_set.draft).objects.get(pk=w.par_set.draft.pk).is_issued,
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par:cycle_list": Row(
+        allowed=Ask("leader_a", marker=text("par_set.cycle.name")),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=Ask("inspector_b", absent=text("par_set.cycle.name")),
+    ),
+    "par:cycle_create": Row(
+        allowed=Ask("inspector_a", marker=lambda w: "unit-rule"),
+        wrong_role=forbidden("leader_a"),
+        # B's inspector cannot pick A's set: the form refuses, nothing is made.
+        out_of_scope=Ask(
+            "inspector_b",
+            method="post",
+            data=lambda w: {
+                "criteria_set": w.par_set.criteria_set.pk,
+                "name": "Đợt ngoài phạm vi",
+                "self_assessment_due": "15/12/2024",
+                "round1_due": "10/01/2025",
+                "explanation_due": "20/01/2025",
+                "round2_due": "31/01/2025",
+                "publication_due": "31/03/2025",
+            },
+            status=400,
+        ),
+        posts=True,
+    ),
+    "par:cycle_detail": Row(
+        kwargs=pk_of("par_set.cycle"),
+        allowed=Ask("leader_a", marker=text("par_set.cycle.name")),
+        wrong_role=forbidden("officer_a"),
+        out_of_scope=outside("inspector_b"),
+    ),
+    "par:cycle_deadlines": Row(
+        kwargs=pk_of("par_set.cycle"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data={
+                "self_assessment_due": "16/12/2024",
+                "round1_due": "10/01/2025",
+                "explanation_due": "20/01/2025",
+                "round2_due": "31/01/2025",
+                "publication_due": "31/03/2025",
+                "survey_held": "on",
+            },
+            status=302,
+            marker=lambda w: "/chi-so-cchc/dot-danh-gia/",
+            done=lambda w: (
+                type(w.par_set.cycle).objects.get(pk=w.par_set.cycle.pk).self_assessment_due.day == 16
+            ),
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par:cycle_open": Row(
+        kwargs=pk_of("par_set.cycle"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            status=302,
+            marker=lambda w: "/chi-so-cchc/dot-danh-gia/",
+            done=lambda w: type(w.par_set.cycle).objects.get(pk=w.par_set.cycle.pk).status == "open",
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par:cycle_unit": Row(
+        kwargs=lambda w: {"pk": w.par_set.cycle.pk, "unit_pk": w.par_set.member.pk},
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data={"included": "on", "reason": "Đơn vị đặc thù (ma trận)"},
+            status=302,
+            marker=lambda w: "#units",
+            done=lambda w: not type(w.par_set.member).objects.get(pk=w.par_set.member.pk).ranked,
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par:survey_import": Row(
+        kwargs=pk_of("par_set.cycle"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data=lambda w: par_survey_workbook(w),
+            marker=lambda w: "import-preview",
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    "par:cycle_compute": Row(
+        kwargs=pk_of("par_set.cycle"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            status=302,
+            marker=lambda w: "/jobs/",
+            done=lambda w: Job.objects.filter(kind="par_results_compute").exists(),
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
     ),
 }
 

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError
 from cchc.choices import Role
 from cchc.reference import FixtureError
 from demo.indicator_tables import load_indicator_demo
+from demo.par_index import load_par_demo
 from demo.province import DEMO_PASSWORD, DEMO_PROVINCE_FILE, load_all_demo
 
 
@@ -48,6 +49,7 @@ class Command(BaseCommand):
             for label, count in getattr(indicator_result, counts).items():
                 getattr(result, counts)[label] = getattr(result, counts).get(label, 0) + count
         result.logins.extend(indicator_result.logins)
+        result.merge(load_par_demo(password=DEMO_PASSWORD))  # the PAR index of Đà Nẵng, 2025
 
         self.stdout.write(
             self.style.SUCCESS(
