@@ -916,7 +916,7 @@ class TestCommand:
             signing.certificate_organisation(p12_path=path, password="cchc-demo-signing")
             for path in (tmp_path / "keys" / "bodies").glob("*.p12")
         }
-        assert bodies == {"Văn phòng UBND tỉnh Quảng Nam", "UBND huyện Hương Sơn"}
+        assert bodies == {"Văn phòng UBND tỉnh Quảng Nam", "UBND huyện Hương Sơn", "UBND thành phố Đà Nẵng"}
         output = out.getvalue()
         assert "Đã tạo chứng thư số minh họa" in output
         assert "TỰ KÝ chỉ để trình diễn" in output
