@@ -1366,6 +1366,49 @@ ROWS.update(
 )
 
 
+# --- write scope: the unit itself (issue 15) -----------------------------------------
+# A commune's remediation report is written by the commune's officers; the
+# district's officer reads it (the units below it) and writes none of it.
+ROWS.update(
+    {
+        "inspections:report_detail own unit": Row(
+            pattern="inspections:report_detail",
+            kwargs=pk_of("own.report"),
+            allowed=Ask("officer_a", marker=text("own.report.summary")),
+            every_role="the unit's people write it, the inspectors review it, leaders read it",
+            out_of_scope=outside("officer_b"),
+        ),
+        "inspections:report_update own unit": Row(
+            pattern="inspections:report_update",
+            kwargs=pk_of("own.report"),
+            allowed=Ask(
+                "officer_commune_a",
+                method="post",
+                data=lambda w: {"document_number": "07/BC-UBND", "summary": "Xã tự viết."},
+                status=302,
+                marker=url("inspections:report_detail", "own.report"),
+            ),
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=outside("officer_a", method="post", data=lambda w: {"summary": "Huyện viết hộ."}),
+            posts=True,
+        ),
+        "inspections:report_open own unit": Row(
+            pattern="inspections:report_open",
+            kwargs=pk_of("own.inspection"),
+            allowed=Ask(
+                "officer_commune_a",
+                method="post",
+                status=302,
+                marker=url("inspections:report_detail", "own.report"),
+            ),
+            wrong_role=forbidden("inspector_a"),
+            out_of_scope=outside("officer_a", method="post"),
+            posts=True,
+        ),
+    }
+)
+
+
 # --- the world, once per module --------------------------------------------------
 
 
