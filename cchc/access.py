@@ -95,6 +95,10 @@ ACTIONS: dict[str, Action] = {
     # Follow a document's assigned tasks (the monitoring matrix): staff of
     # the issuer or of the monitoring unit.
     "task.monitor": Action(STAFF),
+    # Hand a split unit's open task to one of its successors: the province's
+    # inspectors and administrators who follow it (the plan's issuer, or the
+    # document's monitoring unit); ``inspections.handover`` scopes it.
+    "task.hand_over": Action(EDITORS),
     "document.view": Action(STAFF, "issuing_unit"),
     "document.draft": Action(EDITORS, "issuing_unit"),
     "document.issue": Action(EDITORS, "issuing_unit"),

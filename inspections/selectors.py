@@ -434,6 +434,28 @@ def documents_reportable(user):
     )
 
 
+def tasks_to_hand_over(user):
+    """Open tasks of units that ended, followed by the user's province: on
+    inspections of a plan their units issued, or on documents their units
+    monitor (or issued, without a monitoring unit). ``inspections.handover``
+    checks that the unit was split."""
+    if not can(user, "task.hand_over"):
+        return RemediationTask.objects.none()
+    roles = action_roles("task.hand_over")
+    followed = scope_q(user, "inspection__plan__issuer", roles) | (
+        Q(source_document__isnull=False)
+        & (
+            scope_q(user, "monitoring_unit", roles)
+            | (Q(monitoring_unit__isnull=True) & scope_q(user, "source_document__issuing_unit", roles))
+        )
+    )
+    return (
+        RemediationTask.objects.open()
+        .filter(followed, responsible_unit__valid_to__isnull=False)
+        .select_related("responsible_unit", "inspection__unit", "source_document", "monitoring_unit")
+    )
+
+
 def task_detail(user):
     """A task with its reports, for the drill into a matrix cell."""
     return tasks_visible(user).select_related(

@@ -1409,6 +1409,51 @@ ROWS.update(
 )
 
 
+# --- a split unit's open task, handed to one successor (issue 15) -----------------
+# The district of the split world keeps its open task until the province
+# (the inspectors of the plan's issuer) hands it to one successor.
+def split_task(w):
+    from inspections.models import RemediationTask
+
+    return {"pk": RemediationTask.objects.get(description="Ma trận chia tách: nhiệm vụ của huyện.").pk}
+
+
+ROWS.update(
+    {
+        "inspections:task_hand_over": Row(
+            kwargs=split_task,
+            allowed=Ask("inspector_a", marker=lambda w: str(w.split.successors.two)),
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=outside("inspector_b"),
+        ),
+        "inspections:task_hand_over post": Row(
+            pattern="inspections:task_hand_over",
+            kwargs=split_task,
+            allowed=Ask(
+                "inspector_a",
+                method="post",
+                data=lambda w: {
+                    "successor": w.split.successors.one.pk,
+                    "reason": "Ma trận.",
+                    "confirm": "on",
+                },
+                status=302,
+                marker=lambda w: reverse("inspections:task_detail", args=[split_task(w)["pk"]]),
+                # The task moved; the ended district's draft no longer lists it.
+                done=lambda w: not w.split.district_report.items.exists(),
+            ),
+            wrong_role=forbidden("officer_split_one", method="post"),
+            out_of_scope=outside(
+                "inspector_b",
+                method="post",
+                data=lambda w: {"successor": w.split.successors.one.pk, "reason": "x", "confirm": "on"},
+            ),
+            posts=True,
+        ),
+    }
+)
+
+
 # --- the world, once per module --------------------------------------------------
 
 
