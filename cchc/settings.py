@@ -459,6 +459,9 @@ CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_M
 # publications, reviews, role changes) are kept this many days; a daily task
 # deletes older ones.
 CCHC_AUDIT_KEEP_DAYS = env_int("CCHC_AUDIT_KEEP_DAYS", 730)
+# An audit export of more events than this is made by a background job
+# (cchc/audit_jobs.py), not during the request.
+CCHC_AUDIT_EXPORT_INLINE_MAX_ROWS = env_int("CCHC_AUDIT_EXPORT_INLINE_MAX_ROWS", 2000)
 CELERY_BEAT_SCHEDULE = {
     "send-remediation-reminders": {
         "task": "inspections.send_reminders",

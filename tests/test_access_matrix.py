@@ -26,6 +26,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -1447,6 +1448,36 @@ ROWS.update(
                 "inspector_b",
                 method="post",
                 data=lambda w: {"successor": w.split.successors.one.pk, "reason": "x", "confirm": "on"},
+            ),
+            posts=True,
+        ),
+    }
+)
+
+
+# --- the audit export as a background job (issue 15) --------------------------------
+# Asked for by POST (the page offers it when the list is long). Another
+# province's administrator filtering on district A finds none of its events
+# (nothing to export, no job); the worker reads the events again in the
+# asker's scope (tests/cchc/test_audit.py).
+ROWS.update(
+    {
+        "audit_export job": Row(
+            pattern="audit_export",
+            allowed=Ask(
+                "administrator_a",
+                method="post",
+                status=302,
+                marker=lambda w: "/jobs/",
+                done=lambda w: Job.objects.filter(kind="audit_export").exists(),
+            ),
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=Ask(
+                "administrator_b",
+                method="post",
+                query=lambda w: "unit=" + quote(w.units.district_a.short_name),
+                status=302,
+                marker=lambda w: reverse("audit_log"),
             ),
             posts=True,
         ),
