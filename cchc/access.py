@@ -11,9 +11,19 @@ predecessor with several successors (a split: a district shared between
 communes) passed only parts: each successor reaches the predecessor itself
 *to read* (its history), and of its subtree only the units that passed to
 that successor (through links of their own), never those that went to the
-other successors. The *write* scope (``write=True``: the unit's own writing,
-``report.write`` and ``table.edit``) leaves a split predecessor out, so each
-successor writes only what it inherited (the tasks that passed to it).
+other successors. The *write* scope (``write=True``: ``table.edit``) leaves a
+split predecessor out, so each successor writes only what it inherited.
+
+The *own* write scope (``write=True, own=True``: ``report.write``) is
+narrower still: the units of the user's memberships themselves and the units
+that passed to them whole (a merger, a rename), never the units below them.
+"A unit writes only its own reports": a district's officer reads its
+communes' remediation reports but does not write them. Indicator tables keep
+the units below (``table.edit``): a district compiles its communes' tables
+for the province (a workbook of several units is imported under the unit
+above them), as the offices do. A split unit's open tasks are written by the
+successor the province hands each task to (``inspections.handover``), which
+makes the task that successor's own.
 
 Views never filter by unit themselves: they ask the selectors here (or the
 per-app selectors built on them) for a queryset, and an object outside it is
@@ -72,6 +82,8 @@ class Action:
     # A unit's own writing: decided on the write scope (a split
     # predecessor is read-only to its successors).
     writes: bool = False
+    # With ``writes``: the user's own units only, not the units below them.
+    own: bool = False
 
 
 # Every action a view, template, selector or job asks about, once.
@@ -83,11 +95,15 @@ ACTIONS: dict[str, Action] = {
     # Follow a document's assigned tasks (the monitoring matrix): staff of
     # the issuer or of the monitoring unit.
     "task.monitor": Action(STAFF),
+    # Hand a split unit's open task to one of its successors: the province's
+    # inspectors and administrators who follow it (the plan's issuer, or the
+    # document's monitoring unit); ``inspections.handover`` scopes it.
+    "task.hand_over": Action(EDITORS),
     "document.view": Action(STAFF, "issuing_unit"),
     "document.draft": Action(EDITORS, "issuing_unit"),
     "document.issue": Action(EDITORS, "issuing_unit"),
     "document.publish": Action(EDITORS, "issuing_unit"),
-    "report.write": Action(REPORTERS, "unit", writes=True),
+    "report.write": Action(REPORTERS, "unit", writes=True, own=True),
     "report.review": Action(EDITORS, "inspection.plan.issuer"),
     "table.edit": Action(TABLE_EDITORS, "unit", writes=True),
     "table.approve": Action(TABLE_REVIEWERS, "unit"),
@@ -140,7 +156,7 @@ def can_reach(user, action: str, unit_id: int | None) -> bool:
     """Whether ``unit_id`` lies in the user's scope for ``action`` (its
     write scope for an action that ``writes``)."""
     declared = ACTIONS[action]
-    ids = scope_unit_ids(user, declared.roles, write=declared.writes)
+    ids = scope_unit_ids(user, declared.roles, write=declared.writes, own=declared.own)
     return ids is None or unit_id in ids
 
 
@@ -266,10 +282,14 @@ def _units_under(paths) -> list[tuple[int, str]]:
     return list(Unit.objects.filter(condition).values_list("pk", "path"))
 
 
-def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES, *, write: bool = False) -> frozenset[int] | None:
+def scope_unit_ids(
+    user, roles: Iterable[str] = ALL_ROLES, *, write: bool = False, own: bool = False
+) -> frozenset[int] | None:
     """Ids of the units a user reaches through memberships with ``roles``:
     to read, or with ``write`` to write (without the units reached only
-    through a split, which their successors read but do not write).
+    through a split, which their successors read but do not write), or with
+    ``write`` and ``own`` to write as the unit itself (the membership units
+    and the units that passed to them whole, without the units below).
 
     ``None`` means every unit (a superuser); an empty set means none.
     """
@@ -279,6 +299,11 @@ def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES, *, write: bool = Fals
         return None
     roles = frozenset(roles)
     cache = _cache(user)
+    if write and own:
+        key = ("own", roles)
+        if key not in cache:
+            cache[key] = _own_unit_ids(user, roles)
+        return cache[key]
     key = ("scope", roles, write)
     if key in cache:
         return cache[key]
@@ -311,15 +336,34 @@ def scope_unit_ids(user, roles: Iterable[str] = ALL_ROLES, *, write: bool = Fals
     return cache[key]
 
 
-def filter_by_scope(queryset, user, field: str, roles: Iterable[str] = ALL_ROLES, *, write: bool = False):
+def _own_unit_ids(user, roles: frozenset[str]) -> frozenset[int]:
+    """The units of the user's memberships with ``roles`` and, through
+    links of one successor only, the units they took over whole (and
+    those these took over in turn)."""
+    units, predecessors = _reachable_units(user)
+    paths = {path for role, path in _memberships(user) if role in roles}
+    own = {pk for pk, path in units if path in paths}
+    frontier = set(own)
+    while frontier:
+        taken = {pk for unit in frontier for pk, _path, split in predecessors.get(unit, []) if not split}
+        frontier = taken - own
+        own |= frontier
+    return frozenset(own)
+
+
+def filter_by_scope(
+    queryset, user, field: str, roles: Iterable[str] = ALL_ROLES, *, write: bool = False, own: bool = False
+):
     """Narrow ``queryset`` to rows whose unit ``field`` is in the user's scope."""
-    return queryset.filter(scope_q(user, field, roles, write=write))
+    return queryset.filter(scope_q(user, field, roles, write=write, own=own))
 
 
-def scope_q(user, field: str, roles: Iterable[str] = ALL_ROLES, *, write: bool = False) -> Q:
+def scope_q(
+    user, field: str, roles: Iterable[str] = ALL_ROLES, *, write: bool = False, own: bool = False
+) -> Q:
     """A ``Q`` true for rows whose unit ``field`` lies in the user's scope
-    (their write scope with ``write``)."""
-    ids = scope_unit_ids(user, roles, write=write)
+    (their write scope with ``write``; as the unit itself with ``own``)."""
+    ids = scope_unit_ids(user, roles, write=write, own=own)
     if ids is None:
         # Always true, and unlike an empty Q() it stays true when combined
         # with | and &.

@@ -12,7 +12,7 @@ class CchcConfig(AppConfig):
         # process that enqueues or runs jobs.
         from django.utils.module_loading import autodiscover_modules
 
-        from . import audit, checks, middleware  # noqa: F401
+        from . import audit, audit_jobs, checks, middleware  # noqa: F401
         from .admin_widgets import autocomplete_ignores_values_it_cannot_read
         from .documents import jobs  # noqa: F401
 

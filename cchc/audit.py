@@ -24,7 +24,7 @@ import logging
 from django.conf import settings
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import post_delete, post_save, pre_save
 from django.dispatch import receiver
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -173,6 +173,49 @@ def _connect_axes():
 
 
 _connect_axes()
+
+
+#: The account flags that give or take away access (the admin's check boxes).
+USER_FLAGS = ("is_staff", "is_superuser", "is_active")
+
+
+@receiver(pre_save, sender=User, dispatch_uid="cchc_audit_user_flags_before")
+def _user_flags_before(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Keep the flags as stored before a save that may change them (a
+    sign-in saves ``last_login`` alone: no query)."""
+    if raw or instance.pk is None:
+        return
+    if update_fields is not None and not set(update_fields) & set(USER_FLAGS):
+        return
+    instance._audit_flags_before = User.objects.filter(pk=instance.pk).values(*USER_FLAGS).first()
+
+
+@receiver(post_save, sender=User, dispatch_uid="cchc_audit_user_flags_saved")
+def _user_flags_saved(sender, instance, created, raw=False, **kwargs):
+    if raw:
+        return
+    before = instance.__dict__.pop("_audit_flags_before", None)
+    if created:
+        before = {"is_staff": False, "is_superuser": False, "is_active": True}
+    if before is None:
+        return
+    changed = [flag for flag in USER_FLAGS if bool(before[flag]) != bool(getattr(instance, flag))]
+    if not changed:
+        return
+    yes, no = _("có"), _("không")
+    audit_record(
+        kind=AuditKind.ROLE_CHANGE,
+        unit=home_unit(instance),
+        obj=instance,
+        detail=_("Đổi quyền tài khoản %(user)s: %(changes)s.")
+        % {
+            "user": instance.get_username(),
+            "changes": "; ".join(
+                f"{flag} {yes if before[flag] else no} → {yes if getattr(instance, flag) else no}"
+                for flag in changed
+            ),
+        },
+    )
 
 
 @receiver(post_save, sender=Membership, dispatch_uid="cchc_audit_membership_saved")

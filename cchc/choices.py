@@ -90,3 +90,5 @@ class AuditKind(models.TextChoices):
     PUBLISH = "publish", _("Phát hành")
     REVIEW = "review", _("Xem xét, duyệt")
     ROLE_CHANGE = "role_change", _("Thay đổi phân công")
+    HAND_OVER = "hand_over", _("Giao nhiệm vụ cho đơn vị kế thừa")
+    VERIFY = "verify", _("Kiểm tra văn bản tải lên")

@@ -145,12 +145,19 @@ class HostileInputMiddleware:
     address, the query or a form field, and whole numbers longer than any
     the database stores. One defence for every view, the admin included;
     the views and forms still refuse what is wrong for their own fields
-    (a date that does not exist, a count too large) with a form error."""
+    (a date that does not exist, a count too large) with a form error.
+
+    A cookie with a control character (a session or CSRF cookie with a NUL
+    byte, which PostgreSQL refuses in the session lookup) is dropped, as if
+    the browser had not sent it: the visitor gets a fresh session and CSRF
+    cookie rather than an error page they cannot get past, since the
+    browser sends the same cookie again with every request."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        self.drop_bad_cookies(request)
         problem = self.problem(request)
         if problem:
             where, name = problem
@@ -177,6 +184,23 @@ class HostileInputMiddleware:
                 ) % {"where": name}
             return refusal(request, message, status=400)
         return self.get_response(request)
+
+    @staticmethod
+    def drop_bad_cookies(request) -> None:
+        bad = [
+            name
+            for name, value in request.COOKIES.items()
+            if _CONTROL_IN_ADDRESS.search(name) or _CONTROL_IN_ADDRESS.search(value)
+        ]
+        for name in bad:
+            log.warning(
+                "Dropped cookie %r with control characters on %s %s from %s",
+                name.encode("unicode_escape").decode(),
+                request.method,
+                request.path_info.encode("unicode_escape").decode(),
+                client_address(request),
+            )
+            del request.COOKIES[name]
 
     @staticmethod
     def problem(request) -> tuple[str, str] | None:

@@ -446,6 +446,12 @@ CCHC_INDICATOR_IMPORT_PREVIEW_ITEMS = env_int("CCHC_INDICATOR_IMPORT_PREVIEW_ITE
 # deleted once older than this many hours.
 CCHC_IMPORT_KEEP_DAYS = env_int("CCHC_IMPORT_KEEP_DAYS", 30)
 CCHC_ORPHAN_GRACE_HOURS = env_int("CCHC_ORPHAN_GRACE_HOURS", 24)
+# An import still being checked or applied this many hours after its last
+# change lost its worker (a job runs for 15 minutes at most, and a job a
+# dead worker held goes back to the queue within the broker's visibility
+# timeout, an hour): the daily clean-up marks it failed so the user can
+# send it again.
+CCHC_IMPORT_STUCK_HOURS = env_int("CCHC_IMPORT_STUCK_HOURS", 6)
 # Excel exports of more units than this are made by a background job (a single
 # unit's never is).
 CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS", 20)
@@ -453,6 +459,9 @@ CCHC_INDICATOR_EXPORT_INLINE_MAX_UNITS = env_int("CCHC_INDICATOR_EXPORT_INLINE_M
 # publications, reviews, role changes) are kept this many days; a daily task
 # deletes older ones.
 CCHC_AUDIT_KEEP_DAYS = env_int("CCHC_AUDIT_KEEP_DAYS", 730)
+# An audit export of more events than this is made by a background job
+# (cchc/audit_jobs.py), not during the request.
+CCHC_AUDIT_EXPORT_INLINE_MAX_ROWS = env_int("CCHC_AUDIT_EXPORT_INLINE_MAX_ROWS", 2000)
 CELERY_BEAT_SCHEDULE = {
     "send-remediation-reminders": {
         "task": "inspections.send_reminders",

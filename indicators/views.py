@@ -416,6 +416,8 @@ class TemplateView(ScopedViewMixin, View):
         unit, period = form.cleaned_data["unit"], form.cleaned_data["period"]
         data = exports.template_workbook(unit=unit, period=period)
         name = f"bieu-chi-tieu-{slugify(unit.code or unit.short_name or unit.pk)}-{period.key}.xlsx"
+        # Not public: it carries the unit's figures for the period.
+        audit_download(request, obj=None, unit=unit, name=name)
         return _file_response(data, name, XLSX)
 
 

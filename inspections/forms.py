@@ -334,3 +334,30 @@ class AssignmentForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = units_queryset
         self.fields["monitoring_unit"].queryset = units_queryset
+
+
+class TaskHandOverForm(forms.Form):
+    """Which successor of a split unit carries on a task, and why; the
+    province confirms before the task moves."""
+
+    successor = forms.ModelChoiceField(
+        label=_("Giao cho đơn vị kế thừa"),
+        queryset=Unit.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+    )
+    reason = forms.CharField(
+        label=_("Lý do"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Ví dụ: địa bàn của nhiệm vụ thuộc xã này theo Nghị quyết sắp xếp."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Tôi xác nhận giao nhiệm vụ này cho đơn vị kế thừa đã chọn; đơn vị đó sẽ báo cáo nhiệm vụ."),
+    )
+
+    def __init__(self, *args, successors=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["successor"].queryset = Unit.objects.filter(
+            pk__in=[unit.pk for unit in successors]
+        ).order_by("path")

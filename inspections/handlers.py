@@ -26,7 +26,8 @@ def tasks_follow_successor(sender, unit, successors, last_day, **kwargs):
     """A task of a unit that ended passes to its successor, and its history
     says so. When several units took over (a split), the task stays with the
     ended unit: every successor reads it, none writes for it (the split
-    unit is outside their write scope, ``cchc.access``)."""
+    unit is outside their write scope, ``cchc.access``) until the province
+    hands it to one of them (``inspections.handover.task_hand_over``)."""
     tasks = RemediationTask.objects.filter(responsible_unit=unit).exclude(status=TaskStatus.ACCEPTED)
     names = ", ".join(str(s) for s in successors)
     for task in tasks:

@@ -37,7 +37,7 @@ def _tasks_of(inspection: Inspection | None, document: OfficialDocument | None):
 def _writable_unit_ids(user: User) -> frozenset[int] | None:
     """The units a user reports for: their write scope (a unit split
     between several successors is read by each, written by none)."""
-    return scope_unit_ids(user, action_roles("report.write"), write=True)
+    return scope_unit_ids(user, action_roles("report.write"), write=True, own=True)
 
 
 def _tasks_to_report(inspection: Inspection | None, user: User, *, document=None, unit=None):

@@ -1,4 +1,5 @@
-"""The daily reminders: to a unit's officers some days before a task's
+"""The daily reminders: to a unit's officers (for a split unit's task not
+yet handed to a successor, to the province's people who follow it) some days before a task's
 deadline (settings.CCHC_REMINDER_DAYS, 7 and 1 by default) and on the day
 after it has passed, for inspections' tasks and documents' assigned tasks
 alike (each period of a periodic task is a task of its own); and the
@@ -19,8 +20,8 @@ from cchc.choices import Role
 from cchc.models import Membership, User
 from cchc.notifications import notify
 
+from .handover import reminder_recipients
 from .models import RemediationTask, ReminderLog
-from .remediation import officers_of
 from .selectors import TASK_DELIVERED_Q
 
 
@@ -74,8 +75,10 @@ def _send(task: RemediationTask, kind: str) -> int:
         days = kind.split("-")[1]
         subject = _("Còn %(days)s ngày đến hạn báo cáo khắc phục") % {"days": days}
         message = _("Nhiệm vụ khắc phục sau đến hạn báo cáo ngày %(date)s:\n\n%(task)s")
+    # The unit the task is with; a split unit's task not yet handed over
+    # goes to the province's people who must hand it over.
     return notify(
-        users=officers_of(task.responsible_unit),
+        users=reminder_recipients(task),
         subject=subject,
         message=message % {"date": deadline, "task": task.description},
         link=_link(task),

@@ -9,7 +9,7 @@ is issued, and the tasks their units are responsible for.
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from cchc.access import action_roles, can, scope_q
@@ -88,8 +88,17 @@ def inspections_editable(user):
 
 
 def inspections_reportable(user):
-    """Inspections whose conclusion is issued, which a unit reports on."""
-    return inspections_visible(user).filter(notice_issued_at__isnull=False)
+    """Inspections whose conclusion is issued, which the user's own units
+    report on: inspected, or given one of its tasks (a district's officer
+    reads its communes' inspections but reports on none of them)."""
+    roles = action_roles("report.write")
+    own_tasks = RemediationTask.objects.filter(
+        scope_q(user, "responsible_unit", roles, write=True, own=True), inspection=OuterRef("pk")
+    )
+    return inspections_visible(user).filter(
+        Q(notice_issued_at__isnull=False)
+        & (scope_q(user, "unit", roles, write=True, own=True) | Exists(own_tasks))
+    )
 
 
 def findings_editable(user):
@@ -303,7 +312,9 @@ def reports_writable(user):
     """Reports the user may fill in and submit: their units' own."""
     if not can(user, "report.write"):
         return RemediationReport.objects.none()
-    return RemediationReport.objects.filter(scope_q(user, "unit", action_roles("report.write"), write=True))
+    return RemediationReport.objects.filter(
+        scope_q(user, "unit", action_roles("report.write"), write=True, own=True)
+    )
 
 
 def reports_reviewable(user):
@@ -416,10 +427,32 @@ def documents_reportable(user):
     if not can(user, "report.write"):
         return OfficialDocument.objects.none()
     tasks = RemediationTask.objects.filter(
-        scope_q(user, "responsible_unit", action_roles("report.write"), write=True)
+        scope_q(user, "responsible_unit", action_roles("report.write"), write=True, own=True)
     )
     return OfficialDocument.objects.filter(
         pk__in=tasks.exclude(source_document=None).values("source_document_id")
+    )
+
+
+def tasks_to_hand_over(user):
+    """Open tasks of units that ended, followed by the user's province: on
+    inspections of a plan their units issued, or on documents their units
+    monitor (or issued, without a monitoring unit). ``inspections.handover``
+    checks that the unit was split."""
+    if not can(user, "task.hand_over"):
+        return RemediationTask.objects.none()
+    roles = action_roles("task.hand_over")
+    followed = scope_q(user, "inspection__plan__issuer", roles) | (
+        Q(source_document__isnull=False)
+        & (
+            scope_q(user, "monitoring_unit", roles)
+            | (Q(monitoring_unit__isnull=True) & scope_q(user, "source_document__issuing_unit", roles))
+        )
+    )
+    return (
+        RemediationTask.objects.open()
+        .filter(followed, responsible_unit__valid_to__isnull=False)
+        .select_related("responsible_unit", "inspection__unit", "source_document", "monitoring_unit")
     )
 
 

@@ -62,6 +62,7 @@ urlpatterns = [
         name="document_consolidated_draft",
     ),
     path("tasks/<int:pk>/", assigned.TaskDetailView.as_view(), name="task_detail"),
+    path("tasks/<int:pk>/hand-over/", assigned.TaskHandOverView.as_view(), name="task_hand_over"),
     path("findings/<int:pk>/", findings.FindingItemView.as_view(), name="finding_item"),
     path("findings/<int:pk>/delete/", findings.FindingDeleteView.as_view(), name="finding_delete"),
     path("findings/<int:pk>/move/", findings.FindingMoveView.as_view(), name="finding_move"),

@@ -333,6 +333,7 @@ def build_world() -> SimpleNamespace:
         handout_job=handout_job,
         notification=notification,
         par_set=_par_set_world(province_a, district_a, users),
+        own=_own_world(district_a, plan_2024, users),
     )
 
 
@@ -592,3 +593,33 @@ def _par_world(province_a, district_a, province_b, users) -> SimpleNamespace:
         result=result,
         commune=commune_a,
     )
+
+
+def _own_world(district, plan, users) -> SimpleNamespace:
+    """A commune of district A with its own officer and a draft remediation
+    report: the commune writes it; the district's officer reads it (the
+    units below) and writes none of it ("a unit writes only its own
+    reports")."""
+    commune = unit_create(
+        name="Ủy ban nhân dân xã Duy Tự Viết",
+        short_name="UBND xã Duy Tự Viết",
+        kind=UnitKind.COMMUNE,
+        parent=district,
+    )
+    officer = UserFactory(username="officer.commune.a")
+    membership_create(user=officer, unit=commune, role=Role.UNIT_OFFICER)
+    users["officer_commune_a"] = officer
+    inspection = InspectionFactory(
+        plan=plan, unit=commune, inspected_on=datetime.date(2024, 9, 6), issued=True
+    )
+    task = RemediationTaskFactory(
+        inspection=inspection,
+        description="Ma trận đơn vị tự viết: nhiệm vụ của xã.",
+        deadline=timezone.localdate() + datetime.timedelta(days=200),
+    )
+    clear_scope_cache(officer)
+    report = report_open(inspection=inspection, user=officer)
+    report.summary = "Báo cáo của xã Duy Tự Viết (ma trận)."
+    report.save()
+    clear_scope_cache(users["officer_a"])
+    return SimpleNamespace(commune=commune, inspection=inspection, task=task, report=report)

@@ -26,6 +26,7 @@ import hashlib
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 import pytest
 from django.apps import apps
@@ -1362,6 +1363,124 @@ ROWS.update(
             ("report_file_delete", "evidence"),
             ("report_open", "issued"),
         )
+    }
+)
+
+
+# --- write scope: the unit itself (issue 15) -----------------------------------------
+# A commune's remediation report is written by the commune's officers; the
+# district's officer reads it (the units below it) and writes none of it.
+ROWS.update(
+    {
+        "inspections:report_detail own unit": Row(
+            pattern="inspections:report_detail",
+            kwargs=pk_of("own.report"),
+            allowed=Ask("officer_a", marker=text("own.report.summary")),
+            every_role="the unit's people write it, the inspectors review it, leaders read it",
+            out_of_scope=outside("officer_b"),
+        ),
+        "inspections:report_update own unit": Row(
+            pattern="inspections:report_update",
+            kwargs=pk_of("own.report"),
+            allowed=Ask(
+                "officer_commune_a",
+                method="post",
+                data=lambda w: {"document_number": "07/BC-UBND", "summary": "Xã tự viết."},
+                status=302,
+                marker=url("inspections:report_detail", "own.report"),
+            ),
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=outside("officer_a", method="post", data=lambda w: {"summary": "Huyện viết hộ."}),
+            posts=True,
+        ),
+        "inspections:report_open own unit": Row(
+            pattern="inspections:report_open",
+            kwargs=pk_of("own.inspection"),
+            allowed=Ask(
+                "officer_commune_a",
+                method="post",
+                status=302,
+                marker=url("inspections:report_detail", "own.report"),
+            ),
+            wrong_role=forbidden("inspector_a"),
+            out_of_scope=outside("officer_a", method="post"),
+            posts=True,
+        ),
+    }
+)
+
+
+# --- a split unit's open task, handed to one successor (issue 15) -----------------
+# The district of the split world keeps its open task until the province
+# (the inspectors of the plan's issuer) hands it to one successor.
+def split_task(w):
+    from inspections.models import RemediationTask
+
+    return {"pk": RemediationTask.objects.get(description="Ma trận chia tách: nhiệm vụ của huyện.").pk}
+
+
+ROWS.update(
+    {
+        "inspections:task_hand_over": Row(
+            kwargs=split_task,
+            allowed=Ask("inspector_a", marker=lambda w: str(w.split.successors.two)),
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=outside("inspector_b"),
+        ),
+        "inspections:task_hand_over post": Row(
+            pattern="inspections:task_hand_over",
+            kwargs=split_task,
+            allowed=Ask(
+                "inspector_a",
+                method="post",
+                data=lambda w: {
+                    "successor": w.split.successors.one.pk,
+                    "reason": "Ma trận.",
+                    "confirm": "on",
+                },
+                status=302,
+                marker=lambda w: reverse("inspections:task_detail", args=[split_task(w)["pk"]]),
+                # The task moved; the ended district's draft no longer lists it.
+                done=lambda w: not w.split.district_report.items.exists(),
+            ),
+            wrong_role=forbidden("officer_split_one", method="post"),
+            out_of_scope=outside(
+                "inspector_b",
+                method="post",
+                data=lambda w: {"successor": w.split.successors.one.pk, "reason": "x", "confirm": "on"},
+            ),
+            posts=True,
+        ),
+    }
+)
+
+
+# --- the audit export as a background job (issue 15) --------------------------------
+# Asked for by POST (the page offers it when the list is long). Another
+# province's administrator filtering on district A finds none of its events
+# (nothing to export, no job); the worker reads the events again in the
+# asker's scope (tests/cchc/test_audit.py).
+ROWS.update(
+    {
+        "audit_export job": Row(
+            pattern="audit_export",
+            allowed=Ask(
+                "administrator_a",
+                method="post",
+                status=302,
+                marker=lambda w: "/jobs/",
+                done=lambda w: Job.objects.filter(kind="audit_export").exists(),
+            ),
+            wrong_role=forbidden("leader_a"),
+            out_of_scope=Ask(
+                "administrator_b",
+                method="post",
+                query=lambda w: "unit=" + quote(w.units.district_a.short_name),
+                status=302,
+                marker=lambda w: reverse("audit_log"),
+            ),
+            posts=True,
+        ),
     }
 )
 

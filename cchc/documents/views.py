@@ -12,8 +12,8 @@ from django.views import View
 from django.views.decorators.cache import cache_control
 from django.views.generic import DetailView
 
-from ..audit import audit_download
-from ..choices import DocumentStatus, JobStatus
+from ..audit import audit_download, audit_record
+from ..choices import AuditKind, DocumentStatus, JobStatus
 from ..forms import add_service_errors
 from ..jobs import jobs_readable
 from ..mixins import ScopedViewMixin
@@ -248,6 +248,22 @@ class VerifyView(View):
                     "danger",
                     _("Tệp KHÔNG khớp với văn bản này: nội dung đã bị thay đổi hoặc là văn bản khác."),
                 )
+        # Who checked what, from where: the result, or why the file was refused.
+        if form.is_valid():
+            outcome = {"signed": _("khớp bản đã ký số"), "issued": _("khớp bản phát hành")}.get(
+                check.matches, _("không khớp")
+            )
+            detail = _("Kiểm tra tệp tải lên: %(outcome)s (SHA-256 %(digest)s).") % {
+                "outcome": outcome,
+                "digest": value,
+            }
+        else:
+            detail = _("Tệp tải lên bị từ chối: %(errors)s") % {
+                "errors": " ".join(str(e) for errors in form.errors.values() for e in errors)
+            }
+        audit_record(
+            kind=AuditKind.VERIFY, unit=document.issuing_unit, obj=document, detail=detail, request=request
+        )
         context = {"document": document, "form": form, "result": result, "digest": value}
         return render(request, "cchc/verify.html", context, status=200 if form.is_valid() else 400)
 

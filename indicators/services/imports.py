@@ -602,16 +602,56 @@ def import_apply_work(job: Job) -> dict:
 ABANDONED_STATUSES = (ImportStatus.REJECTED, ImportStatus.UPLOADED, ImportStatus.READY)
 
 
+#: Imports a worker is busy with; stuck there when the worker died.
+IN_PROGRESS_STATUSES = (ImportStatus.CHECKING, ImportStatus.APPLYING)
+
+
+def imports_fail_stuck(now: datetime.datetime | None = None) -> int:
+    """Mark failed the imports left checking or applying for more than
+    ``CCHC_IMPORT_STUCK_HOURS`` hours (their worker died): refused, with a
+    message saying so, so that the user sends the file again. An import is
+    applied in one transaction, so a dead worker saved none of it."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(hours=settings.CCHC_IMPORT_STUCK_HOURS)
+    failed = 0
+    with transaction.atomic():
+        for record in IndicatorImport.objects.select_for_update().filter(
+            status__in=IN_PROGRESS_STATUSES, updated_at__lt=cutoff
+        ):
+            if record.status == ImportStatus.CHECKING:
+                message = _(
+                    "Việc kiểm tra tệp bị gián đoạn (máy chủ xử lý dừng giữa chừng) và đã quá %(hours)s giờ. "
+                    "Vui lòng tải tệp lên lại để kiểm tra."
+                )
+            else:
+                message = _(
+                    "Việc nhập số liệu bị gián đoạn (máy chủ xử lý dừng giữa chừng) và đã quá %(hours)s giờ; "
+                    "không có số liệu nào được lưu. Vui lòng tải tệp lên lại và nhập lại."
+                )
+            preview = dict(record.preview or {})
+            preview["problems"] = [
+                Problem(message % {"hours": settings.CCHC_IMPORT_STUCK_HOURS}).as_dict(),
+                *preview.get("problems", []),
+            ]
+            record.status = ImportStatus.REJECTED
+            record.preview = preview
+            record.save(update_fields=["status", "preview", "updated_at"])
+            failed += 1
+    return failed
+
+
 def imports_cleanup(now: datetime.datetime | None = None) -> dict:
-    """Run daily: delete the imports refused or left unapplied for
-    ``CCHC_IMPORT_KEEP_DAYS`` days and, once that commits, their files.
+    """Run daily: mark failed the imports stuck in checking or applying
+    (``imports_fail_stuck``); delete the imports refused or left unapplied
+    for ``CCHC_IMPORT_KEEP_DAYS`` days and, once that commits, their files.
     Imports being checked or applied, and imported ones (the tables' history
     names them), are kept."""
     now = now or timezone.now()
+    failed = imports_fail_stuck(now)
     cutoff = now - datetime.timedelta(days=settings.CCHC_IMPORT_KEEP_DAYS)
     with transaction.atomic():
         expired = IndicatorImport.objects.filter(status__in=ABANDONED_STATUSES, updated_at__lt=cutoff)
         names = list(expired.values_list("file", flat=True))
         count, _deleted = expired.delete()
         job_files_delete(names)
-    return {"imports_deleted": count, "files": len([n for n in names if n])}
+    return {"imports_failed": failed, "imports_deleted": count, "files": len([n for n in names if n])}

@@ -18,9 +18,9 @@ from cchc.mixins import ScopedViewMixin
 from cchc.models import Unit
 from cchc.uploads import attachment_headers
 
-from .. import assignments, monitoring, remediation, selectors
+from .. import assignments, handover, monitoring, remediation, selectors
 from ..choices import CellState, DeadlineKind
-from ..forms import AssignmentForm
+from ..forms import AssignmentForm, TaskHandOverForm
 
 
 def _units_for(document):
@@ -251,5 +251,49 @@ class TaskDetailView(ScopedViewMixin, View):
             "items": items,
             "periods": periods,
             "state": dict(CellState.choices).get(state, ""),
+            "can_hand_over": selectors.tasks_to_hand_over(request.user).filter(pk=task.pk).exists()
+            and handover.is_split(task.responsible_unit),
         }
         return render(request, "inspections/task_detail.html", context)
+
+
+class TaskHandOverView(ScopedViewMixin, View):
+    """Hand an open task of a split unit to one of its successors (the
+    province that follows the task), with a reason and a confirmation."""
+
+    required_action = "task.hand_over"
+    template_name = "inspections/task_hand_over.html"
+
+    def scoped_queryset(self, user):
+        return selectors.tasks_to_hand_over(user)
+
+    def page(self, task, form, successors, status=200):
+        context = {"task": task, "form": form, "successors": successors}
+        return render(self.request, self.template_name, context, status=status)
+
+    def get(self, request, pk):
+        task = self.get_object()
+        successors = handover.split_successors(task.responsible_unit)
+        return self.page(task, TaskHandOverForm(successors=successors), successors)
+
+    def post(self, request, pk):
+        task = self.get_object()
+        successors = handover.split_successors(task.responsible_unit)
+        form = TaskHandOverForm(request.POST, successors=successors)
+        if form.is_valid():
+            try:
+                handover.task_hand_over(
+                    task=task,
+                    successor=form.cleaned_data["successor"],
+                    user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Đã giao nhiệm vụ cho %(unit)s.") % {"unit": form.cleaned_data["successor"]},
+                )
+                return redirect("inspections:task_detail", pk=task.pk)
+        return self.page(task, form, successors, status=400)

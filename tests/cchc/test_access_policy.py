@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.views import View
 
 from cchc.access import ACTIONS, EDITORS, REPORTERS, STAFF, OutOfScope, can, can_reach
+from cchc.choices import Role
 from cchc.mixins import ScopedViewMixin
 from tests.factories import UserFactory
 
@@ -88,3 +89,32 @@ def test_the_navigation_shows_what_the_policy_allows(client, officer_a, inspecto
     assert reverse("inspections:unit_home") not in page
     assert reverse("inspections:review_queue") in page
     assert reverse("dashboards:overview") in page
+
+
+class TestOwnWriteScope:
+    """Issue 15: "a unit writes only its own reports". The write scope of
+    ``report.write`` is the user's own units and what passed to them whole
+    (a merger), not the units below them, which they still read. Indicator
+    tables keep the units below: a district compiles its communes' tables."""
+
+    def test_a_district_officer_reads_but_does_not_write_its_communes_reports(self, make_member, units):
+        from cchc.access import scope_unit_ids
+
+        officer = make_member(Role.UNIT_OFFICER, units.district_a)
+        read = scope_unit_ids(officer, REPORTERS)
+        own = scope_unit_ids(officer, REPORTERS, write=True, own=True)
+        assert {units.district_a.pk, units.commune_a.pk} <= read
+        assert own == {units.district_a.pk}
+        assert can_reach(officer, "report.write", units.district_a.pk)
+        assert not can_reach(officer, "report.write", units.commune_a.pk)
+
+    def test_a_commune_writes_what_passed_to_it_by_a_merger(self, make_member, units):
+        officer = make_member(Role.UNIT_OFFICER, units.successor)
+        assert can_reach(officer, "report.write", units.successor.pk)
+        assert can_reach(officer, "report.write", units.old_commune.pk)
+        assert not can_reach(officer, "report.write", units.district_b.pk)
+
+    def test_indicator_tables_keep_the_units_below(self, make_member, units):
+        officer = make_member(Role.UNIT_OFFICER, units.district_a)
+        assert can_reach(officer, "table.edit", units.commune_a.pk)
+        assert not can_reach(officer, "table.edit", units.district_b.pk)

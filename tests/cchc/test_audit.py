@@ -254,3 +254,138 @@ def test_the_export_keeps_typed_text_as_text(units, make_member):
     assert (count, cut) == (1, False)
     cell = load_workbook(io.BytesIO(data)).active["C2"]
     assert (cell.value, cell.data_type, cell.quotePrefix) == ('=HYPERLINK("http://x","y")', "s", True)
+
+
+class TestBackgroundExport:
+    """Issue 15: no request exports thousands of events inline; a larger
+    list is exported by a background job, and the page says so."""
+
+    def test_a_large_list_is_exported_by_a_job_its_asker_downloads(
+        self, client, settings, units, make_member
+    ):
+        from cchc.audit_jobs import AUDIT_EXPORT_JOB, audit_export_work
+        from cchc.jobs import job_run
+        from cchc.models import Job
+
+        settings.CCHC_AUDIT_EXPORT_INLINE_MAX_ROWS = 3
+        admin = make_member(Role.ADMINISTRATOR, units.province)
+        for number in range(5):
+            audit_record(kind=AuditKind.DOWNLOAD, unit=units.commune_a, detail=f"tep-{number}.pdf")
+        client.force_login(admin)
+
+        page = client.get(LOG_URL, {"kind": AuditKind.DOWNLOAD}).content.decode()
+        assert 'id="audit-export-note"' in page and "chế độ nền" in page
+        # No inline export of it: back to the page, which says why.
+        inline = client.get(EXPORT_URL, {"kind": AuditKind.DOWNLOAD})
+        assert inline.status_code == 302 and inline["Location"].startswith(LOG_URL)
+
+        asked = client.post(f"{EXPORT_URL}?kind={AuditKind.DOWNLOAD}")
+        job = Job.objects.get(kind=AUDIT_EXPORT_JOB)
+        assert asked["Location"] == reverse("job_detail", args=[job.pk])
+        assert job.params["kind"] == AuditKind.DOWNLOAD and job.created_by == admin
+        job_run(job.pk, audit_export_work)
+        job.refresh_from_db()
+        assert job.result["rows"] == 5
+        # Twice: the same file.
+        assert audit_export_work(job)["file"] == job.result["file"]
+        response = client.get(reverse("job_file", args=[job.pk]))
+        assert response.status_code == 200
+        sheet = load_workbook(io.BytesIO(b"".join(response.streaming_content))).active
+        assert sorted(row[7] for row in list(sheet.iter_rows(values_only=True))[1:]) == [
+            f"tep-{n}.pdf" for n in range(5)
+        ]
+        # Only the administrator who asked downloads it.
+        client.force_login(make_member(Role.ADMINISTRATOR, units.province))
+        assert client.get(reverse("job_file", args=[job.pk])).status_code == 404
+
+    def test_a_small_list_is_still_exported_inline(self, client, settings, units, make_member):
+        settings.CCHC_AUDIT_EXPORT_INLINE_MAX_ROWS = 3
+        audit_record(kind=AuditKind.DOWNLOAD, unit=units.commune_a, detail="mot-tep.pdf")
+        client.force_login(make_member(Role.ADMINISTRATOR, units.province))
+        assert 'id="audit-export-note"' not in client.get(LOG_URL).content.decode()
+        response = client.get(EXPORT_URL, {"kind": AuditKind.DOWNLOAD})
+        assert response.status_code == 200 and response.content.startswith(b"PK")
+
+
+class TestMoreRecorded:
+    def test_changes_to_a_users_flags(self, units, officer_a):
+        before = AuditEvent.objects.filter(kind=AuditKind.ROLE_CHANGE).count()
+        officer_a.is_staff = True
+        officer_a.is_active = False
+        officer_a.save()
+        changes = list(AuditEvent.objects.filter(kind=AuditKind.ROLE_CHANGE).order_by("id")[before:])
+        (event,) = changes
+        assert officer_a.username in event.detail
+        assert "is_staff không → có" in event.detail and "is_active có → không" in event.detail
+        assert event.unit == units.district_a
+        # A save that changes no flag (a sign-in's last_login) records nothing.
+        officer_a.save(update_fields=["last_login"])
+        officer_a.first_name = "Khác"
+        officer_a.save()
+        assert AuditEvent.objects.filter(kind=AuditKind.ROLE_CHANGE).count() == before + 1
+
+    def test_the_admin_records_who_changed_the_flags(self, client, officer_a):
+        superuser = UserFactory(is_staff=True, is_superuser=True, username="quantri.tinh")
+        client.force_login(superuser)
+        # The admin's "make superuser" is a save of the user in a request:
+        # the request's user is who changed it.
+        from cchc.audit import _request
+
+        class Request:
+            user = superuser
+            META = {"REMOTE_ADDR": "192.0.2.9"}
+
+        token = _request.set(Request())
+        try:
+            officer_a.is_superuser = True
+            officer_a.save()
+        finally:
+            _request.reset(token)
+        event = AuditEvent.objects.filter(kind=AuditKind.ROLE_CHANGE).latest("id")
+        assert event.user == superuser
+        assert "is_superuser không → có" in event.detail
+
+    def test_a_verification_upload_is_recorded_with_result_and_address(self, client, units):
+        from django.core.files.uploadedfile import SimpleUploadedFile
+
+        from cchc.choices import DocumentKind
+        from cchc.ratelimit import rate_limit_reset
+
+        copy = b"%PDF-1.4\n% ban phat hanh\n%%EOF\n"
+        document = OfficialDocument.objects.create(
+            kind=DocumentKind.CONCLUSION_NOTICE,
+            status=DocumentStatus.PUBLISHED,
+            issuing_unit=units.province,
+            register_series=f"unit:{units.province.pk}",
+            issuing_body="ĐOÀN KIỂM TRA",
+            type_code="TB",
+            symbol="ĐKT",
+            number=1,
+            year=2024,
+            issued_on=datetime.date(2024, 7, 5),
+            place="Quảng Nam",
+            summary="Thông báo kết luận",
+            signer_position="TRƯỞNG ĐOÀN",
+            signer_name="Lê Ngọc Quảng",
+            issued_sha256=__import__("hashlib").sha256(copy).hexdigest(),
+        )
+        rate_limit_reset("192.0.2.44")
+        url = reverse("verify", args=[document.verification_code])
+        client.post(url, {"file": SimpleUploadedFile("a.pdf", copy)}, REMOTE_ADDR="192.0.2.44")
+        client.post(url, {"file": SimpleUploadedFile("b.pdf", copy + b"x")}, REMOTE_ADDR="192.0.2.44")
+        client.post(url, {}, REMOTE_ADDR="192.0.2.44")
+        first, second, third = events(AuditKind.VERIFY)
+        assert {e.address for e in (first, second, third)} == {"192.0.2.44"}
+        assert first.user is None and first.unit == units.province
+        assert "khớp bản phát hành" in first.detail
+        assert "không khớp" in second.detail
+        assert "bị từ chối" in third.detail
+
+    def test_the_blank_indicator_template_download(self, client, units, make_member):
+        officer = make_member(Role.UNIT_OFFICER, units.district_a)
+        client.force_login(officer)
+        response = client.get(reverse("indicators:template"), {"unit": units.district_a.pk, "period": "2024"})
+        assert response.status_code == 200
+        (event,) = events(AuditKind.DOWNLOAD)
+        assert event.user == officer and event.unit == units.district_a
+        assert event.detail.startswith("bieu-chi-tieu-") and event.detail.endswith(".xlsx")

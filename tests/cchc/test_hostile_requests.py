@@ -163,3 +163,41 @@ class TestHelpers:
     )
     def test_a_whole_number_or_none(self, text, number):
         assert whole_number(text) == number
+
+
+class TestHostileCookies:
+    """A session or CSRF cookie with a NUL byte or another control character
+    (issue 15): on PostgreSQL the session lookup failed with a 500. The
+    cookie is dropped as if never sent; run on PostgreSQL and SQLite."""
+
+    @pytest.mark.parametrize("value", ["abcdefgh\x00ijklmnop", "abcdefgh\x01\x1b\x7fijkl", "\x00" * 32])
+    @pytest.mark.parametrize("cookie", ["sessionid", "csrftoken"])
+    def test_a_cookie_with_control_characters_is_dropped(self, client, caplog, cookie, value):
+        response = client.get(reverse("login"), HTTP_COOKIE=f"{cookie}={value}", REMOTE_ADDR="10.9.8.7")
+        assert response.status_code == 200
+        assert 'name="username"' in response.content.decode()
+        assert any("Dropped cookie" in line and "10.9.8.7" in line for line in security_lines(caplog))
+
+    def test_a_bad_session_cookie_on_a_signed_in_page_asks_to_sign_in(self, client):
+        response = client.get(reverse("inspections:unit_home"), HTTP_COOKIE="sessionid=abcdefgh\x00ijklmnop")
+        assert response.status_code == 302
+        assert reverse("login") in response["Location"]
+
+    def test_a_post_with_a_bad_csrf_cookie_is_refused_by_the_csrf_check(self):
+        from django.test import Client
+
+        csrf_client = Client(enforce_csrf_checks=True)
+        response = csrf_client.post(
+            reverse("login"),
+            {"username": "a", "password": "b", "csrfmiddlewaretoken": "x" * 64},
+            HTTP_COOKIE="csrftoken=abcdefgh\x00ijklmnopqrstuvwxyzabcdefgh",
+        )
+        assert response.status_code == 403
+
+    def test_good_cookies_beside_a_bad_one_are_kept(self, client, leader):
+        client.force_login(leader)
+        session = client.cookies["sessionid"].value
+        response = client.get(
+            reverse("inspections:unit_home"), HTTP_COOKIE=f"sessionid={session}; other=a\x00b"
+        )
+        assert response.status_code == 200

@@ -50,7 +50,8 @@ class TestImportsCleanup:
         with _on_commit():
             outcome = imports_cleanup()
 
-        assert outcome == {"imports_deleted": 2, "files": 2}
+        # The stuck ones are marked failed (and kept for their days).
+        assert outcome == {"imports_failed": 2, "imports_deleted": 2, "files": 2}
         assert set(IndicatorImport.objects.values_list("pk", flat=True)) == {
             recent.pk,
             checking.pk,
@@ -60,6 +61,32 @@ class TestImportsCleanup:
         assert not any(path.exists() for path in gone)
         for kept in (recent, checking, applying, imported):
             assert Path(kept.file.path).exists()
+
+    def test_imports_stuck_after_a_dead_worker_are_marked_failed(self, units, settings):
+        # Issue 15: an import whose worker died stayed "checking" or
+        # "applying" for ever, and the user could neither see why nor retry.
+        settings.CCHC_IMPORT_STUCK_HOURS = 6
+        checking = _import(units.district_a, ImportStatus.CHECKING, days_old=1)
+        applying = _import(units.district_a, ImportStatus.APPLYING, days_old=1)
+        running = _import(units.district_a, ImportStatus.APPLYING, days_old=0)
+
+        with _on_commit():
+            outcome = imports_cleanup()
+
+        assert outcome["imports_failed"] == 2
+        checking.refresh_from_db()
+        applying.refresh_from_db()
+        running.refresh_from_db()
+        assert checking.status == applying.status == ImportStatus.REJECTED
+        assert running.status == ImportStatus.APPLYING
+        assert "Việc kiểm tra tệp bị gián đoạn" in checking.preview["problems"][0]["message"]
+        assert "quá 6 giờ" in checking.preview["problems"][0]["message"]
+        assert "không có số liệu nào được lưu" in applying.preview["problems"][0]["message"]
+        # Its file stays until the refused imports' days have passed.
+        assert Path(applying.file.path).exists()
+        # A worker that comes back later finds it refused and does nothing.
+        with _on_commit():
+            assert imports_cleanup()["imports_failed"] == 0
 
     def test_the_beat_schedule_runs_it_daily(self, settings):
         tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}

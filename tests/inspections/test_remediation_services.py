@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from cchc.choices import Role
 from cchc.models import Notification
@@ -21,7 +22,7 @@ from inspections.choices import (
     ReviewDecision,
     TaskStatus,
 )
-from inspections.models import RemediationReport, ReportFile
+from inspections.models import RemediationReport, RemediationTask, ReportFile
 from tests.factories import RemediationTaskFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -93,10 +94,12 @@ class TestReportOpen:
         assert messages_of(caught) == ["Bạn không có nhiệm vụ khắc phục nào trong cuộc kiểm tra này."]
         assert not RemediationReport.objects.exists()
 
-    def test_an_inspection_without_open_tasks_is_refused(self, scenario, officer_a):
+    def test_an_inspection_without_open_tasks_is_refused(self, scenario, make_member, units):
+        # The commune's own officer (the district's reads it, writes none of it).
+        commune_officer = make_member(Role.UNIT_OFFICER, units.commune_a)
         RemediationTaskFactory(inspection=scenario.issued_commune_a, accepted=True)
         with pytest.raises(ValidationError) as caught:
-            remediation.report_open(inspection=scenario.issued_commune_a, user=officer_a)
+            remediation.report_open(inspection=scenario.issued_commune_a, user=commune_officer)
         assert messages_of(caught) == ["Không còn nhiệm vụ nào cần báo cáo."]
 
 
@@ -565,20 +568,19 @@ class TestResubmission:
     def test_an_accepted_task_cannot_be_reported_again(
         self, remediation_case, officer_a, inspector, make_member, units, fill_report
     ):
-        # The commune drafts its own report on a task that the district then
-        # reports, and that is accepted.
+        # The commune drafts its own report on a task that is accepted
+        # meanwhile (through a report of an earlier revision; the district
+        # no longer reports its communes' tasks: issue 15).
         commune_task = RemediationTaskFactory(
             inspection=remediation_case.inspection, responsible_unit=units.commune_a
         )
         commune_officer = make_member(Role.UNIT_OFFICER, units.commune_a)
         commune_draft = remediation.report_open(inspection=remediation_case.inspection, user=commune_officer)
-        district = fill_report(
-            remediation.report_open(inspection=remediation_case.inspection, user=officer_a), officer_a
+        district = remediation.report_open(inspection=remediation_case.inspection, user=officer_a)
+        assert commune_task.pk not in {item.task_id for item in district.items.all()}
+        RemediationTask.objects.filter(pk=commune_task.pk).update(
+            status=TaskStatus.ACCEPTED, accepted_at=timezone.now()
         )
-        remediation.report_submit(report=district, user=officer_a)
-        review(district, [ReviewDecision.ACCEPTED] * 3, inspector)
-        commune_task.refresh_from_db()
-        assert commune_task.status == TaskStatus.ACCEPTED
 
         fill_report(commune_draft, commune_officer)
         with pytest.raises(ValidationError) as caught:

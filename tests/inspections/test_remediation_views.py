@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cchc.choices import DocumentKind, DocumentStatus
+from cchc.choices import DocumentKind, DocumentStatus, Role
 from cchc.models import Notification, OfficialDocument
 from inspections import remediation
 from inspections.choices import (
@@ -316,11 +316,17 @@ class TestReportOpen:
         client.force_login(officer_a)
         assert client.post(url("report_open", scenario.draft_district_a.pk)).status_code == 404
 
-    def test_nothing_to_report_is_said_on_the_inspection(self, client, officer_a, scenario):
-        client.force_login(officer_a)
+    def test_nothing_to_report_is_said_on_the_inspection(self, client, make_member, units, scenario):
+        client.force_login(make_member(Role.UNIT_OFFICER, units.commune_a))
         response = client.post(url("report_open", scenario.issued_commune_a.pk))
         assert response["Location"] == url("inspection_detail", scenario.issued_commune_a.pk)
         assert messages_of(response) == ["Không còn nhiệm vụ nào cần báo cáo."]
+
+    def test_the_district_does_not_open_its_communes_report(self, client, officer_a, scenario):
+        # Issue 15: a unit writes only its own reports (the district reads them).
+        client.force_login(officer_a)
+        assert client.post(url("report_open", scenario.issued_commune_a.pk)).status_code == 404
+        assert client.get(url("inspection_detail", scenario.issued_commune_a.pk)).status_code == 200
 
 
 class TestReportDetail:

@@ -9,9 +9,11 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from cchc.choices import Role, UnitKind
+from cchc.access import clear_scope_cache
+from cchc.choices import AuditKind, Role, UnitKind
+from cchc.models import AuditEvent
 from cchc.services import unit_create, unit_end
-from inspections import remediation
+from inspections import handover, remediation
 from inspections.choices import RemediationReportStatus, TaskStatus
 from inspections.models import RemediationReport
 from inspections.reminders import reminders_send
@@ -213,9 +215,13 @@ class TestTwoSuccessors:
                 remediation.report_open(inspection=inspection, user=officer)
         assert RemediationReport.objects.count() == before
 
-    def test_reminders_go_to_every_successors_officers(self, officers, tasks, old_officer, mailoutbox):
+    def test_reminders_before_the_hand_over_go_to_the_province_not_the_successors(
+        self, officers, tasks, old_officer, inspector, mailoutbox
+    ):
+        # Issue 15: no successor can report it; the province's inspectors
+        # who follow it must hand it over.
         reminders_send(today=tasks["open"].deadline - datetime.timedelta(days=1))
-        assert sorted(m.to[0] for m in mailoutbox) == sorted(officer.email for officer in officers)
+        assert [m.to[0] for m in mailoutbox] == [inspector.email]
         assert {m.subject for m in mailoutbox} == {"Còn 1 ngày đến hạn báo cáo khắc phục"}
 
     def test_another_unit_still_sees_nothing(self, client, ended, tasks, officer_a):
@@ -235,3 +241,103 @@ class TestAlreadyEnded:
         report = remediation.report_open(inspection=scenario.issued_old_commune, user=successor_officer)
         assert [item.task for item in report.items.all()] == [task]
         assert remediation.officers_of(task.responsible_unit) == [successor_officer]
+
+
+class TestHandOver:
+    """Issue 15: the province hands each open task of a split unit to one
+    successor, which then writes it; its reminders go to that successor."""
+
+    @pytest.fixture
+    def ended(self, units, tasks, old_officer, dai_loc, ha_nha):
+        unit_end(unit=units.commune_b, last_day=LAST_DAY, successors=[dai_loc, ha_nha])
+        for task in tasks.values():
+            task.refresh_from_db()
+        return [dai_loc, ha_nha]
+
+    @pytest.fixture
+    def officers(self, ended, make_member):
+        dai_loc, ha_nha = ended
+        return [
+            make_member(Role.UNIT_OFFICER, dai_loc, username="canbo.xadailoc"),
+            make_member(Role.UNIT_OFFICER, ha_nha, username="canbo.xahanha"),
+        ]
+
+    def test_the_chosen_successor_writes_the_task_and_the_other_does_not(
+        self, ended, officers, tasks, inspector, scenario
+    ):
+        dai_loc, _ha_nha = ended
+        task = handover.task_hand_over(
+            task=tasks["open"], successor=dai_loc, user=inspector, reason="Địa bàn thuộc xã Đại Lộc."
+        )
+
+        assert task.responsible_unit == dai_loc
+        record = task.history.first()
+        assert record.history_user == inspector
+        assert record.history_change_reason.startswith("Giao từ UBND xã Đại Hiệp cho UBND xã Đại Lộc")
+        event = AuditEvent.objects.get(kind=AuditKind.HAND_OVER)
+        assert event.user == inspector and event.unit == dai_loc
+        assert "Địa bàn thuộc xã Đại Lộc." in event.detail
+        clear_scope_cache(officers[0])
+        report = remediation.report_open(inspection=scenario.issued_commune_b, user=officers[0])
+        assert [item.task for item in report.items.all()] == [task]
+        with pytest.raises(ValidationError):
+            remediation.report_open(inspection=scenario.issued_commune_b, user=officers[1])
+
+    def test_reminders_then_go_to_that_successor_only(
+        self, ended, officers, tasks, inspector, mailoutbox, django_capture_on_commit_callbacks
+    ):
+        with django_capture_on_commit_callbacks(execute=True):
+            handover.task_hand_over(
+                task=tasks["open"], successor=ended[1], user=inspector, reason="Xã Hà Nha."
+            )
+        reminders_send(today=tasks["open"].deadline - datetime.timedelta(days=1))
+        reminders = [m for m in mailoutbox if m.subject == "Còn 1 ngày đến hạn báo cáo khắc phục"]
+        assert [m.to[0] for m in reminders] == [officers[1].email]
+        # The successor was told of the hand-over itself.
+        assert any(m.subject == "Nhiệm vụ được giao cho UBND xã Hà Nha" for m in mailoutbox)
+
+    def test_refusals(self, ended, tasks, inspector, units, scenario):
+        dai_loc, _ha_nha = ended
+        with pytest.raises(ValidationError) as caught:
+            handover.task_hand_over(task=tasks["open"], successor=units.commune_a, user=inspector, reason="x")
+        assert "không phải đơn vị kế thừa" in str(caught.value)
+        with pytest.raises(ValidationError) as caught:
+            handover.task_hand_over(task=tasks["open"], successor=dai_loc, user=inspector, reason="  ")
+        assert "Phải nêu lý do" in str(caught.value)
+        with pytest.raises(ValidationError):
+            handover.task_hand_over(task=tasks["accepted"], successor=dai_loc, user=inspector, reason="x")
+        # A unit that was not split has nothing to hand over.
+        other = RemediationTaskFactory(inspection=scenario.issued_commune_a)
+        with pytest.raises(ValidationError) as caught:
+            handover.task_hand_over(task=other, successor=dai_loc, user=inspector, reason="x")
+        assert "không bị chia tách" in str(caught.value)
+        tasks["open"].refresh_from_db()
+        assert tasks["open"].responsible_unit == units.commune_b
+
+    def test_the_page_lists_the_successors_and_asks_for_confirmation(
+        self, client, ended, tasks, inspector, officers
+    ):
+        task = tasks["open"]
+        page_url = reverse("inspections:task_hand_over", args=[task.pk])
+        client.force_login(inspector)
+        detail = client.get(reverse("inspections:task_detail", args=[task.pk])).content.decode()
+        assert page_url in detail
+        page = client.get(page_url).content.decode()
+        assert "UBND xã Đại Lộc" in page and "UBND xã Hà Nha" in page
+
+        refused = client.post(page_url, {"successor": ended[0].pk, "reason": "Đại Lộc."})
+        assert refused.status_code == 400
+        task.refresh_from_db()
+        assert task.responsible_unit_id != ended[0].pk
+
+        done = client.post(page_url, {"successor": ended[0].pk, "reason": "Đại Lộc.", "confirm": "on"})
+        assert done.status_code == 302
+        task.refresh_from_db()
+        assert task.responsible_unit_id == ended[0].pk
+        # Handed over: no longer a task to hand over.
+        assert client.get(page_url).status_code == 404
+
+    def test_unit_officers_may_not(self, client, ended, tasks, officers):
+        client.force_login(officers[0])
+        url = reverse("inspections:task_hand_over", args=[tasks["open"].pk])
+        assert client.post(url, {"successor": ended[0].pk, "reason": "x", "confirm": "on"}).status_code == 403
