@@ -154,8 +154,9 @@ def pages(world, django_db_blocker):
 
 
 def _row_data(world, row: Row) -> dict:
-    data = row.allowed.data(world) if row.allowed.data else {}
-    return dict(data)
+    data = row.allowed.data
+    # A row's data is a dict or a function of the world, as the matrix takes it.
+    return dict((data(world) if callable(data) else data) or {})
 
 
 def fuzzed(names) -> list[str]:
