@@ -61,7 +61,7 @@ def self_assessment_open(scorecard: Scorecard, today=None) -> bool:
     today = today or timezone.localdate()
     return (
         scorecard.status == ScorecardStatus.DRAFT
-        and cycle.status == CycleStatus.OPEN
+        and cycle.status in (CycleStatus.OPEN, CycleStatus.APPRAISAL)
         and today <= cycle.self_assessment_due
     )
 
@@ -83,7 +83,7 @@ def _require_self_assessment_open(scorecard: Scorecard, today=None) -> None:
         raise ValidationError(_("Điểm đã được chốt; không sửa được nữa."))
     if scorecard.status != ScorecardStatus.DRAFT:
         raise ValidationError(_("Phiếu đã gửi thẩm định; phần tự đánh giá chỉ còn để xem."))
-    if cycle.status != CycleStatus.OPEN:
+    if cycle.status not in (CycleStatus.OPEN, CycleStatus.APPRAISAL):
         raise ValidationError(_("Đợt đánh giá chưa mở hoặc đã qua giai đoạn tự đánh giá."))
     if today > cycle.self_assessment_due:
         raise ValidationError(

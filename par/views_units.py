@@ -23,6 +23,7 @@ from cchc.mixins import ScopedViewMixin
 from . import appraisal, assessment, grid, scoring
 from .choices import ScorecardStatus
 from .models import CriteriaNode
+from .publication import _num, area_figures
 
 
 def _error_text(error: ValidationError) -> str:
@@ -381,7 +382,10 @@ class ResultDetailView(ScopedViewMixin, DetailView):
             "position"
         )
         scorecard = result.cycle.scorecards.filter(unit_id=result.unit_id).first()
-        context["areas"] = [{"node": node, **(result.areas or {}).get(node.code, {})} for node in areas]
+        context["areas"] = [
+            {"node": node, **{key: _num(value) for key, value in area_figures(result, node.code).items()}}
+            for node in areas
+        ]
         context["scorecard"] = scorecard
         context["cycle"] = result.cycle
         return context

@@ -1,0 +1,106 @@
+"""The two halves of the PAR app as one flow: opening a cycle gives every
+scorecard its rows and the system's proposals; the cycle's status follows
+its scorecards; the whole cycle is locked at once, only after round 2; the
+decision needs every cycle of the year locked and computed after the lock;
+the areas stored by the compute are the ones the readers use."""
+
+import datetime
+from decimal import Decimal as D
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from par import appraisal, assessment
+from par.choices import CycleStatus, ScorecardStatus
+from par.models import Cycle, ItemScore, Result, Scorecard, SurveyResult
+from par.publication import area_figures, decision_draft
+from par.services import cycle_create, cycle_open, cycle_results_compute
+from tests.conftest import UploadFiles
+from tests.factories import InspectionFactory, InspectionPlanFactory
+from tests.par.builders import build_par_world
+
+
+@pytest.mark.django_db
+def test_opening_a_cycle_makes_rows_and_proposals():
+    w = build_par_world(suffix=" B")
+    plan = InspectionPlanFactory(issuer=w.commune, year=2025, issued_on=datetime.date(2025, 1, 10))
+    InspectionFactory(plan=plan, issued=True)
+    rows = w.scorecard.items.count()  # the builder's rows, as cycle_open makes them
+    w.cycle.delete()
+    today = timezone.localdate()
+    cycle = cycle_create(
+        province=w.province,
+        criteria_set=w.criteria_set,
+        name="Đợt thử",
+        self_assessment_due=today + datetime.timedelta(days=5),
+        round1_due=today + datetime.timedelta(days=6),
+        explanation_due=today + datetime.timedelta(days=7),
+        round2_due=today + datetime.timedelta(days=8),
+        publication_due=today + datetime.timedelta(days=9),
+        user=w.users.manager,
+    )
+    card = Scorecard.objects.get(cycle=cycle, unit=w.commune)
+    assert not card.items.exclude(proposed_score=None).exists()  # a draft cycle proposes nothing yet
+    assert card.items.count() == rows
+    cycle_open(cycle=cycle)
+    assert card.items.count() == rows  # the same rows on both sides
+    item = card.items.get(node__code="1.1")
+    assert item.proposed_input == {"level": "Đúng hạn"} and item.proposal_source == "inspection_plan"
+
+
+def _to_round2(w, scorecard, officer):
+    for code in ("1.1", "1.2", "1.3", "1.4", "2.1"):
+        item = scorecard.items.get(node__code=code)
+        entered = {"1.1": {"level": "Đúng hạn"}, "1.2": {"yes": True}, "1.3": {"percent": "95"}}.get(
+            code, {"numerator": 1, "denominator": 1} if code == "1.4" else {"points": "2"}
+        )
+        assessment.item_self_set(item=item, user=officer, entered=entered)
+        assessment.evidence_add(item=item, user=officer, upload=UploadFiles().pdf())
+    Scorecard.objects.filter(pk=scorecard.pk).update(
+        status=ScorecardStatus.SUBMITTED, submitted_at=timezone.now()
+    )
+    appraisal.item_appraise(
+        item=scorecard.items.get(node__code="2.1"), user=w.users.appraiser, points="1", reason="Thiếu"
+    )
+    for step in ("round1_close", "round2_open"):
+        appraisal.scorecard_step(scorecard=scorecard, user=w.users.manager, action=step)
+
+
+@pytest.mark.django_db
+def test_cycle_lock_compute_and_decision():
+    w = build_par_world()
+    _to_round2(w, w.scorecard, w.users.officer)
+    assert Cycle.objects.get(pk=w.cycle.pk).status == CycleStatus.APPRAISAL
+    # Hòa Phong is still in draft: the cycle cannot be locked; nothing changes.
+    with pytest.raises(ValidationError, match="chưa qua thẩm định vòng 2"):
+        appraisal.cycle_lock(cycle=w.cycle, user=w.users.manager)
+    assert Scorecard.objects.get(pk=w.scorecard.pk).status == ScorecardStatus.ROUND2
+    _to_round2(w, w.other_scorecard, w.users.other_officer)
+    for card in (w.scorecard, w.other_scorecard):
+        SurveyResult.objects.create(cycle=w.cycle, unit=card.unit, node=w.nodes["2.2"], points=D("2"))
+    cycle_results_compute(cycle=w.cycle)  # before the lock: provisional
+    assert Result.objects.filter(cycle=w.cycle, provisional=True).count() == 2
+    assert appraisal.cycle_lock(cycle=w.cycle, user=w.users.manager) == 2
+    cycle = Cycle.objects.get(pk=w.cycle.pk)
+    assert cycle.status == CycleStatus.LOCKED and cycle.computed_at is None
+    with pytest.raises(ValidationError, match="Chưa tính chỉ số sau khi chốt điểm"):
+        decision_draft(province=w.province, year=2025)
+    # Nothing moves after the lock.
+    with pytest.raises(ValidationError):
+        appraisal.cycle_lock(cycle=cycle, user=w.users.manager)
+    item = ItemScore.objects.get(scorecard=w.scorecard, node__code="2.1")
+    with pytest.raises(ValidationError, match="chốt"):
+        appraisal.item_appraise(item=item, user=w.users.appraiser, points="2", reason="x")
+    cycle_results_compute(cycle=cycle)
+    result = Result.objects.get(cycle=cycle, unit=w.commune)
+    assert not result.provisional and result.rank == 1
+    # Area 2: 2.1 appraised 1 of 2, survey 2.2 2 of 2 (and the adjustments out of the areas).
+    figures = area_figures(result, "2")
+    assert (D(figures["max"]), D(figures["self"]), D(figures["appraised"]), D(figures["survey"])) == (
+        D("4"),
+        D("2"),
+        D("1"),
+        D("2"),
+    )
+    assert decision_draft(province=w.province, year=2025, user=w.users.manager).kind == "par_decision"
