@@ -17,6 +17,7 @@ urlpatterns = [
     path("dot-danh-gia/<int:pk>/", views.CycleDetailView.as_view(), name="cycle_detail"),
     path("dot-danh-gia/<int:pk>/han/", views.CycleDeadlinesView.as_view(), name="cycle_deadlines"),
     path("dot-danh-gia/<int:pk>/mo/", views.CycleOpenView.as_view(), name="cycle_open"),
+    path("dot-danh-gia/<int:pk>/chot-diem/", views.CycleLockView.as_view(), name="cycle_lock"),
     path("dot-danh-gia/<int:pk>/don-vi/<int:unit_pk>/", views.CycleUnitView.as_view(), name="cycle_unit"),
     path("dot-danh-gia/<int:pk>/dieu-tra-xhh/", views.SurveyImportView.as_view(), name="survey_import"),
     path("dot-danh-gia/<int:pk>/tinh-chi-so/", views.CycleComputeView.as_view(), name="cycle_compute"),

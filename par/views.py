@@ -20,7 +20,7 @@ from cchc.mixins import ScopedViewMixin
 from cchc.text import ascii_name
 
 from . import scoring, selectors, services
-from .choices import CycleStatus, SetStatus
+from .choices import CycleStatus, ScorecardStatus, SetStatus
 from .forms import (
     CopyForm,
     CycleCreateForm,
@@ -297,6 +297,8 @@ class CycleDetailView(ScopedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         cycle = self.object
         manageable = selectors.cycles_manageable(self.request.user).filter(pk=cycle.pk).exists()
+        counts = selectors.cycle_counts(cycle)
+        counts_by = counts["statuses"]
         context.update(
             can_manage=manageable,
             can_results=can(self.request.user, "par.results.view", cycle),
@@ -304,7 +306,7 @@ class CycleDetailView(ScopedViewMixin, DetailView):
             rounding_rule=scoring.ROUNDING_RULE,
             # Bounded pages: a national cycle has thousands of units.
             units=Paginator(selectors.cycle_units(cycle), PAGE_SIZE).get_page(self.request.GET.get("units")),
-            counts=selectors.cycle_counts(cycle),
+            counts=counts,
             deadlines_form=DeadlinesForm(
                 initial={
                     name: getattr(cycle, name)
@@ -319,7 +321,17 @@ class CycleDetailView(ScopedViewMixin, DetailView):
                 }
             ),
             locked=cycle.status in (CycleStatus.LOCKED, CycleStatus.PUBLISHED),
+            statuses=[(status, counts_by.get(status.value, 0)) for status in ScorecardStatus],
+            can_lock=cycle.status in (CycleStatus.OPEN, CycleStatus.APPRAISAL),
+            can_draft=cycle.status == CycleStatus.LOCKED and cycle.computed_at is not None,
         )
+        # Each unit on the page links to its scorecard (one query for the page).
+        page = list(context["units"])
+        scorecard_of = dict(
+            cycle.scorecards.filter(unit_id__in=[m.unit_id for m in page]).values_list("unit_id", "pk")
+        )
+        for member in page:
+            member.scorecard_pk = scorecard_of.get(member.unit_id)
         if context["can_results"]:
             context["results"] = Paginator(selectors.cycle_results(cycle), PAGE_SIZE).get_page(
                 self.request.GET.get("page")
@@ -361,6 +373,47 @@ class CycleOpenView(ManagedCycleMixin, View):
                 messages.error(request, message)
         else:
             messages.success(request, _("Đã mở tự đánh giá cho các đơn vị."))
+        return redirect("par:cycle_detail", pk=pk)
+
+
+class CycleLockView(ManagedCycleMixin, View):
+    """The Sở Nội vụ locks the scores of the whole cycle, after a
+    confirmation page that says what is still before round 2."""
+
+    template_name = "par/cycle_lock.html"
+
+    def _context(self, cycle):
+        waiting = (
+            cycle.scorecards.exclude(status__in=(ScorecardStatus.ROUND2, ScorecardStatus.LOCKED))
+            .select_related("unit")
+            .order_by("unit__path")
+        )
+        return {
+            "cycle": cycle,
+            "counts": selectors.cycle_counts(cycle),
+            "statuses": ScorecardStatus,
+            "waiting": waiting[:50],
+            "waiting_count": waiting.count(),
+            "can_lock": cycle.status in (CycleStatus.OPEN, CycleStatus.APPRAISAL),
+        }
+
+    def get(self, request, pk):
+        return render(request, self.template_name, self._context(self.get_object()))
+
+    def post(self, request, pk):
+        from .appraisal import cycle_lock
+
+        cycle = self.get_object()
+        try:
+            count = cycle_lock(cycle=cycle, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return render(request, self.template_name, self._context(cycle), status=400)
+        messages.success(
+            request,
+            _("Đã chốt điểm cả đợt (%(n)s phiếu). Hãy tính chỉ số và xếp hạng.") % {"n": count},
+        )
         return redirect("par:cycle_detail", pk=pk)
 
 

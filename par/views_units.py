@@ -67,11 +67,15 @@ class ScorecardListView(ScopedViewMixin, ListView):
     paginate_by = 100
 
     def scoped_queryset(self, user):
-        return (
-            grid.scorecards_visible(user)
-            .prefetch_related("unit__par_results")
-            .order_by("-cycle__year", "unit__path")
-        )
+        scorecards = grid.scorecards_visible(user)
+        # From a cycle's page: its scorecards, of one status.
+        cycle = self.request.GET.get("cycle", "")
+        if cycle.isdigit():
+            scorecards = scorecards.filter(cycle_id=int(cycle))
+        status = self.request.GET.get("status", "")
+        if status in ScorecardStatus.values:
+            scorecards = scorecards.filter(status=status)
+        return scorecards.prefetch_related("unit__par_results").order_by("-cycle__year", "unit__path")
 
 
 class ScorecardDetailView(ScopedViewMixin, DetailView):
@@ -431,7 +435,7 @@ class DecisionDraftView(ScopedViewMixin, View):
             document = decision_draft(province=cycle.province, year=cycle.year, user=request.user)
         except ValidationError as error:
             messages.error(request, _error_text(error))
-            return redirect("par_units:scorecard_list")
+            return redirect("par:cycle_detail", pk=cycle.pk)
         return redirect("document_detail", pk=document.pk)
 
 

@@ -1124,9 +1124,12 @@ ROWS: dict[str, Row] = {
     ),
     "par_units:decision_draft": Row(
         kwargs=pk_of("par.cycle"),
-        # The cycle is not locked yet: the service refuses, back to the list.
+        # The cycle is not locked yet: the service refuses, back to the cycle's page.
         allowed=Ask(
-            "inspector_a", method="post", status=302, marker=lambda w: reverse("par_units:scorecard_list")
+            "inspector_a",
+            method="post",
+            status=302,
+            marker=lambda w: reverse("par:cycle_detail", kwargs={"pk": w.par.cycle.pk}),
         ),
         wrong_role=forbidden("leader_a"),
         out_of_scope=outside("inspector_b"),
@@ -1334,6 +1337,15 @@ ROWS: dict[str, Row] = {
             marker=lambda w: "/jobs/",
             done=lambda w: Job.objects.filter(kind="par_results_compute").exists(),
         ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    # The whole cycle's lock: a confirmation page, then the POST (the
+    # world's cycle is a draft: the page says it cannot be locked).
+    "par:cycle_lock": Row(
+        kwargs=pk_of("par_set.cycle"),
+        allowed=Ask("inspector_a", marker=lambda w: "Chốt điểm cả đợt đánh giá"),
         wrong_role=forbidden("leader_a"),
         out_of_scope=outside("inspector_b"),
         posts=True,

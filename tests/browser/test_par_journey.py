@@ -161,7 +161,7 @@ def test_commune_self_assesses_is_appraised_locked_ranked_and_published(
 
     # 3. The Sở Tư pháp's council member changes two scores with reasons.
     login(browser, live_server, w.users.appraiser.username, PASSWORD)
-    wait_url(browser, r"/par/appraisal/")
+    wait_url(browser, r"/chi-so-cchc/appraisal/")
     for code, points, reason in (
         ("2.1", "1", "Chưa niêm yết đủ 3 thủ tục lĩnh vực hộ tịch."),
         ("1.3", "1", "Kế hoạch kiểm tra thực hiện đạt 85%, không phải 95%."),
@@ -178,7 +178,7 @@ def test_commune_self_assesses_is_appraised_locked_ranked_and_published(
 
     # 4. The Sở Nội vụ: round 1 closed, round 2 opened, scores locked.
     login(browser, live_server, w.users.manager.username, PASSWORD)
-    browser.get(f"{live_server.url}/par/scorecards/{w.scorecard.pk}/")
+    browser.get(f"{live_server.url}/chi-so-cchc/scorecards/{w.scorecard.pk}/")
     for button in ("Kết thúc vòng 1", "Mở thẩm định vòng 2", "Chốt điểm"):
         click_and_load(browser, browser.find_element(By.XPATH, f"//button[contains(., '{button}')]"))
     assert "Đã chốt điểm" in " ".join(texts(browser, ".scorecard-status"))
@@ -195,7 +195,7 @@ def test_commune_self_assesses_is_appraised_locked_ranked_and_published(
 
     # 5. The leader sees the index and the rank.
     login(browser, live_server, w.users.leader.username, PASSWORD)
-    browser.get(f"{live_server.url}/par/overview/")
+    browser.get(f"{live_server.url}/chi-so-cchc/overview/")
     ranking = " ".join(texts(browser, "table"))
     # Hòa Tiến: (1 + 1 + 1 + 1,8 + 1 + 2 survey) / 10 = 78 %; Hòa Phong: (0,5+1+1+1+2+2)/10 = 75 %.
     assert "UBND xã Hòa Tiến" in ranking and "78,00" in ranking and "75,00" in ranking

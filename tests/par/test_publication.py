@@ -121,8 +121,8 @@ def test_overview_for_leaders(client):
         effective_date=datetime.date(2026, 1, 1),
     )
     client.force_login(w.users.leader)
-    body = client.get("/par/overview/").content.decode()
+    body = client.get("/chi-so-cchc/overview/").content.decode()
     assert "UBND xã Hòa Phong" in body and "2. Cải cách thủ tục hành chính" not in body
     assert "Cải cách thủ tục hành chính" in body  # loses points
-    current = client.get("/par/overview/?mode=current").content.decode()
+    current = client.get("/chi-so-cchc/overview/?mode=current").content.decode()
     assert "UBND xã Hòa Phong" in current  # shown under Hòa Tiến as it was

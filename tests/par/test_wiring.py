@@ -104,3 +104,41 @@ def test_cycle_lock_compute_and_decision():
         D("2"),
     )
     assert decision_draft(province=w.province, year=2025, user=w.users.manager).kind == "par_decision"
+
+
+@pytest.mark.django_db
+def test_the_cycle_pages_lead_through_lock_compute_and_decision(client):
+    from django.urls import reverse
+
+    w = build_par_world()
+    client.force_login(w.users.manager)
+    detail = reverse("par:cycle_detail", kwargs={"pk": w.cycle.pk})
+    lock = reverse("par:cycle_lock", kwargs={"pk": w.cycle.pk})
+    body = client.get(detail).content.decode()
+    # The cycle's page: its scorecards, the progress per status, each unit's scorecard, the lock.
+    assert f"?cycle={w.cycle.pk}" in body and 'id="cycle-lock"' in body
+    assert reverse("par_units:scorecard_detail", kwargs={"pk": w.scorecard.pk}) in body
+    listed = client.get(reverse("par_units:scorecard_list"), {"cycle": w.cycle.pk, "status": "draft"})
+    assert "UBND xã Hòa Tiến" in listed.content.decode()
+    # The scorecard leads back to its cycle.
+    page = client.get(reverse("par_units:scorecard_detail", kwargs={"pk": w.scorecard.pk})).content.decode()
+    assert 'id="scorecard-cycle"' in page and detail in page
+    # Before round 2 the lock page names the scorecards waiting; a POST changes nothing.
+    page = client.get(lock).content.decode()
+    assert "2 phiếu chưa đến thẩm định vòng 2" in page and "UBND xã Hòa Phong" in page
+    refused = client.post(lock)
+    assert refused.status_code == 400 and "chưa qua thẩm định vòng 2" in refused.content.decode()
+    assert Cycle.objects.get(pk=w.cycle.pk).status == CycleStatus.OPEN
+    _to_round2(w, w.scorecard, w.users.officer)
+    _to_round2(w, w.other_scorecard, w.users.other_officer)
+    assert 'id="cycle-lock-form"' in client.get(lock).content.decode()
+    response = client.post(lock, follow=True)
+    assert "Đã chốt điểm cả đợt (2 phiếu)" in response.content.decode()
+    assert Cycle.objects.get(pk=w.cycle.pk).status == CycleStatus.LOCKED
+    assert 'id="decision-draft"' not in client.get(detail).content.decode()  # not computed yet
+    cycle_results_compute(cycle=w.cycle)
+    body = client.get(detail).content.decode()
+    assert 'id="decision-draft"' in body and "/chi-so-cchc/results/" in body
+    response = client.post(reverse("par_units:decision_draft", kwargs={"pk": w.cycle.pk}))
+    assert response.status_code == 302 and "/documents/" in response["Location"]
+    assert 'id="cycle-decision"' in client.get(detail).content.decode()
