@@ -18,7 +18,9 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from cchc.access import can
+from cchc.audit import audit_download
 from cchc.mixins import ScopedViewMixin
+from cchc.uploads import attachment_headers, stored_name
 
 from . import appraisal, assessment, grid, scoring
 from .choices import ScorecardStatus
@@ -198,7 +200,20 @@ class EvidenceAddView(ItemMixin, View):
                 cited_part=request.POST.get("cited_part", ""),
             )
         except ValidationError as error:
-            return self.answer(item, error=_error_text(error), status=200)
+            if request.htmx:
+                return self.answer(item, error=_error_text(error), status=200)
+            # The grid again, the refused form open with what was typed (a
+            # file input cannot be refilled: the reason says to choose it again).
+            text = _error_text(error)
+            context = _grid_context(request, item.scorecard)
+            for row in context["rows"]:
+                if row.node.pk == item.node_id:
+                    row.evidence_error = text
+                    row.evidence_typed = {
+                        key: request.POST.get(key, "")[:500] for key in ("number", "year", "cited_part")
+                    }
+            messages.error(request, text)
+            return render(request, "par/unit_scorecard.html", context, status=400)
         return self.answer(item)
 
 
@@ -235,11 +250,11 @@ class EvidenceFileView(ScopedViewMixin, View):
         evidence = get_object_or_404(grid.evidence_visible(request.user), pk=pk)
         if not evidence.file:
             raise Http404
-        response = FileResponse(
-            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "tai-lieu"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+        # Files kept before the gate may carry the name they came with.
+        name = stored_name(evidence.original_name or "tai-lieu", evidence.content_type)
+        audit_download(request, obj=evidence, unit=evidence.item.scorecard.unit, name=name)
+        return attachment_headers(response, name=name)
 
 
 class ProposalView(ItemMixin, View):

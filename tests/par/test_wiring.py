@@ -142,3 +142,34 @@ def test_the_cycle_pages_lead_through_lock_compute_and_decision(client):
     response = client.post(reverse("par_units:decision_draft", kwargs={"pk": w.cycle.pk}))
     assert response.status_code == 302 and "/documents/" in response["Location"]
     assert 'id="cycle-decision"' in client.get(detail).content.decode()
+
+
+@pytest.mark.django_db
+def test_evidence_through_the_kernel_gate_keeps_what_was_typed(client, tmp_path, settings):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from cchc.models import AuditEvent
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    w = build_par_world()
+    item = w.item("1.2")
+    client.force_login(w.users.officer)
+    url = reverse("par_units:evidence_add", kwargs={"pk": item.pk})
+    # A page claiming to be a PDF: refused by the gate, the cited page kept.
+    fake = SimpleUploadedFile("ke-hoach.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    refused = client.post(url, {"file": fake, "cited_part": "Mục III, trang 7"})
+    body = refused.content.decode()
+    assert refused.status_code == 400
+    assert "ke-hoach.pdf" in body and 'value="Mục III, trang 7"' in body and "evidence-error" in body
+    assert not item.evidence.exists()
+    # A real PDF named .html is stored as a PDF, under a .pdf name, as the gate checked it.
+    pdf = UploadFiles().pdf("bao-cao.html")
+    assert client.post(url, {"file": pdf, "cited_part": "trang 2"}).status_code == 302
+    evidence = item.evidence.get()
+    assert (evidence.original_name, evidence.content_type) == ("bao-cao.pdf", "application/pdf")
+    assert evidence.file.name.endswith(".pdf")
+    download = client.get(reverse("par_units:evidence_file", kwargs={"pk": evidence.pk}))
+    assert download["Cache-Control"] == "no-store" and download["X-Content-Type-Options"] == "nosniff"
+    assert "bao-cao.pdf" in download["Content-Disposition"]
+    assert AuditEvent.objects.filter(kind="download", detail="bao-cao.pdf").exists()
