@@ -9,7 +9,7 @@ reads, the services of ``par.assessment`` and ``par.appraisal`` write."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -58,6 +58,24 @@ def _grid_context(request, scorecard, **extra):
         "problems": extra.pop("problems", None),
         **extra,
     }
+
+
+class HomeView(ScopedViewMixin, View):
+    """The page of the one "Chỉ số CCHC" menu item: a council member to the
+    criteria to appraise, the province's staff to its cycles, a unit's people
+    to their scorecards."""
+
+    def get(self, request):
+        from . import selectors
+
+        user = request.user
+        if can(user, "par.appraise"):
+            return redirect("par_units:appraisal")
+        if can(user, "par.cycle.view") and selectors.cycles_visible(user).exists():
+            return redirect("par:cycle_list")
+        if can(user, "par.scorecard.view"):
+            return redirect("par_units:scorecard_list")
+        raise PermissionDenied
 
 
 class ScorecardListView(ScopedViewMixin, ListView):

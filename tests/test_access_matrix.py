@@ -1341,6 +1341,22 @@ ROWS: dict[str, Row] = {
         out_of_scope=outside("inspector_b"),
         posts=True,
     ),
+    # The one menu item's page: every role has a way in (appraisers their
+    # appraisal, the province's staff its cycles, units their scorecards).
+    "par_units:home": Row(
+        allowed=Ask("inspector_a", status=302, marker=lambda w: reverse("par:cycle_list")),
+        every_role="every role has a PAR page: appraisers appraise, staff see cycles, units their scorecards",
+    ),
+    "par_units:home officer": Row(
+        pattern="par_units:home",
+        allowed=Ask("officer_a", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
+        every_role="as above",
+    ),
+    "par_units:home appraiser": Row(
+        pattern="par_units:home",
+        allowed=Ask("appraiser_a", status=302, marker=lambda w: reverse("par_units:appraisal")),
+        every_role="as above",
+    ),
     # The whole cycle's lock: a confirmation page, then the POST (the
     # world's cycle is a draft: the page says it cannot be locked).
     "par:cycle_lock": Row(
