@@ -8,6 +8,7 @@ urlpatterns = [
     path("bo-tieu-chi/", views.SetListView.as_view(), name="set_list"),
     path("bo-tieu-chi/tao/", views.SetCreateView.as_view(), name="set_create"),
     path("bo-tieu-chi/<int:pk>/", views.SetDetailView.as_view(), name="set_detail"),
+    path("bo-tieu-chi/<int:pk>/sua/", views.SetEditView.as_view(), name="set_edit"),
     path("bo-tieu-chi/<int:pk>/nhap-excel/", views.SetImportView.as_view(), name="set_import"),
     path("bo-tieu-chi/<int:pk>/xuat-excel/", views.SetExportView.as_view(), name="set_export"),
     path("bo-tieu-chi/<int:pk>/sao-chep/", views.SetCopyView.as_view(), name="set_copy"),

@@ -28,6 +28,7 @@ from .forms import (
     DeadlinesForm,
     IssueForm,
     SetCreateForm,
+    SetEditForm,
     SurveyUploadForm,
     UploadForm,
 )
@@ -111,6 +112,35 @@ class ManagedSetMixin(ScopedViewMixin):
 
     def scoped_queryset(self, user):
         return selectors.sets_manageable(user)
+
+
+class SetEditView(ManagedSetMixin, View):
+    """A draft set's own fields: name, total, caps, level names, basis, notes."""
+
+    template_name = "par/set_edit.html"
+    FIELDS = ("name", "total_points", "bonus_cap", "penalty_cap", "level_labels", "national_basis", "notes")
+
+    def get(self, request, pk):
+        criteria_set = self.get_object()
+        initial = {name: getattr(criteria_set, name) for name in self.FIELDS}
+        initial["level_labels"] = "\n".join(criteria_set.level_labels or [])
+        form = SetEditForm(initial=initial)
+        return render(request, self.template_name, {"criteria_set": criteria_set, "form": form})
+
+    def post(self, request, pk):
+        criteria_set = self.get_object()
+        form = SetEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.criteria_set_update(criteria_set=criteria_set, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu bộ tiêu chí."))
+                return redirect("par:set_detail", pk=pk)
+        criteria_set.refresh_from_db()
+        context = {"criteria_set": criteria_set, "form": form}
+        return render(request, self.template_name, context, status=400)
 
 
 class SetImportView(ManagedSetMixin, View):

@@ -1346,16 +1346,40 @@ ROWS: dict[str, Row] = {
     "par_units:home": Row(
         allowed=Ask("inspector_a", status=302, marker=lambda w: reverse("par:cycle_list")),
         every_role="every role has a PAR page: appraisers appraise, staff see cycles, units their scorecards",
+        out_of_scope=Ask("officer_b", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
     ),
     "par_units:home officer": Row(
         pattern="par_units:home",
         allowed=Ask("officer_a", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
         every_role="as above",
+        out_of_scope=Ask("officer_b", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
     ),
     "par_units:home appraiser": Row(
         pattern="par_units:home",
         allowed=Ask("appraiser_a", status=302, marker=lambda w: reverse("par_units:appraisal")),
         every_role="as above",
+        out_of_scope=Ask("officer_b", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
+    ),
+    # A draft set's own fields.
+    "par:set_edit": Row(
+        kwargs=pk_of("par_set.draft"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data={
+                "name": "Dự thảo sửa (ma trận)",
+                "total_points": "100",
+                "level_labels": "Lĩnh vực\nTiêu chí",
+            },
+            status=302,
+            marker=lambda w: reverse("par:set_detail", kwargs={"pk": w.par_set.draft.pk}),
+            done=lambda w: (
+                type(w.par_set.draft).objects.get(pk=w.par_set.draft.pk).name == "Dự thảo sửa (ma trận)"
+            ),
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
     ),
     # The whole cycle's lock: a confirmation page, then the POST (the
     # world's cycle is a draft: the page says it cannot be locked).

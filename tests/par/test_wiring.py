@@ -173,3 +173,39 @@ def test_evidence_through_the_kernel_gate_keeps_what_was_typed(client, tmp_path,
     assert download["Cache-Control"] == "no-store" and download["X-Content-Type-Options"] == "nosniff"
     assert "bao-cao.pdf" in download["Content-Disposition"]
     assert AuditEvent.objects.filter(kind="download", detail="bao-cao.pdf").exists()
+
+
+@pytest.mark.django_db
+def test_a_draft_sets_own_fields_are_edited_on_a_page(client):
+    from django.urls import reverse
+
+    from par.models import CriteriaSet
+
+    w = build_par_world()
+    draft = CriteriaSet.objects.create(
+        province=w.province, year=2026, unit_group=w.criteria_set.unit_group, name="Dự thảo 2026"
+    )
+    client.force_login(w.users.manager)
+    url = reverse("par:set_edit", kwargs={"pk": draft.pk})
+    assert 'id="set-edit-form"' in client.get(url).content.decode()
+    data = {
+        "name": "Bộ tiêu chí 2026",
+        "total_points": "100",
+        "bonus_cap": "3",
+        "penalty_cap": "",
+        "level_labels": "Nội dung\nChỉ tiêu\nTiêu chí thành phần",
+    }
+    assert client.post(url, data).status_code == 302
+    draft.refresh_from_db()
+    assert (draft.name, draft.bonus_cap, draft.penalty_cap) == ("Bộ tiêu chí 2026", D("3"), None)
+    assert draft.level_labels == ["Nội dung", "Chỉ tiêu", "Tiêu chí thành phần"]
+    # Bad input: refused with the message, what was typed kept.
+    bad = client.post(url, {**data, "name": "Tên mới", "total_points": "-1"})
+    body = bad.content.decode()
+    assert bad.status_code == 400 and 'value="Tên mới"' in body
+    # An issued set is not manageable as a draft: its page refuses.
+    issued = reverse("par:set_edit", kwargs={"pk": w.criteria_set.pk})
+    response = client.post(issued, data)
+    assert response.status_code == 400 and "ban hành" in response.content.decode()
+    w.criteria_set.refresh_from_db()
+    assert w.criteria_set.name != "Bộ tiêu chí 2026"
