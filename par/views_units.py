@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView
 from cchc.access import can
 from cchc.audit import audit_download
 from cchc.mixins import ScopedViewMixin
+from cchc.text import whole_number
 from cchc.uploads import attachment_headers, stored_name
 
 from . import appraisal, assessment, grid, scoring
@@ -89,9 +90,9 @@ class ScorecardListView(ScopedViewMixin, ListView):
     def scoped_queryset(self, user):
         scorecards = grid.scorecards_visible(user)
         # From a cycle's page: its scorecards, of one status.
-        cycle = self.request.GET.get("cycle", "")
-        if cycle.isdigit():
-            scorecards = scorecards.filter(cycle_id=int(cycle))
+        cycle = whole_number(self.request.GET.get("cycle"))
+        if cycle is not None:
+            scorecards = scorecards.filter(cycle_id=cycle)
         status = self.request.GET.get("status", "")
         if status in ScorecardStatus.values:
             scorecards = scorecards.filter(status=status)
@@ -171,7 +172,7 @@ class ItemSelfView(ItemMixin, View):
                 entered=entered,
                 not_applicable=na,
                 na_reason=request.POST.get("na_reason", ""),
-                version=int(version) if version.isdigit() else None,
+                version=whole_number(version),
             )
         except ValidationError as error:
             item.refresh_from_db()
@@ -208,7 +209,7 @@ class EvidenceAddView(ItemMixin, View):
             if number:
                 year = request.POST.get("year", "")
                 document = assessment.document_by_number(
-                    scorecard=item.scorecard, number_text=number, year=int(year) if year.isdigit() else None
+                    scorecard=item.scorecard, number_text=number, year=whole_number(year)
                 )
             assessment.evidence_add(
                 item=item,
@@ -342,9 +343,9 @@ class AppraisalListView(ScopedViewMixin, ListView):
 
     def scoped_queryset(self, user):
         items = grid.items_appraisable(user).select_related("node", "scorecard__unit", "scorecard__cycle")
-        cycle = self.request.GET.get("cycle", "")
-        if cycle.isdigit():
-            items = items.filter(scorecard__cycle_id=int(cycle))
+        cycle = whole_number(self.request.GET.get("cycle"))
+        if cycle is not None:
+            items = items.filter(scorecard__cycle_id=cycle)
         return items.order_by(
             "scorecard__cycle_id", "node__position", "scorecard__unit__path"
         ).prefetch_related("evidence__document")
@@ -362,7 +363,7 @@ class ItemAppraiseView(ScopedViewMixin, View):
                 points=request.POST.get("points", ""),
                 reason=request.POST.get("reason", ""),
                 request_explanation=request.POST.get("request_explanation") == "on",
-                version=int(version) if (version := request.POST.get("version", "")).isdigit() else None,
+                version=whole_number(request.POST.get("version")),
             )
         except ValidationError as error:
             messages.error(
@@ -484,7 +485,7 @@ class OverviewView(ScopedViewMixin, View):
         year = request.GET.get("year", "")
         context = overview(
             request.user,
-            year=int(year) if year.isdigit() else None,
+            year=whole_number(year),
             current=request.GET.get("mode") == "current",
         )
         return render(request, "par/unit_overview.html", context)

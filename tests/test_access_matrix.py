@@ -1212,7 +1212,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={"year": 2024},
+            data=lambda w: {"year": 2024},
             status=302,
             marker=lambda w: "/chi-so-cchc/bo-tieu-chi/",
             done=lambda w: w.par_set.criteria_set.copies.count() == 2,
@@ -1226,7 +1226,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={"decision_number": "100/QĐ-UBND", "decision_date": "02/06/2024", "confirm": "on"},
+            data=lambda w: {"decision_number": "100/QĐ-UBND", "decision_date": "02/06/2024", "confirm": "on"},
             status=302,
             marker=lambda w: "/chi-so-cchc/bo-tieu-chi/",
             done=lambda w: type(w.par_set.draft).objects.get(pk=w.par_set.draft.pk).is_issued,
@@ -1271,7 +1271,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={
+            data=lambda w: {
                 "self_assessment_due": "16/12/2024",
                 "round1_due": "10/01/2025",
                 "explanation_due": "20/01/2025",
@@ -1307,7 +1307,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={"included": "on", "reason": "Đơn vị đặc thù (ma trận)"},
+            data=lambda w: {"included": "on", "reason": "Đơn vị đặc thù (ma trận)"},
             status=302,
             marker=lambda w: "#units",
             done=lambda w: not type(w.par_set.member).objects.get(pk=w.par_set.member.pk).ranked,
@@ -1366,7 +1366,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={
+            data=lambda w: {
                 "name": "Dự thảo sửa (ma trận)",
                 "total_points": "100",
                 "level_labels": "Lĩnh vực\nTiêu chí",

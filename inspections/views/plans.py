@@ -91,18 +91,18 @@ class PlanFormView(ScopedViewMixin, View):
         ``?pick=<key>&issuer=<id>&year=<y>&count=<n>``; only units the form
         offers."""
         picker = unit_pickers.get(self.request.GET.get("pick", ""))
-        issuer_id = self.request.GET.get("issuer", "")
-        if picker is None or not issuer_id.isdigit():
+        issuer_id = whole_number(self.request.GET.get("issuer"))
+        if picker is None or issuer_id is None:
             return []
-        issuer = form.fields["issuer"].queryset.filter(pk=int(issuer_id)).first()
+        issuer = form.fields["issuer"].queryset.filter(pk=issuer_id).first()
         if issuer is None:
             return []
-        year = self.request.GET.get("year", "")
-        count = self.request.GET.get("count", "")
+        year = whole_number(self.request.GET.get("year"))
+        count = whole_number(self.request.GET.get("count"))
         units = picker.pick(
             issuer,
-            int(year) if year.isdigit() else timezone.localdate().year - 1,
-            min(int(count), 100) if count.isdigit() else 10,
+            year if year is not None else timezone.localdate().year - 1,
+            min(count, 100) if count is not None else 10,
         )
         offered = set(
             form.fields["planned_units"]
