@@ -26,7 +26,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("chi-so-cchc/", include("par.urls")),
     path("dashboards/", include("dashboards.urls")),
-    path("par/", include("par.urls_units")),
+    path("chi-so-cchc/", include("par.urls_units")),
     path("", include("cchc.documents.urls")),
     path("jobs/<int:pk>/", job_views.JobView.as_view(), name="job_detail"),
     path("jobs/<int:pk>/retry/", job_views.JobRetryView.as_view(), name="job_retry"),

@@ -472,9 +472,13 @@ def load_par_demo(*, password: str, path: Path = PAR_FIXTURE) -> LoadResult:
             empty_items=group != UnitGroup.COMMUNES,  # the communes' items are written by _score_cycle
             **DEADLINES,
         )
-        cycle_open(cycle=cycle)
         result.record(Cycle, "created")
         if group == UnitGroup.COMMUNES:
+            # Written as it stands at the end of round 2 (items, evidence,
+            # survey; locked) rather than opened: opening would give every
+            # scorecard its empty rows first.
             _score_cycle(cycle, appraisers, commune_leader)
             cycle_results_compute(cycle=cycle)
+        else:
+            cycle_open(cycle=cycle)
     return result

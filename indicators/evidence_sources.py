@@ -39,7 +39,8 @@ def dossiers_on_time(unit, year: int) -> Fact | None:
         detail=_("Phụ lục 03, chỉ tiêu %(row)s (số liệu đến %(d)s): %(n)s/%(t)s hồ sơ giải quyết đúng hạn.")
         % {
             "row": row,
-            "d": value.table.through.strftime("%d/%m/%Y"),
+            # A table without a "through" day holds the whole year.
+            "d": value.table.through.strftime("%d/%m/%Y") if value.table.through else f"31/12/{year}",
             "n": value.number,
             "t": value.denominator,
         },

@@ -111,6 +111,7 @@ def item_appraise(
                 Scorecard.objects.filter(pk=scorecard.pk).update(
                     status=ScorecardStatus.ROUND1, updated_at=timezone.now()
                 )
+                _cycle_appraising(cycle)
         _save(item, fields)
     return item
 
@@ -153,6 +154,8 @@ def scorecard_step(*, scorecard: Scorecard, user, action: str) -> Scorecard:
         scorecard = (
             Scorecard.objects.select_for_update(of=("self",)).select_related("cycle").get(pk=scorecard.pk)
         )
+        if scorecard.cycle.status not in (CycleStatus.OPEN, CycleStatus.APPRAISAL):
+            raise ValidationError(_("Đợt đánh giá đã chốt điểm; không chuyển bước được nữa."))
         if scorecard.status not in sources:
             raise ValidationError(
                 _("Phiếu đang “%(s)s”, không chuyển sang “%(t)s” được.")
@@ -168,12 +171,28 @@ def scorecard_step(*, scorecard: Scorecard, user, action: str) -> Scorecard:
             scorecard.locked_at, scorecard.locked_by = now, user
         scorecard.full_clean(exclude=["cycle", "unit"])
         scorecard.save()
+        _cycle_appraising(scorecard.cycle)
     return scorecard
 
 
+def _cycle_appraising(cycle) -> None:
+    """The cycle's status follows its scorecards: open while units assess
+    themselves, "appraisal" once a scorecard is in an appraisal round (units
+    still in draft keep self-assessing until the deadline)."""
+    type(cycle).objects.filter(pk=cycle.pk, status=CycleStatus.OPEN).update(status=CycleStatus.APPRAISAL)
+
+
 def cycle_lock(*, cycle, user) -> int:
-    """Lock every scorecard of the cycle in round 2 and the cycle itself."""
+    """Lock every scorecard of the cycle in round 2 and the cycle itself
+    (the Sở Nội vụ, on the cycle's lock page). Refused, nothing changed,
+    while a scorecard is before round 2. Results computed before are stale:
+    the cycle must be computed again before the decision is drafted."""
     with transaction.atomic():
+        cycle = type(cycle).objects.select_for_update().get(pk=cycle.pk)
+        if cycle.status not in (CycleStatus.OPEN, CycleStatus.APPRAISAL):
+            raise ValidationError(_("Đợt đánh giá không ở giai đoạn thẩm định; không chốt điểm được."))
+        if cycle.scorecards.exclude(status__in=(ScorecardStatus.ROUND2, ScorecardStatus.LOCKED)).exists():
+            raise ValidationError(_("Còn phiếu chưa qua thẩm định vòng 2; chưa chốt điểm cả đợt được."))
         count = 0
         for scorecard in cycle.scorecards.filter(status=ScorecardStatus.ROUND2):
             scorecard_step(scorecard=scorecard, user=user, action="lock")
@@ -181,7 +200,7 @@ def cycle_lock(*, cycle, user) -> int:
         open_left = cycle.scorecards.exclude(status=ScorecardStatus.LOCKED).exists()
         if open_left:
             raise ValidationError(_("Còn phiếu chưa qua thẩm định vòng 2; chưa chốt điểm cả đợt được."))
-        type(cycle).objects.filter(pk=cycle.pk).update(status=CycleStatus.LOCKED)
+        type(cycle).objects.filter(pk=cycle.pk).update(status=CycleStatus.LOCKED, computed_at=None)
     return count
 
 

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from cchc.choices import Role
 from cchc.models import Membership, OfficialDocument, Unit
 from cchc.models.documents import ISSUED_STATUSES
+from cchc.uploads import EVIDENCE, upload_check
 
 from . import scoring
 from .choices import (
@@ -44,7 +45,6 @@ from .choices import (
     ScorecardStatus,
 )
 from .models import CriteriaNode, Evidence, ItemScore, Scorecard
-from .uploads import evidence_file_check
 
 ZERO = Decimal("0")
 
@@ -61,7 +61,7 @@ def self_assessment_open(scorecard: Scorecard, today=None) -> bool:
     today = today or timezone.localdate()
     return (
         scorecard.status == ScorecardStatus.DRAFT
-        and cycle.status == CycleStatus.OPEN
+        and cycle.status in (CycleStatus.OPEN, CycleStatus.APPRAISAL)
         and today <= cycle.self_assessment_due
     )
 
@@ -83,7 +83,7 @@ def _require_self_assessment_open(scorecard: Scorecard, today=None) -> None:
         raise ValidationError(_("Điểm đã được chốt; không sửa được nữa."))
     if scorecard.status != ScorecardStatus.DRAFT:
         raise ValidationError(_("Phiếu đã gửi thẩm định; phần tự đánh giá chỉ còn để xem."))
-    if cycle.status != CycleStatus.OPEN:
+    if cycle.status not in (CycleStatus.OPEN, CycleStatus.APPRAISAL):
         raise ValidationError(_("Đợt đánh giá chưa mở hoặc đã qua giai đoạn tự đánh giá."))
     if today > cycle.self_assessment_due:
         raise ValidationError(
@@ -325,10 +325,13 @@ def evidence_add(
     today=None,
 ) -> Evidence:
     """Add a piece of evidence: an issued document of the system, or a file
-    that passes ``evidence_file_check``."""
+    that passes the kernel's upload gate (``cchc.uploads.upload_check``,
+    purpose ``EVIDENCE``: the same checks as remediation evidence); what is
+    stored is what the gate checked (an image re-encoded), named by the type
+    read from its content."""
     if (document is None) == (upload is None):
         raise ValidationError(_("Chọn một văn bản trong hệ thống hoặc tải lên một tệp."))
-    checked = evidence_file_check(upload) if upload is not None else None
+    checked = upload_check(upload, purpose=EVIDENCE) if upload is not None else None
     with transaction.atomic():
         item = _locked_item(item)
         stage = _require_evidence_open(item.scorecard, today)
@@ -343,11 +346,11 @@ def evidence_add(
             added_by=user,
         )
         if checked is not None:
-            evidence.original_name = upload.name[:255]
+            evidence.original_name = checked.name[:255]
             evidence.content_type = checked.content_type
             evidence.size = checked.size
             evidence.sha256 = checked.sha256
-            evidence.file.save(upload.name, upload, save=False)
+            evidence.file.save(f"upload.{checked.suffix}", checked.as_file(), save=False)
         evidence.full_clean(exclude=["item", "document"])
         evidence.save()
         _save(item, [])

@@ -37,6 +37,47 @@ class SetCreateForm(forms.Form):
             self.fields["province"].initial = provinces.first()
 
 
+class SetEditForm(forms.Form):
+    """A draft set's own fields; the level names one per line."""
+
+    name = forms.CharField(label=_("Tên bộ tiêu chí"), max_length=400)
+    total_points = forms.DecimalField(
+        label=_("Tổng điểm tối đa"), min_value=Decimal("0.001"), max_digits=8, decimal_places=3
+    )
+    bonus_cap = forms.DecimalField(
+        label=_("Tổng điểm thưởng tối đa"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=8,
+        decimal_places=3,
+        help_text=_("Để trống: chỉ giới hạn theo từng tiêu chí thưởng."),
+    )
+    penalty_cap = forms.DecimalField(
+        label=_("Tổng điểm trừ tối đa"),
+        required=False,
+        min_value=Decimal("0"),
+        max_digits=8,
+        decimal_places=3,
+        help_text=_("Để trống: chỉ giới hạn theo từng tiêu chí trừ điểm."),
+    )
+    level_labels = forms.CharField(
+        label=_("Tên các cấp"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=400,
+        help_text=_("Mỗi dòng một cấp, từ trên xuống (ví dụ: Lĩnh vực, Tiêu chí, Tiêu chí thành phần)."),
+    )
+    national_basis = forms.CharField(label=_("Căn cứ của Bộ Nội vụ"), max_length=400, required=False)
+    notes = forms.CharField(label=_("Ghi chú"), widget=forms.Textarea(attrs={"rows": 2}), required=False)
+
+    def clean_level_labels(self):
+        labels = [line.strip() for line in self.cleaned_data["level_labels"].splitlines() if line.strip()]
+        if not labels:
+            raise forms.ValidationError(_("Ghi tên ít nhất một cấp."))
+        if len(labels) > 6:
+            raise forms.ValidationError(_("Cây tiêu chí có tối đa 6 cấp."))
+        return labels
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Tệp Excel (.xlsx)"))
 

@@ -110,6 +110,9 @@ class Row:
     typed: str | None = None
     error: str = ""
     area_code: str = ""
+    # A refused evidence upload: the reason, and what was typed in its form.
+    evidence_error: str = ""
+    evidence_typed: dict | None = None
 
     @property
     def is_self(self) -> bool:

@@ -40,14 +40,13 @@ def _num(value) -> str:
 
 
 def area_figures(result: Result, code: str) -> dict:
-    """One area of a result: max, self, appraised, survey, index (the keys
-    ``par.scoring``'s compute writes; ``points`` is read as appraised)."""
+    """One area of a result: max, self, appraised (survey excluded), survey,
+    index (the keys ``par.services.cycle_results_compute`` writes)."""
     raw = (result.areas or {}).get(code) or {}
-    appraised = raw.get("appraised", raw.get("points"))
     return {
         "max": raw.get("max"),
-        "self": raw.get("self", raw.get("self_points")),
-        "appraised": appraised,
+        "self": raw.get("self"),
+        "appraised": raw.get("appraised"),
         "survey": raw.get("survey"),
         "index": raw.get("index"),
     }
@@ -125,7 +124,10 @@ def _tables(cycles) -> list[dict]:
 @transaction.atomic
 def decision_draft(*, province, year: int, user=None) -> OfficialDocument:
     """The draft decision publishing the year's index of every block, from
-    the locked cycles' results (the existing decision when there is one)."""
+    the results of the province's cycles of the year, every one of them
+    locked (``par.appraisal.cycle_lock``) and computed after it
+    (``par.services.cycle_results_compute``); the existing decision when
+    there is one."""
     with translation.override("vi"):
         cycles = list(cycles_to_publish(province, year).select_for_update(of=("self",)))
         if not cycles:
@@ -139,8 +141,12 @@ def decision_draft(*, province, year: int, user=None) -> OfficialDocument:
                 _("Chưa chốt điểm: %(c)s. Chỉ dự thảo quyết định công bố khi mọi đợt đã chốt điểm.")
                 % {"c": "; ".join(not_locked)}
             )
-        if not Result.objects.filter(cycle__in=cycles).exists():
-            raise ValidationError(_("Chưa tính chỉ số của đợt đánh giá; hãy tính trước khi dự thảo."))
+        not_computed = [c.name for c in cycles if c.computed_at is None]
+        if not_computed:
+            raise ValidationError(
+                _("Chưa tính chỉ số sau khi chốt điểm: %(c)s. Hãy tính chỉ số trước khi dự thảo.")
+                % {"c": "; ".join(not_computed)}
+            )
         drafting_unit = issuers.default_drafting_unit(province)
         header = issuers.unit_header(province, drafting=drafting_unit)
         signatory = issuers.default_signatory(province)

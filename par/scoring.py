@@ -427,9 +427,17 @@ class Item(NamedTuple):
 
 @dataclass
 class Area:
+    """One area's figures: ``points`` is appraised plus survey points;
+    ``survey`` the survey part of it."""
+
     max: Decimal = ZERO
     points: Decimal = ZERO
     self_points: Decimal = ZERO
+    survey: Decimal = ZERO
+
+    @property
+    def appraised(self) -> Decimal:
+        return self.points - self.survey
 
     @property
     def index(self) -> Decimal | None:
@@ -508,6 +516,7 @@ class Tree:
                 result.applicable_max += maximum
                 area.max += maximum
                 area.points += points
+                area.survey += points
                 continue
             item = items.get(node.id)
             if item is not None and item.not_applicable:

@@ -1,5 +1,6 @@
 """URLs of the units' and appraisers' PAR pages (namespace ``par_units``),
-included from the root URLconf under ``par/``."""
+included from the root URLconf under ``chi-so-cchc/``, beside the
+province's pages (``par.urls``)."""
 
 from django.urls import path
 
@@ -8,6 +9,7 @@ from . import views_units as views
 app_name = "par_units"
 
 urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
     path("scorecards/", views.ScorecardListView.as_view(), name="scorecard_list"),
     path("scorecards/<int:pk>/", views.ScorecardDetailView.as_view(), name="scorecard_detail"),
     path("scorecards/<int:pk>/propose/", views.ScorecardProposeView.as_view(), name="scorecard_propose"),

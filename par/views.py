@@ -20,7 +20,7 @@ from cchc.mixins import ScopedViewMixin
 from cchc.text import ascii_name
 
 from . import scoring, selectors, services
-from .choices import CycleStatus, SetStatus
+from .choices import CycleStatus, ScorecardStatus, SetStatus
 from .forms import (
     CopyForm,
     CycleCreateForm,
@@ -28,6 +28,7 @@ from .forms import (
     DeadlinesForm,
     IssueForm,
     SetCreateForm,
+    SetEditForm,
     SurveyUploadForm,
     UploadForm,
 )
@@ -111,6 +112,35 @@ class ManagedSetMixin(ScopedViewMixin):
 
     def scoped_queryset(self, user):
         return selectors.sets_manageable(user)
+
+
+class SetEditView(ManagedSetMixin, View):
+    """A draft set's own fields: name, total, caps, level names, basis, notes."""
+
+    template_name = "par/set_edit.html"
+    FIELDS = ("name", "total_points", "bonus_cap", "penalty_cap", "level_labels", "national_basis", "notes")
+
+    def get(self, request, pk):
+        criteria_set = self.get_object()
+        initial = {name: getattr(criteria_set, name) for name in self.FIELDS}
+        initial["level_labels"] = "\n".join(criteria_set.level_labels or [])
+        form = SetEditForm(initial=initial)
+        return render(request, self.template_name, {"criteria_set": criteria_set, "form": form})
+
+    def post(self, request, pk):
+        criteria_set = self.get_object()
+        form = SetEditForm(request.POST)
+        if form.is_valid():
+            try:
+                services.criteria_set_update(criteria_set=criteria_set, **form.cleaned_data)
+            except ValidationError as error:
+                add_service_errors(form, error)
+            else:
+                messages.success(request, _("Đã lưu bộ tiêu chí."))
+                return redirect("par:set_detail", pk=pk)
+        criteria_set.refresh_from_db()
+        context = {"criteria_set": criteria_set, "form": form}
+        return render(request, self.template_name, context, status=400)
 
 
 class SetImportView(ManagedSetMixin, View):
@@ -297,6 +327,8 @@ class CycleDetailView(ScopedViewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         cycle = self.object
         manageable = selectors.cycles_manageable(self.request.user).filter(pk=cycle.pk).exists()
+        counts = selectors.cycle_counts(cycle)
+        counts_by = counts["statuses"]
         context.update(
             can_manage=manageable,
             can_results=can(self.request.user, "par.results.view", cycle),
@@ -304,7 +336,7 @@ class CycleDetailView(ScopedViewMixin, DetailView):
             rounding_rule=scoring.ROUNDING_RULE,
             # Bounded pages: a national cycle has thousands of units.
             units=Paginator(selectors.cycle_units(cycle), PAGE_SIZE).get_page(self.request.GET.get("units")),
-            counts=selectors.cycle_counts(cycle),
+            counts=counts,
             deadlines_form=DeadlinesForm(
                 initial={
                     name: getattr(cycle, name)
@@ -319,7 +351,17 @@ class CycleDetailView(ScopedViewMixin, DetailView):
                 }
             ),
             locked=cycle.status in (CycleStatus.LOCKED, CycleStatus.PUBLISHED),
+            statuses=[(status, counts_by.get(status.value, 0)) for status in ScorecardStatus],
+            can_lock=cycle.status in (CycleStatus.OPEN, CycleStatus.APPRAISAL),
+            can_draft=cycle.status == CycleStatus.LOCKED and cycle.computed_at is not None,
         )
+        # Each unit on the page links to its scorecard (one query for the page).
+        page = list(context["units"])
+        scorecard_of = dict(
+            cycle.scorecards.filter(unit_id__in=[m.unit_id for m in page]).values_list("unit_id", "pk")
+        )
+        for member in page:
+            member.scorecard_pk = scorecard_of.get(member.unit_id)
         if context["can_results"]:
             context["results"] = Paginator(selectors.cycle_results(cycle), PAGE_SIZE).get_page(
                 self.request.GET.get("page")
@@ -361,6 +403,47 @@ class CycleOpenView(ManagedCycleMixin, View):
                 messages.error(request, message)
         else:
             messages.success(request, _("Đã mở tự đánh giá cho các đơn vị."))
+        return redirect("par:cycle_detail", pk=pk)
+
+
+class CycleLockView(ManagedCycleMixin, View):
+    """The Sở Nội vụ locks the scores of the whole cycle, after a
+    confirmation page that says what is still before round 2."""
+
+    template_name = "par/cycle_lock.html"
+
+    def _context(self, cycle):
+        waiting = (
+            cycle.scorecards.exclude(status__in=(ScorecardStatus.ROUND2, ScorecardStatus.LOCKED))
+            .select_related("unit")
+            .order_by("unit__path")
+        )
+        return {
+            "cycle": cycle,
+            "counts": selectors.cycle_counts(cycle),
+            "statuses": ScorecardStatus,
+            "waiting": waiting[:50],
+            "waiting_count": waiting.count(),
+            "can_lock": cycle.status in (CycleStatus.OPEN, CycleStatus.APPRAISAL),
+        }
+
+    def get(self, request, pk):
+        return render(request, self.template_name, self._context(self.get_object()))
+
+    def post(self, request, pk):
+        from .appraisal import cycle_lock
+
+        cycle = self.get_object()
+        try:
+            count = cycle_lock(cycle=cycle, user=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(request, message)
+            return render(request, self.template_name, self._context(cycle), status=400)
+        messages.success(
+            request,
+            _("Đã chốt điểm cả đợt (%(n)s phiếu). Hãy tính chỉ số và xếp hạng.") % {"n": count},
+        )
         return redirect("par:cycle_detail", pk=pk)
 
 

@@ -9,7 +9,7 @@ reads, the services of ``par.assessment`` and ``par.appraisal`` write."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,12 +18,15 @@ from django.views import View
 from django.views.generic import DetailView, ListView
 
 from cchc.access import can
+from cchc.audit import audit_download
 from cchc.mixins import ScopedViewMixin
 from cchc.text import whole_number
+from cchc.uploads import attachment_headers, stored_name
 
 from . import appraisal, assessment, grid, scoring
 from .choices import ScorecardStatus
 from .models import CriteriaNode
+from .publication import _num, area_figures
 
 
 def _error_text(error: ValidationError) -> str:
@@ -58,6 +61,24 @@ def _grid_context(request, scorecard, **extra):
     }
 
 
+class HomeView(ScopedViewMixin, View):
+    """The page of the one "Chỉ số CCHC" menu item: a council member to the
+    criteria to appraise, the province's staff to its cycles, a unit's people
+    to their scorecards."""
+
+    def get(self, request):
+        from . import selectors
+
+        user = request.user
+        if can(user, "par.appraise"):
+            return redirect("par_units:appraisal")
+        if can(user, "par.cycle.view") and selectors.cycles_visible(user).exists():
+            return redirect("par:cycle_list")
+        if can(user, "par.scorecard.view"):
+            return redirect("par_units:scorecard_list")
+        raise PermissionDenied
+
+
 class ScorecardListView(ScopedViewMixin, ListView):
     """The scorecards a user may open: a unit's own, the province's all."""
 
@@ -67,11 +88,15 @@ class ScorecardListView(ScopedViewMixin, ListView):
     paginate_by = 100
 
     def scoped_queryset(self, user):
-        return (
-            grid.scorecards_visible(user)
-            .prefetch_related("unit__par_results")
-            .order_by("-cycle__year", "unit__path")
-        )
+        scorecards = grid.scorecards_visible(user)
+        # From a cycle's page: its scorecards, of one status.
+        cycle = whole_number(self.request.GET.get("cycle"))
+        if cycle is not None:
+            scorecards = scorecards.filter(cycle_id=cycle)
+        status = self.request.GET.get("status", "")
+        if status in ScorecardStatus.values:
+            scorecards = scorecards.filter(status=status)
+        return scorecards.prefetch_related("unit__par_results").order_by("-cycle__year", "unit__path")
 
 
 class ScorecardDetailView(ScopedViewMixin, DetailView):
@@ -194,7 +219,20 @@ class EvidenceAddView(ItemMixin, View):
                 cited_part=request.POST.get("cited_part", ""),
             )
         except ValidationError as error:
-            return self.answer(item, error=_error_text(error), status=200)
+            if request.htmx:
+                return self.answer(item, error=_error_text(error), status=200)
+            # The grid again, the refused form open with what was typed (a
+            # file input cannot be refilled: the reason says to choose it again).
+            text = _error_text(error)
+            context = _grid_context(request, item.scorecard)
+            for row in context["rows"]:
+                if row.node.pk == item.node_id:
+                    row.evidence_error = text
+                    row.evidence_typed = {
+                        key: request.POST.get(key, "")[:500] for key in ("number", "year", "cited_part")
+                    }
+            messages.error(request, text)
+            return render(request, "par/unit_scorecard.html", context, status=400)
         return self.answer(item)
 
 
@@ -231,11 +269,11 @@ class EvidenceFileView(ScopedViewMixin, View):
         evidence = get_object_or_404(grid.evidence_visible(request.user), pk=pk)
         if not evidence.file:
             raise Http404
-        response = FileResponse(
-            evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name or "tai-lieu"
-        )
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        response = FileResponse(evidence.file.open("rb"), content_type=evidence.content_type)
+        # Files kept before the gate may carry the name they came with.
+        name = stored_name(evidence.original_name or "tai-lieu", evidence.content_type)
+        audit_download(request, obj=evidence, unit=evidence.item.scorecard.unit, name=name)
+        return attachment_headers(response, name=name)
 
 
 class ProposalView(ItemMixin, View):
@@ -305,9 +343,9 @@ class AppraisalListView(ScopedViewMixin, ListView):
 
     def scoped_queryset(self, user):
         items = grid.items_appraisable(user).select_related("node", "scorecard__unit", "scorecard__cycle")
-        cycle = self.request.GET.get("cycle", "")
-        if (cycle_id := whole_number(cycle)) is not None:
-            items = items.filter(scorecard__cycle_id=cycle_id)
+        cycle = whole_number(self.request.GET.get("cycle"))
+        if cycle is not None:
+            items = items.filter(scorecard__cycle_id=cycle)
         return items.order_by(
             "scorecard__cycle_id", "node__position", "scorecard__unit__path"
         ).prefetch_related("evidence__document")
@@ -382,7 +420,10 @@ class ResultDetailView(ScopedViewMixin, DetailView):
             "position"
         )
         scorecard = result.cycle.scorecards.filter(unit_id=result.unit_id).first()
-        context["areas"] = [{"node": node, **(result.areas or {}).get(node.code, {})} for node in areas]
+        context["areas"] = [
+            {"node": node, **{key: _num(value) for key, value in area_figures(result, node.code).items()}}
+            for node in areas
+        ]
         context["scorecard"] = scorecard
         context["cycle"] = result.cycle
         return context
@@ -428,7 +469,7 @@ class DecisionDraftView(ScopedViewMixin, View):
             document = decision_draft(province=cycle.province, year=cycle.year, user=request.user)
         except ValidationError as error:
             messages.error(request, _error_text(error))
-            return redirect("par_units:scorecard_list")
+            return redirect("par:cycle_detail", pk=cycle.pk)
         return redirect("document_detail", pk=document.pk)
 
 

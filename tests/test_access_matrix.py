@@ -1125,9 +1125,12 @@ ROWS: dict[str, Row] = {
     ),
     "par_units:decision_draft": Row(
         kwargs=pk_of("par.cycle"),
-        # The cycle is not locked yet: the service refuses, back to the list.
+        # The cycle is not locked yet: the service refuses, back to the cycle's page.
         allowed=Ask(
-            "inspector_a", method="post", status=302, marker=lambda w: reverse("par_units:scorecard_list")
+            "inspector_a",
+            method="post",
+            status=302,
+            marker=lambda w: reverse("par:cycle_detail", kwargs={"pk": w.par.cycle.pk}),
         ),
         wrong_role=forbidden("leader_a"),
         out_of_scope=outside("inspector_b"),
@@ -1210,7 +1213,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={"year": 2024},
+            data=lambda w: {"year": 2024},
             status=302,
             marker=lambda w: "/chi-so-cchc/bo-tieu-chi/",
             done=lambda w: w.par_set.criteria_set.copies.count() == 2,
@@ -1224,7 +1227,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={"decision_number": "100/QĐ-UBND", "decision_date": "02/06/2024", "confirm": "on"},
+            data=lambda w: {"decision_number": "100/QĐ-UBND", "decision_date": "02/06/2024", "confirm": "on"},
             status=302,
             marker=lambda w: "/chi-so-cchc/bo-tieu-chi/",
             done=lambda w: type(w.par_set.draft).objects.get(pk=w.par_set.draft.pk).is_issued,
@@ -1269,7 +1272,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={
+            data=lambda w: {
                 "self_assessment_due": "16/12/2024",
                 "round1_due": "10/01/2025",
                 "explanation_due": "20/01/2025",
@@ -1305,7 +1308,7 @@ ROWS: dict[str, Row] = {
         allowed=Ask(
             "inspector_a",
             method="post",
-            data={"included": "on", "reason": "Đơn vị đặc thù (ma trận)"},
+            data=lambda w: {"included": "on", "reason": "Đơn vị đặc thù (ma trận)"},
             status=302,
             marker=lambda w: "#units",
             done=lambda w: not type(w.par_set.member).objects.get(pk=w.par_set.member.pk).ranked,
@@ -1335,6 +1338,55 @@ ROWS: dict[str, Row] = {
             marker=lambda w: "/jobs/",
             done=lambda w: Job.objects.filter(kind="par_results_compute").exists(),
         ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    # The one menu item's page: every role has a way in (appraisers their
+    # appraisal, the province's staff its cycles, units their scorecards).
+    "par_units:home": Row(
+        allowed=Ask("inspector_a", status=302, marker=lambda w: reverse("par:cycle_list")),
+        every_role="every role has a PAR page: appraisers appraise, staff see cycles, units their scorecards",
+        out_of_scope=Ask("officer_b", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
+    ),
+    "par_units:home officer": Row(
+        pattern="par_units:home",
+        allowed=Ask("officer_a", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
+        every_role="as above",
+        out_of_scope=Ask("officer_b", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
+    ),
+    "par_units:home appraiser": Row(
+        pattern="par_units:home",
+        allowed=Ask("appraiser_a", status=302, marker=lambda w: reverse("par_units:appraisal")),
+        every_role="as above",
+        out_of_scope=Ask("officer_b", status=302, marker=lambda w: reverse("par_units:scorecard_list")),
+    ),
+    # A draft set's own fields.
+    "par:set_edit": Row(
+        kwargs=pk_of("par_set.draft"),
+        allowed=Ask(
+            "inspector_a",
+            method="post",
+            data=lambda w: {
+                "name": "Dự thảo sửa (ma trận)",
+                "total_points": "100",
+                "level_labels": "Lĩnh vực\nTiêu chí",
+            },
+            status=302,
+            marker=lambda w: reverse("par:set_detail", kwargs={"pk": w.par_set.draft.pk}),
+            done=lambda w: (
+                type(w.par_set.draft).objects.get(pk=w.par_set.draft.pk).name == "Dự thảo sửa (ma trận)"
+            ),
+        ),
+        wrong_role=forbidden("leader_a"),
+        out_of_scope=outside("inspector_b"),
+        posts=True,
+    ),
+    # The whole cycle's lock: a confirmation page, then the POST (the
+    # world's cycle is a draft: the page says it cannot be locked).
+    "par:cycle_lock": Row(
+        kwargs=pk_of("par_set.cycle"),
+        allowed=Ask("inspector_a", marker=lambda w: "Chốt điểm cả đợt đánh giá"),
         wrong_role=forbidden("leader_a"),
         out_of_scope=outside("inspector_b"),
         posts=True,

@@ -12,6 +12,7 @@ from .cycles import (
     cycle_units_resolve,
     cycle_update,
     resolution_date,
+    scorecards_prepare,
     scored_leaves,
     survey_nodes,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "criteria_set_workbook",
     "cycle_create",
     "cycle_open",
+    "scorecards_prepare",
     "cycle_results_compute",
     "cycle_tree",
     "cycle_unit_set",

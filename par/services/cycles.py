@@ -101,17 +101,49 @@ def scored_leaves(criteria_set: CriteriaSet) -> list[int]:
 
 def _scorecards_create(cycle: Cycle, units: list[Unit], *, items: bool = True) -> int:
     """A draft scorecard for each unit, with an empty item per scored leaf
-    (bulk writes)."""
+    (bulk writes; the same rows as ``par.assessment.scorecard_items_ensure``,
+    with the leaf's proposal source). In an open cycle the new scorecards get
+    their proposals at once (``scorecards_prepare``)."""
     leaves = scored_leaves(cycle.criteria_set)
+    sources = dict(CriteriaNode.objects.filter(pk__in=leaves).values_list("pk", "proposal_source"))
     existing = set(Scorecard.objects.filter(cycle=cycle).values_list("unit_id", flat=True))
     cards = Scorecard.objects.bulk_create(
         Scorecard(cycle=cycle, unit=unit) for unit in units if unit.pk not in existing
     )
     if items:
         ItemScore.objects.bulk_create(
-            (ItemScore(scorecard=card, node_id=leaf) for card in cards for leaf in leaves), batch_size=5000
+            (
+                ItemScore(scorecard=card, node_id=leaf, proposal_source=sources[leaf])
+                for card in cards
+                for leaf in leaves
+            ),
+            batch_size=5000,
         )
+    if cards and cycle.status not in (CycleStatus.DRAFT,):
+        scorecards_prepare(cycle=cycle, scorecards=cards)
     return len(cards)
+
+
+def scorecards_prepare(*, cycle: Cycle, scorecards=None) -> int:
+    """Make each scorecard ready for its unit: one row per self-assessed leaf
+    (``par.assessment.scorecard_items_ensure``, idempotent) and the values the
+    system proposes from its own records (``par.proposals.scorecard_propose``).
+    Runs when a cycle opens and when a unit joins an open cycle. Returns how
+    many proposals were made."""
+    from ..assessment import scorecard_items_ensure
+    from ..proposals import scorecard_propose
+
+    cards = scorecards if scorecards is not None else cycle.scorecards.select_related("cycle", "unit")
+    proposed = 0
+    has_sources = CriteriaNode.objects.filter(criteria_set_id=cycle.criteria_set_id).exclude(
+        proposal_source=""
+    )
+    sources = has_sources.exists()
+    for card in cards:
+        scorecard_items_ensure(scorecard=card)
+        if sources:
+            proposed += scorecard_propose(scorecard=card)
+    return proposed
 
 
 @transaction.atomic
@@ -217,12 +249,14 @@ def cycle_unit_set(
 
 @transaction.atomic
 def cycle_open(*, cycle: Cycle) -> Cycle:
-    """Open self-assessment (a draft cycle becomes open)."""
+    """Open self-assessment: a draft cycle becomes open and every scorecard
+    gets its rows and the system's proposals (``scorecards_prepare``)."""
     cycle = Cycle.objects.select_for_update().get(pk=cycle.pk)
     if cycle.status != CycleStatus.DRAFT:
         raise ValidationError(_("Đợt đánh giá đã mở."))
     cycle.status = CycleStatus.OPEN
     cycle.save(update_fields=["status"])
+    scorecards_prepare(cycle=cycle)
     return cycle
 
 

@@ -38,11 +38,17 @@ def cycle_tree(cycle: Cycle) -> scoring.Tree:
 
 
 def _area_json(score: scoring.Score) -> dict:
+    """``Result.areas``: per area code, ``max``, ``self``, ``appraised``
+    (survey excluded), ``survey``, ``points`` (appraised + survey) and the
+    component ``index``; the keys every reader uses (``par.publication``,
+    ``par.overview``, the result pages)."""
     return {
         code: {
-            "max": str(area.max),
-            "points": str(area.points),
-            "self": str(area.self_points),
+            "max": str(_q(area.max)),
+            "self": str(_q(area.self_points)),
+            "appraised": str(_q(area.appraised)),
+            "survey": str(_q(area.survey)),
+            "points": str(_q(area.points)),
             "index": None if area.index is None else str(area.index.quantize(INDEX_PLACES)),
         }
         for code, area in score.areas.items()

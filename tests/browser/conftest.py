@@ -84,21 +84,38 @@ STATIC_ASSETS = (
 
 
 @pytest.fixture(scope="session")
-def static_assets(live_server) -> None:
+def static_assets(live_server, django_db_blocker) -> None:
     """The live server serves the front-end assets (from node_modules, which
     ``make setup`` fills with ``npm ci``); without them every page would
-    look broken and no HTMX request would be sent."""
+    look broken and no HTMX request would be sent. The reason of each
+    failure is named (its HTTP status, or why it could not connect).
+
+    Asked while the ``browser`` fixture is set up, which can come before the
+    test's database fixture: every request the live server answers, a
+    static file's too, starts with Django's ``close_old_connections``, which
+    touches the test database's connection once earlier tests have opened
+    it (a mixed run), and pytest-django's blocker then turns each answer
+    into a 500. The check runs with the database unblocked, as the test's
+    own requests do."""
+    with django_db_blocker.unblock():
+        missing = _assets_missing(live_server)
+    if missing:
+        pytest.fail(f"The live server does not serve {missing}: run `make setup` (npm ci) first.")
+
+
+def _assets_missing(live_server) -> list[str]:
     missing = []
     for asset in STATIC_ASSETS:
         url = f"{live_server.url}{settings.STATIC_URL}{asset}"
         try:
             with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 (the live server)
                 if response.status != 200 or not response.read(1):
-                    missing.append(asset)
-        except urllib.error.URLError:
-            missing.append(asset)
-    if missing:
-        pytest.fail(f"The live server does not serve {missing}: run `make setup` (npm ci) first.")
+                    missing.append(f"{asset} ({response.status})")
+        except urllib.error.HTTPError as error:
+            missing.append(f"{asset} ({error.code})")
+        except urllib.error.URLError as error:
+            missing.append(f"{asset} ({error.reason})")
+    return missing
 
 
 @pytest.fixture

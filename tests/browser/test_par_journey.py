@@ -6,13 +6,16 @@ as it is left, the area totals following), attaches evidence files and
 writes one explanation for a criterion achieved without evidence; the
 commune's chairman submits. The Sở Tư pháp's council member, who appraises
 these criteria in every commune, changes two scores with reasons. The Sở Nội
-vụ closes round 1, opens round 2 and locks the scores. The other commune and
-the cycle's lock and computation are done by code (par's provincial pages
-and ``cycle_results_compute`` live on another branch). The leader sees the
-index and rank; the Sở Nội vụ drafts the decision, issues it and it is
-rendered (WeasyPrint) and signed (pyHanko, the demonstration certificate)
-by the pipeline's own functions; the commune then sees its detail and the
-remediation tasks proposed for the criteria that lost points."""
+vụ closes round 1, opens round 2 and locks the scores of the scorecard. The
+other commune and the survey points are written by code. The Sở Nội vụ then
+goes through the cycle's own page: the lock of the whole cycle (after its
+confirmation page), the computation (a job: the worker's step is run here by
+``job_run``, as the document pipeline's rendering is below), the ranking on
+the cycle's page, the decision drafted from there. The leader sees the index
+and rank; the decision is issued, rendered (WeasyPrint) and signed (pyHanko,
+the demonstration certificate) by the pipeline's own functions; the commune
+then sees its detail and the remediation tasks proposed for the criteria
+that lost points."""
 
 from pathlib import Path
 
@@ -21,10 +24,12 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from cchc.documents.services import document_render, document_sign_on_server
-from cchc.models import OfficialDocument
+from cchc.jobs.run import job_run
+from cchc.models import Job, OfficialDocument
 from demo.certificate import create_demo_certificate
 from inspections.models import RemediationTask
 from par import appraisal, assessment
+from par.jobs import compute_work
 from par.models import Scorecard, SurveyResult
 from tests.browser.conftest import (
     click_and_load,
@@ -39,7 +44,6 @@ from tests.browser.test_remediation_journey import make_pdf
 from tests.conftest import UploadFiles
 from tests.factories import PASSWORD
 from tests.par.builders import build_par_world
-from tests.par.results import compute
 
 pytestmark = pytest.mark.browser
 
@@ -94,7 +98,7 @@ def other_commune_done(w) -> None:
         assessment.item_self_set(item=item, user=officer, entered=entered)
         assessment.evidence_add(item=item, user=officer, upload=UploadFiles().pdf())
     Scorecard.objects.filter(pk=sc.pk).update(status="submitted", submitted_at="2025-12-01T00:00Z")
-    for step in ("round1_close", "round2_open", "lock"):
+    for step in ("round1_close", "round2_open"):  # its lock comes with the cycle's
         appraisal.scorecard_step(scorecard=sc, user=w.users.manager, action=step)
 
 
@@ -161,7 +165,7 @@ def test_commune_self_assesses_is_appraised_locked_ranked_and_published(
 
     # 3. The Sở Tư pháp's council member changes two scores with reasons.
     login(browser, live_server, w.users.appraiser.username, PASSWORD)
-    wait_url(browser, r"/par/appraisal/")
+    wait_url(browser, r"/chi-so-cchc/appraisal/")
     for code, points, reason in (
         ("2.1", "1", "Chưa niêm yết đủ 3 thủ tục lĩnh vực hộ tịch."),
         ("1.3", "1", "Kế hoạch kiểm tra thực hiện đạt 85%, không phải 95%."),
@@ -178,35 +182,58 @@ def test_commune_self_assesses_is_appraised_locked_ranked_and_published(
 
     # 4. The Sở Nội vụ: round 1 closed, round 2 opened, scores locked.
     login(browser, live_server, w.users.manager.username, PASSWORD)
-    browser.get(f"{live_server.url}/par/scorecards/{w.scorecard.pk}/")
+    browser.get(f"{live_server.url}/chi-so-cchc/scorecards/{w.scorecard.pk}/")
+    assert w.cycle.name in " ".join(texts(browser, ".breadcrumb"))
     for button in ("Kết thúc vòng 1", "Mở thẩm định vòng 2", "Chốt điểm"):
         click_and_load(browser, browser.find_element(By.XPATH, f"//button[contains(., '{button}')]"))
     assert "Đã chốt điểm" in " ".join(texts(browser, ".scorecard-status"))
     item = w.item("2.1")
     assert (item.self_score, item.round1_score) == (2, 1) and item.round1_reason
 
-    # The other commune, the cycle's lock, the survey and the computation, by code.
+    # The other commune and the survey points, by code.
     other_commune_done(w)
     for scorecard in (w.scorecard, w.other_scorecard):
         SurveyResult.objects.create(cycle=w.cycle, unit=scorecard.unit, node=w.nodes["2.2"], points=2)
-    appraisal.cycle_lock(cycle=w.cycle, user=w.users.manager)
-    compute(w.cycle)
+
+    # 5. The Sở Nội vụ locks the whole cycle from its page, after the confirmation.
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, "Chỉ số CCHC"))
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, w.cycle.name))
+    progress = " ".join(texts(browser, "#cycle-progress"))
+    assert "Đang thẩm định vòng 2: 1" in progress and "Đã chốt điểm: 1" in progress
+    click_and_load(browser, wait_for(browser, "#cycle-lock"))
+    assert "Chốt điểm cả đợt đánh giá" in " ".join(texts(browser, "h1"))
+    click_and_load(browser, browser.find_element(By.CSS_SELECTOR, "#cycle-lock-form button[type=submit]"))
+    wait_url(browser, rf"/chi-so-cchc/dot-danh-gia/{w.cycle.pk}/$")
+    assert "Đã chốt điểm cả đợt (1 phiếu)" in " ".join(texts(browser, ".alert"))
+    assert "Đã chốt điểm" in " ".join(texts(browser, "#cycle-status"))
+    # The computation: a job, its worker step run here, then its card leads to the results.
+    click_and_load(
+        browser, browser.find_element(By.XPATH, "//button[contains(., 'Tính chỉ số và xếp hạng')]")
+    )
+    wait_url(browser, r"/jobs/\d+/")
+    job_run(Job.objects.get(kind="par_results_compute").pk, compute_work)
+    browser.refresh()
+    click_and_load(browser, wait_for(browser, "a[href$='#cycle-results']"))
+    ranking = " ".join(texts(browser, "#cycle-results"))
+    # Hòa Tiến: (1 + 1 + 1 + 1,8 + 1 + 2 survey) / 10 = 78 %; Hòa Phong: (0,5+1+1+1+2+2)/10 = 75 %.
+    assert "xã Hòa Tiến" in ranking and "78,00" in ranking and "75,00" in ranking
+    first_row = " ".join(texts(browser, "#cycle-results tbody tr:first-child"))
+    assert first_row.split()[0] == "1" and "xã Hòa Tiến" in first_row
     log_out(browser)
 
-    # 5. The leader sees the index and the rank.
+    # 6. The leader sees the index and the rank.
     login(browser, live_server, w.users.leader.username, PASSWORD)
-    browser.get(f"{live_server.url}/par/overview/")
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, "Chỉ số CCHC"))
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, "Kết quả, xếp hạng"))
     ranking = " ".join(texts(browser, "table"))
-    # Hòa Tiến: (1 + 1 + 1 + 1,8 + 1 + 2 survey) / 10 = 78 %; Hòa Phong: (0,5+1+1+1+2+2)/10 = 75 %.
     assert "UBND xã Hòa Tiến" in ranking and "78,00" in ranking and "75,00" in ranking
     log_out(browser)
 
-    # 6. The Sở Nội vụ drafts the decision, issues it; rendered and signed.
+    # The Sở Nội vụ drafts the decision from the cycle's page, issues it; rendered and signed.
     login(browser, live_server, w.users.manager.username, PASSWORD)
     click_and_load(browser, browser.find_element(By.LINK_TEXT, "Chỉ số CCHC"))
-    click_and_load(
-        browser, browser.find_element(By.XPATH, "//button[contains(., 'Dự thảo quyết định công bố')]")
-    )
+    click_and_load(browser, browser.find_element(By.LINK_TEXT, w.cycle.name))
+    click_and_load(browser, wait_for(browser, "#decision-draft"))
     wait_url(browser, r"/documents/\d+/")
     click_and_load(browser, wait_for(browser, ".js-issue"))
     document = OfficialDocument.objects.get(kind="par_decision")

@@ -14,9 +14,9 @@ from cchc.access import clear_scope_cache
 from cchc.choices import Role, UnitKind
 from cchc.models import Signatory
 from cchc.services import membership_create, unit_create
-from par.assessment import scorecard_items_ensure
 from par.choices import Assessment, CycleStatus, Method, SetStatus, UnitGroup
 from par.models import Band, CriteriaNode, CriteriaSet, Cycle, CycleUnit, Scorecard
+from par.services import scorecards_prepare
 from tests.factories import UserFactory
 
 LEVELS = {
@@ -129,9 +129,8 @@ def build_cycle(province, criteria_set, units, *, status=CycleStatus.OPEN, today
     scorecards = []
     for unit in units:
         CycleUnit.objects.create(cycle=cycle, unit=unit, basis="whole_year")
-        scorecard = Scorecard.objects.create(cycle=cycle, unit=unit)
-        scorecard_items_ensure(scorecard=scorecard)
-        scorecards.append(scorecard)
+        scorecards.append(Scorecard.objects.create(cycle=cycle, unit=unit))
+    scorecards_prepare(cycle=cycle, scorecards=scorecards)  # as cycle_open does
     return cycle, scorecards
 
 

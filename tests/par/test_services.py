@@ -293,7 +293,14 @@ def test_results_computed_in_bulk(units, commune_cycle, django_assert_max_num_qu
         D("99"),
     )
     assert (a.rank, a.band.name, a.provisional) == (1, "Xuất sắc", False)
-    assert a.areas["1"] == {"max": "11.000", "points": "10.0000", "self": "11.0000", "index": "90.9090909091"}
+    assert a.areas["1"] == {
+        "max": "11.0000",
+        "self": "11.0000",
+        "appraised": "10.0000",
+        "survey": "0.0000",
+        "points": "10.0000",
+        "index": "90.9090909091",
+    }
     successor = Result.objects.get(cycle=commune_cycle, unit=units.successor)
     assert successor.provisional and successor.survey_total == 0 and successor.rank == 3
     b = Result.objects.get(cycle=commune_cycle, unit=units.commune_b)
