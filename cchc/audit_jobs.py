@@ -17,10 +17,10 @@ from .access import ADMINISTRATORS, can
 from .audit import audit_events, audit_workbook, home_unit
 from .jobs import JobCard, JobError, JobFile, JobKind, JobRule, job_create
 from .models import Job, Unit, User
+from .uploads import XLSX
 
 AUDIT_EXPORT_JOB = "audit_export"
 AUDIT_EXPORT_FOLDER = "private/audit/exports"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FILTERS = ("who", "unit", "kind", "start", "end")
 
 

@@ -16,8 +16,7 @@ from .audit import audit_events, audit_workbook
 from .audit_jobs import audit_export_create
 from .choices import AuditKind
 from .mixins import ScopedViewMixin
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+from .uploads import XLSX, attachment_headers
 
 
 class AuditFilterForm(forms.Form):
@@ -95,9 +94,7 @@ class AuditExportView(AuditMixin, View):
         data, _count, _cut = audit_workbook(events)
         response = HttpResponse(data, content_type=XLSX)
         name = f"nhat-ky-{timezone.localdate():%Y%m%d}.xlsx"
-        response["Content-Disposition"] = f'attachment; filename="{name}"'
-        response["X-Content-Type-Options"] = "nosniff"
-        return response
+        return attachment_headers(response, name=name)
 
     def post(self, request, *args, **kwargs):
         if not self.filtered().exists():

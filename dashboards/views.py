@@ -16,7 +16,7 @@ from django.views import View
 from cchc.access import can_reach
 from cchc.audit import audit_download
 from cchc.mixins import ScopedViewMixin
-from cchc.uploads import attachment_headers
+from cchc.uploads import XLSX, attachment_headers
 
 from . import excel, handouts, pages, selectors
 from .db import dashboard_queries
@@ -242,9 +242,7 @@ class ExportView(DashboardMixin, View):
             model = pages.BUILDERS[page](scope)
         table = next(table for table in model.tables() if table.key == key)
         data = excel.table_workbook(table, subtitle=pages.scope_title(scope))
-        response = HttpResponse(
-            data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(data, content_type=XLSX)
         name = excel.file_name(table, scope)
         attachment_headers(response, name=name)
         audit_download(request, obj=scope.root, unit=scope.root, name=name)

@@ -8,6 +8,7 @@ from django.utils.translation import ngettext
 
 from cchc.access import ALL_ROLES
 from cchc.jobs.kinds import STARTER_OR_EDITORS, STARTER_OR_STAFF, JobCard, JobFile, JobKind, JobRule
+from cchc.uploads import XLSX
 
 from .choices import EXPORT_JOB, IMPORT_APPLY_JOB, IMPORT_CHECK_JOB
 from .services import (
@@ -16,8 +17,6 @@ from .services import (
     import_apply_work,
     import_check_work,
 )
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 IMPORT_MEMORY_LIMIT_MB = 1024
 

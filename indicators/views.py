@@ -22,7 +22,7 @@ from cchc.audit import audit_download
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
 from cchc.text import whole_number
-from cchc.uploads import attachment_headers
+from cchc.uploads import XLSX, attachment_headers
 
 from . import exports, selectors, services
 from .cells import value_text
@@ -37,8 +37,6 @@ from .forms import (
     TemplateForm,
 )
 from .models import Indicator
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _file_response(data: bytes, name: str, content_type: str) -> HttpResponse:

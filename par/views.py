@@ -18,6 +18,7 @@ from cchc.forms import add_service_errors
 from cchc.jobs.services import job_create
 from cchc.mixins import ScopedViewMixin
 from cchc.text import ascii_name
+from cchc.uploads import XLSX, attachment_headers
 
 from . import scoring, selectors, services
 from .choices import CycleStatus, ScorecardStatus, SetStatus
@@ -38,7 +39,6 @@ from .models import UNIT_RULE, CycleUnit, issued_set_error
 SET_IMPORT_KEY = "par_set_import_{pk}"
 SURVEY_IMPORT_KEY = "par_survey_import_{pk}"
 PAGE_SIZE = 200
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 # --- criteria sets ------------------------------------------------------------------
@@ -203,8 +203,7 @@ class SetExportView(ScopedViewMixin, View):
         data = services.criteria_set_workbook(criteria_set)
         response = HttpResponse(data, content_type=XLSX)
         name = ascii_name(f"bo-tieu-chi-{criteria_set.year}-{criteria_set.get_unit_group_display()}")
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-        return response
+        return attachment_headers(response, name=f"{name}.xlsx")
 
 
 class SetCopyView(ManagedSetMixin, View):

@@ -16,7 +16,7 @@ from cchc.documents.selectors import documents_editable
 from cchc.forms import add_service_errors
 from cchc.mixins import ScopedViewMixin
 from cchc.models import Unit
-from cchc.uploads import attachment_headers
+from cchc.uploads import XLSX, attachment_headers
 
 from .. import assignments, handover, monitoring, remediation, selectors
 from ..choices import CellState, DeadlineKind
@@ -196,9 +196,7 @@ class MatrixExportView(MatrixMixin, View):
     def get(self, request, pk):
         document = self.get_object()
         content = monitoring.matrix_workbook(self.matrix(document))
-        response = HttpResponse(
-            content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
+        response = HttpResponse(content, content_type=XLSX)
         name = f"theo-doi-{document.number or document.pk}-{document.year or ''}.xlsx"
         attachment_headers(response, name=name)
         audit_download(request, obj=document, unit=document.issuing_unit, name=name)

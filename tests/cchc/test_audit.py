@@ -233,6 +233,7 @@ class TestThePage:
         response = client.get(EXPORT_URL, {"kind": AuditKind.DOWNLOAD})
         assert response.status_code == 200
         assert response["Content-Disposition"].startswith("attachment;")
+        assert response["Cache-Control"] == "no-store"
         sheet = load_workbook(io.BytesIO(response.content)).active
         rows = list(sheet.iter_rows(values_only=True))
         assert rows[0][:3] == ("Lúc", "Loại", "Tên đăng nhập")

@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.urls import reverse
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from cchc.choices import JobStatus, Role
 from cchc.jobs.run import job_run
@@ -39,7 +39,14 @@ def test_set_pages(client, inspector, commune_set):
     assert reverse("par:set_import", args=[commune_set.pk]) not in detail  # issued: no import
     export = client.get(reverse("par:set_export", args=[commune_set.pk]))
     assert export["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert export.content[:2] == b"PK"
+    assert export["Cache-Control"] == "no-store"
+    assert export["Content-Disposition"].startswith("attachment;")
+    cells = {
+        value
+        for row in load_workbook(io.BytesIO(export.content)).active.iter_rows(values_only=True)
+        for value in row
+    }
+    assert "Ban hành kế hoạch cải cách hành chính năm" in {str(v).strip() for v in cells if v}
 
 
 def test_import_preview_then_save_into_a_draft(client, inspector, commune_set):
