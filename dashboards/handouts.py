@@ -34,7 +34,7 @@ from cchc.access import OutOfScope
 from cchc.documents.pdf import FONT_STACK, render_pdf
 from cchc.jobs import JobError, job_create, job_files_delete, job_files_stored, job_progress
 from cchc.models import Job, JobStatus, Unit, User
-from cchc.text import fold
+from cchc.text import fold, whole_number
 
 from . import pages, selectors
 from .db import dashboard_queries
@@ -230,7 +230,7 @@ def _orphans_delete(deleted: set[str]) -> int:
     is not one being made."""
     files = job_files_stored(HANDOUT_FOLDER)
     stems = [name.rsplit("/", 1)[-1].removesuffix(".pdf") for name in files]
-    ids = [int(stem) for stem in stems if stem.isdigit()]
+    ids = [number for stem in stems if (number := whole_number(stem)) is not None]
     held = {storage_name(job) for job in Job.objects.filter(kind=HANDOUT_JOB, pk__in=ids).only("pk")}
     orphans = [name for name in files if name not in held and name not in deleted]
     job_files_delete(orphans)

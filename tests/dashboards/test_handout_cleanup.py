@@ -122,11 +122,13 @@ def test_the_daily_clean_up_keeps_the_latest_and_nothing_old(
     # Files no job holds: a job deleted elsewhere, a stray name.
     default_storage.save(f"{handouts.HANDOUT_FOLDER}/999999.pdf", ContentFile(b"%PDF"))
     default_storage.save(f"{handouts.HANDOUT_FOLDER}/{latest.pk}_copy.pdf", ContentFile(b"%PDF"))
+    # Digits str.isdigit() accepts and int() refuses.
+    default_storage.save(f"{handouts.HANDOUT_FOLDER}/²³.pdf", ContentFile(b"%PDF"))
 
     with django_capture_on_commit_callbacks(execute=True):
         result = handouts.handouts_cleanup(now=NOW)
 
-    assert result == {"expired": 3, "superseded": 2, "orphan_files": 2}
+    assert result == {"expired": 3, "superseded": 2, "orphan_files": 3}
     kept = (latest, failed_after, waiting, failed_only, other_user)
     everything = (*kept, older, failed_before, expired, stuck, gone_user)
     assert remaining(*everything) == {job.pk for job in kept}
